@@ -1,0 +1,38 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { libraryScope } from '@readerdesk/platform';
+import { DepartmentRepository } from '@readerdesk/staff';
+import { BranchRepository, LibraryRepository } from '@readerdesk/tenancy';
+import { LibraryDirectoryDto } from './directory.dto';
+
+/** Public facts about a library that its chat widget and contact pages show: branches and departments. */
+@ApiTags('directory')
+@Controller('libraries')
+export class DirectoryController {
+  constructor(
+    private readonly libraries: LibraryRepository,
+    private readonly branches: BranchRepository,
+    private readonly departments: DepartmentRepository,
+  ) {}
+
+  @Get(':slug')
+  @ApiOperation({ summary: "A library's public directory: branches with time zones, departments readers can ask" })
+  @ApiOkResponse({ type: LibraryDirectoryDto })
+  @ApiNotFoundResponse({ description: 'No library with that slug' })
+  async directory(@Param('slug') slug: string): Promise<LibraryDirectoryDto> {
+    const library = await this.libraries.getBySlug(slug);
+    const scope = libraryScope(library.id);
+    const [branches, departments] = await Promise.all([
+      this.branches.find(scope, {}, { name: 'ASC' }),
+      this.departments.find(scope, {}, { name: 'ASC' }),
+    ]);
+    return {
+      slug: library.slug,
+      name: library.name,
+      timeZone: library.timeZone,
+      defaultLanguage: library.defaultLanguage,
+      branches: branches.map((b) => ({ code: b.code, name: b.name, timeZone: b.timeZone })),
+      departments: departments.map((d) => ({ code: d.code, name: d.name, description: d.description })),
+    };
+  }
+}

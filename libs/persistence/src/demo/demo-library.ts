@@ -1,0 +1,98 @@
+/** The demo library seeded on the embedded default: enough to click through every screen. */
+export const DEMO = {
+  library: {
+    slug: 'demo',
+    name: 'Riverside Public Library',
+    defaultCountry: 'US',
+    defaultLanguage: 'en',
+    timeZone: 'America/New_York',
+    keepHistoryByDefault: false,
+  },
+  branches: [
+    { code: 'central', name: 'Central Library', timeZone: 'America/New_York', address: '1 Library Plaza, Riverside' },
+    { code: 'lakeside', name: 'Lakeside Branch', timeZone: 'America/Chicago', address: '40 Shore Road, Lakeside' },
+  ],
+  departments: [
+    { code: 'reference', name: 'Reference', description: 'Research help, ready reference and local history' },
+    { code: 'circulation', name: 'Circulation', description: 'Loans, renewals, holds, fines and library cards' },
+    { code: 'childrens', name: "Children's", description: 'Story time, school visits and reading for young readers' },
+    { code: 'ill', name: 'Inter-library loan', description: 'Borrowing from and lending to other libraries' },
+    { code: 'eresources', name: 'E-resources', description: 'E-books, databases, remote access and devices' },
+  ],
+  /** Every demo agent signs in with DEMO_AGENT_PASSWORD. */
+  agents: [
+    {
+      email: 'sam.okafor@demo.readerdesk.org',
+      displayName: 'Sam Okafor',
+      role: 'supervisor',
+      departments: ['reference', 'ill'],
+    },
+    {
+      email: 'lena.hoffmann@demo.readerdesk.org',
+      displayName: 'Lena Hoffmann',
+      role: 'agent',
+      departments: ['reference', 'eresources'],
+    },
+    {
+      email: 'arash.karimi@demo.readerdesk.org',
+      displayName: 'Arash Karimi',
+      role: 'agent',
+      departments: ['circulation'],
+    },
+    {
+      email: 'mei.chen@demo.readerdesk.org',
+      displayName: 'Mei Chen',
+      role: 'agent',
+      departments: ['childrens', 'circulation'],
+    },
+  ],
+  readers: [
+    {
+      displayName: 'Maria Gonzalez',
+      cardNumber: '21000000001',
+      category: 'adult',
+      preferredLanguage: 'es',
+      branch: 'central',
+      keepHistory: true,
+    },
+    {
+      displayName: 'Reza Ahmadi',
+      cardNumber: '21000000002',
+      category: 'adult',
+      preferredLanguage: 'fa',
+      branch: 'lakeside',
+      keepHistory: false,
+    },
+    {
+      displayName: 'Wang Fang',
+      cardNumber: '21000000003',
+      category: 'student',
+      preferredLanguage: 'zh',
+      branch: 'central',
+      keepHistory: true,
+    },
+    {
+      displayName: 'Tom Becker',
+      cardNumber: '21000000004',
+      category: 'child',
+      preferredLanguage: 'en',
+      branch: 'lakeside',
+      keepHistory: false,
+    },
+    {
+      displayName: 'Aisha Bello',
+      cardNumber: '21000000005',
+      category: 'staff',
+      preferredLanguage: 'en',
+      branch: 'central',
+      keepHistory: false,
+    },
+  ],
+} as const;
+
+export const DEMO_ADMIN = {
+  email: 'admin@demo.readerdesk.org',
+  password: 'readerdesk-demo',
+  displayName: 'Desk Administrator',
+};
+export const DEMO_AGENT_PASSWORD = 'readerdesk-demo';

@@ -1,0 +1,181 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource, DataSourceOptions, EntityManager } from 'typeorm';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Environment } from '../config/environment';
+import { ServiceUnavailableError } from '../errors/domain-error';
+import { Dialect, dialectOf, ENTITY_DIALECT } from './dialect';
+
+/** Builds the DataSource options for the configured database (given by the persistence library). */
+export abstract class DataSourceOptionsFactory {
+  abstract create(env: Environment): DataSourceOptions;
+}
+
+export type BootstrapTask = (dataSource: DataSource) => Promise<void>;
+
+interface TransactionContext {
+  manager: EntityManager;
+  afterCommit: Array<() => void>;
+}
+
+const MIGRATION_LOCK_KEY = 424_242_001;
+
+/**
+ * Owns the one DataSource of the process. Connecting happens in the background with backoff so
+ * that the process stays up (and /ready says 503) while the database is unreachable; migrations
+ * and bootstrap tasks (such as the demo seed) run once it is reached, under an advisory lock on
+ * PostgreSQL so that several instances starting together do not race.
+ */
+@Injectable()
+export class DatabaseService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Database');
+  private readonly transactions = new AsyncLocalStorage<TransactionContext>();
+  private readonly bootstrapTasks: Array<{ name: string; run: BootstrapTask }> = [];
+  private readonly readyWaiters: Array<(ds: DataSource) => void> = [];
+  private current?: DataSource;
+  private ready = false;
+  private stopping = false;
+  private lastError?: string;
+  private retryTimer?: NodeJS.Timeout;
+  readonly dialect: Dialect;
+
+  constructor(
+    private readonly env: Environment,
+    private readonly optionsFactory: DataSourceOptionsFactory,
+  ) {
+    this.dialect = dialectOf(env.DATABASE_URL);
+    if (this.dialect !== ENTITY_DIALECT) {
+      throw new Error(
+        `Entities were declared for ${ENTITY_DIALECT} but DATABASE_URL selects ${this.dialect}: ` +
+          'set DATABASE_URL before the process starts, not after',
+      );
+    }
+  }
+
+  /** Runs after migrations each time the process reaches the database for the first time. */
+  registerBootstrap(name: string, run: BootstrapTask): void {
+    this.bootstrapTasks.push({ name, run });
+  }
+
+  onApplicationBootstrap(): void {
+    void this.connectLoop();
+  }
+
+  /** Connects and prepares the database now; used by tests and scripts that want to wait. */
+  async connect(): Promise<DataSource> {
+    if (this.ready && this.current) return this.current;
+    return new Promise((resolve) => {
+      this.readyWaiters.push(resolve);
+      if (!this.retryTimer && !this.connecting) void this.connectLoop();
+    });
+  }
+
+  private connecting = false;
+
+  private async connectLoop(attempt = 1): Promise<void> {
+    if (this.ready || this.stopping || this.connecting) return;
+    this.connecting = true;
+    try {
+      const dataSource = new DataSource(this.optionsFactory.create(this.env));
+      await dataSource.initialize();
+      try {
+        await this.prepare(dataSource);
+      } catch (error) {
+        await dataSource.destroy().catch(() => undefined);
+        throw error;
+      }
+      this.current = dataSource;
+      this.ready = true;
+      this.lastError = undefined;
+      this.logger.log(`connected to ${this.dialect} (attempt ${attempt})`);
+      for (const waiter of this.readyWaiters.splice(0)) waiter(dataSource);
+    } catch (error) {
+      this.lastError = error instanceof Error ? error.message : String(error);
+      const delay = Math.min(this.env.DB_RETRY_MAX_DELAY_MS, 250 * 2 ** Math.min(attempt - 1, 16));
+      this.logger.warn(`database attempt ${attempt} failed: ${this.lastError}; next attempt in ${delay} ms`);
+      if (!this.stopping) {
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = undefined;
+          void this.connectLoop(attempt + 1);
+        }, delay);
+        this.retryTimer.unref();
+      }
+    } finally {
+      this.connecting = false;
+    }
+  }
+
+  private async prepare(dataSource: DataSource): Promise<void> {
+    const runner = dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      if (this.dialect === 'postgres') await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      if (applied.length > 0)
+        this.logger.log(`applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
+      for (const task of this.bootstrapTasks) {
+        // Each task runs in its own transaction, which repositories join through `manager`.
+        await dataSource.transaction((manager) =>
+          this.transactions.run({ manager, afterCommit: [] }, () => task.run(dataSource)),
+        );
+      }
+    } finally {
+      if (this.dialect === 'postgres')
+        await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+      await runner.release();
+    }
+  }
+
+  isReady(): boolean {
+    return this.ready;
+  }
+
+  /** Why the database is not ready (the last connection error), for /ready. */
+  status(): { ready: boolean; dialect: Dialect; error?: string } {
+    return {
+      ready: this.ready,
+      dialect: this.dialect,
+      error: this.ready ? undefined : (this.lastError ?? 'connecting'),
+    };
+  }
+
+  get dataSource(): DataSource {
+    if (!this.ready || !this.current) {
+      throw new ServiceUnavailableError('database_unavailable', 'The database is not reachable yet; try again shortly');
+    }
+    return this.current;
+  }
+
+  /** The manager of the surrounding transaction, or the plain one outside a transaction. */
+  get manager(): EntityManager {
+    return this.transactions.getStore()?.manager ?? this.dataSource.manager;
+  }
+
+  /**
+   * Runs `work` in a transaction (or joins the surrounding one). Callbacks queued with
+   * `afterCommit` run once the outermost transaction has committed, and never after a rollback.
+   */
+  async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const outer = this.transactions.getStore();
+    if (outer) return work(outer.manager);
+    const afterCommit: Array<() => void> = [];
+    const result = await this.dataSource.transaction((manager) =>
+      this.transactions.run({ manager, afterCommit }, () => work(manager)),
+    );
+    for (const callback of afterCommit) callback();
+    return result;
+  }
+
+  /** Defers `callback` until the surrounding transaction commits; runs it at once outside one. */
+  afterCommit(callback: () => void): void {
+    const context = this.transactions.getStore();
+    if (context) context.afterCommit.push(callback);
+    else callback();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.current?.isInitialized) await this.current.destroy();
+    this.ready = false;
+  }
+}

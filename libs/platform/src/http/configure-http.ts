@@ -1,0 +1,50 @@
+import { INestApplication, RequestMethod } from '@nestjs/common';
+import express, { NextFunction, Request, Response } from 'express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { ProblemDetailsFilter, problemFor } from './problem-details.filter';
+import { createValidationPipe } from './validation';
+import { HttpMetricsInterceptor } from './http-metrics.interceptor';
+import { MetricsService } from '../health/metrics.service';
+
+export const API_PREFIX = 'api/v1';
+
+export const JSON_BODY_LIMIT = '1mb';
+
+/**
+ * Everything an HTTP application needs beyond its modules; shared by the entry points and the e2e
+ * tests. The application must be created with `bodyParser: false`: the parsers are installed here
+ * so that a malformed or oversized body gets the same problem-details answer as any other error.
+ */
+export function configureHttp(app: INestApplication): void {
+  app.useLogger(app.get(Logger));
+  app.use(express.json({ limit: JSON_BODY_LIMIT }));
+  app.use(express.urlencoded({ extended: false, limit: JSON_BODY_LIMIT }));
+  app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    const problem = problemFor(error);
+    if (!problem) return next(error);
+    problem.instance = req.originalUrl;
+    res.status(problem.status).type('application/problem+json').json(problem);
+  });
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      { path: 'ready', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+    ],
+  });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalInterceptors(new HttpMetricsInterceptor(app.get(MetricsService)));
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('ReaderDesk API')
+      .setDescription('Omnichannel reader service desk for libraries')
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+}

@@ -1,0 +1,108 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DomainError } from '../errors/domain-error';
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** RFC 9457 problem details, with the stable `code` and, for validation failures, the fields at fault. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  instance?: string;
+  errors?: FieldProblem[];
+  checks?: unknown;
+}
+
+export class ValidationFailed extends HttpException {
+  constructor(readonly errors: FieldProblem[]) {
+    super(`Invalid request: ${errors.map((e) => e.message).join('; ')}`, HttpStatus.BAD_REQUEST);
+  }
+}
+
+/** The problem for a body-parser failure, or undefined for anything else. */
+export function problemFor(error: unknown): ProblemDetails | undefined {
+  const parser = error as { type?: string; limit?: number; message?: string } | undefined;
+  if (parser?.type === 'entity.parse.failed') {
+    return build(400, 'malformed_json', `The request body is not valid JSON: ${parser.message ?? ''}`.trim());
+  }
+  if (parser?.type === 'entity.too.large') {
+    return build(413, 'payload_too_large', `The request body is larger than the limit of ${parser.limit} bytes`);
+  }
+  if (parser?.type === 'encoding.unsupported' || parser?.type === 'charset.unsupported') {
+    return build(415, 'unsupported_encoding', parser.message ?? 'Unsupported body encoding');
+  }
+  return undefined;
+}
+
+function build(status: number, code: string, detail: string): ProblemDetails {
+  return { type: `https://readerdesk.org/problems/${code}`, title: TITLES[status] ?? 'Error', status, detail, code };
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** Maps every error to a problem-details body; unexpected errors are logged and never leak their message. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
+    const request = http.getRequest<Request>();
+    const problem = this.toProblem(exception);
+    problem.instance = request.originalUrl ?? request.url;
+    if (problem.status >= 500 && problem.code === 'internal_error') {
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    }
+    if (response.headersSent) return;
+    response.status(problem.status).type('application/problem+json').json(problem);
+  }
+
+  private toProblem(exception: unknown): ProblemDetails {
+    if (exception instanceof DomainError) {
+      return build(exception.status, exception.code, exception.message);
+    }
+    if (exception instanceof ValidationFailed) {
+      const problem = build(400, 'validation_failed', exception.message);
+      problem.errors = exception.errors;
+      return problem;
+    }
+    const parserProblem = problemFor(exception);
+    if (parserProblem) return parserProblem;
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      if (typeof body === 'object' && 'details' in body && 'status' in body) {
+        // A failed health check from terminus: keep which dependency is down.
+        const problem = build(status, 'not_ready', 'A dependency of the desk is not available');
+        return { ...problem, checks: (body as { details: unknown }).details };
+      }
+      const raw = typeof body === 'string' ? body : (body as { message?: unknown }).message;
+      const message = Array.isArray(raw)
+        ? raw.map(String).join('; ')
+        : typeof raw === 'string'
+          ? raw
+          : exception.message;
+      return build(status, `http_${status}`, message);
+    }
+    return build(500, 'internal_error', 'An unexpected error occurred; it has been logged');
+  }
+}

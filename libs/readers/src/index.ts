@@ -1,0 +1,3 @@
+export * from './reader.entity';
+export * from './reader.repository';
+export * from './readers.module';

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { ReaderRepository } from './reader.repository';
+
+@Module({ providers: [ReaderRepository], exports: [ReaderRepository] })
+export class ReadersModule {}

@@ -1,0 +1,54 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import {
+  CreatedAtColumn,
+  EnumColumn,
+  IdColumn,
+  TimestampColumn,
+  UpdatedAtColumn,
+  UuidColumn,
+} from '@readerdesk/platform';
+import { Library } from '@readerdesk/tenancy';
+
+export const AGENT_ROLES = ['agent', 'supervisor', 'administrator'] as const;
+export type AgentRole = (typeof AGENT_ROLES)[number];
+
+/** A member of staff who signs in to the console. */
+@Entity('agents')
+export class Agent {
+  @IdColumn()
+  id!: string;
+
+  @UuidColumn({ name: 'library_id' })
+  libraryId!: string;
+
+  @ManyToOne(() => Library, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'library_id' })
+  library?: Library;
+
+  /** Sign-in name; unique across the deployment so that one address names one account. */
+  @Index('uq_agents_email', { unique: true })
+  @Column({ type: 'varchar', length: 254 })
+  email!: string;
+
+  @Column({ name: 'display_name', type: 'varchar', length: 200 })
+  displayName!: string;
+
+  @EnumColumn(AGENT_ROLES, { enumName: 'agent_role', default: 'agent' })
+  role!: AgentRole;
+
+  /** argon2id hash; null for accounts that only sign in through single sign-on. */
+  @Column({ name: 'password_hash', type: 'varchar', length: 255, nullable: true })
+  passwordHash!: string | null;
+
+  @Column({ type: 'boolean', default: true })
+  active!: boolean;
+
+  @TimestampColumn({ name: 'last_login_at', nullable: true })
+  lastLoginAt!: Date | null;
+
+  @CreatedAtColumn()
+  createdAt!: Date;
+
+  @UpdatedAtColumn()
+  updatedAt!: Date;
+}

@@ -1,0 +1,31 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { AGENT_ROLES, AgentRole } from './agent.entity';
+
+export class LoginDto {
+  @ApiProperty({ example: 'admin@demo.readerdesk.org' })
+  @IsEmail()
+  @MaxLength(254)
+  email!: string;
+
+  @ApiProperty({ example: 'readerdesk-demo' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1024)
+  password!: string;
+}
+
+export class SignedInAgentDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() libraryId!: string;
+  @ApiProperty() email!: string;
+  @ApiProperty() displayName!: string;
+  @ApiProperty({ enum: AGENT_ROLES }) role!: AgentRole;
+}
+
+export class LoginResponseDto {
+  @ApiProperty() accessToken!: string;
+  @ApiProperty({ example: 'Bearer' }) tokenType!: 'Bearer';
+  @ApiProperty({ description: 'Seconds until the access token expires' }) expiresIn!: number;
+  @ApiProperty({ type: SignedInAgentDto }) agent!: SignedInAgentDto;
+}

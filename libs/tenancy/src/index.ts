@@ -1,0 +1,6 @@
+export * from './branch.entity';
+export * from './branch.repository';
+export * from './library.entity';
+export * from './library.repository';
+export * from './tenancy.module';
+export * from './time-zone';

@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { DatabaseService, NotFoundError } from '@readerdesk/platform';
+import { Library } from './library.entity';
+
+/** Libraries are the tenant root, so this repository is the one that is not scoped by library. */
+@Injectable()
+export class LibraryRepository {
+  constructor(private readonly db: DatabaseService) {}
+
+  findBySlug(slug: string): Promise<Library | null> {
+    return this.db.manager.getRepository(Library).findOne({ where: { slug } });
+  }
+
+  findById(id: string): Promise<Library | null> {
+    return this.db.manager.getRepository(Library).findOne({ where: { id } });
+  }
+
+  async getBySlug(slug: string): Promise<Library> {
+    const found = await this.findBySlug(slug);
+    if (!found) throw new NotFoundError('Library');
+    return found;
+  }
+
+  async insert(library: Library): Promise<Library> {
+    const repo = this.db.manager.getRepository(Library);
+    const row = repo.create(library);
+    await repo.insert(row);
+    return row;
+  }
+
+  count(): Promise<number> {
+    return this.db.manager.getRepository(Library).count();
+  }
+}
