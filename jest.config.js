@@ -1,0 +1,28 @@
+// Test tiers (see ARCHITECTURE.md): unit tests next to the code; integration and end-to-end
+// tests once per database driver. The PostgreSQL projects skip, and say so, when DATABASE_URL
+// is not set.
+'use strict';
+
+const moduleNameMapper = {
+  '^@readerdesk/(platform|persistence|tenancy|staff|readers|testing)$': '<rootDir>/libs/$1/src',
+};
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] };
+const base = { rootDir: __dirname, moduleFileExtensions: ['ts', 'js', 'json'], testEnvironment: 'node', transform, moduleNameMapper };
+
+const perDialect = (tier, match, timeout) =>
+  ['sqlite', 'postgres'].map((dialect) => ({
+    ...base,
+    displayName: `${tier}:${dialect}`,
+    testMatch: match,
+    setupFiles: [`<rootDir>/test/support/dialect-${dialect}.js`],
+    testTimeout: timeout,
+  }));
+
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    ...perDialect('int', ['<rootDir>/{apps,libs}/**/*.int-spec.ts'], 30_000),
+    ...perDialect('e2e', ['<rootDir>/test/**/*.e2e-spec.ts'], 60_000),
+  ],
+  globalSetup: '<rootDir>/test/support/global-setup.js',
+};

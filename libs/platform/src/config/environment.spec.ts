@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { environmentKeys, EnvironmentError, loadEnvironment } from './environment';
+
+function problemsOf(raw: Record<string, string>): string[] {
+  try {
+    loadEnvironment(raw);
+  } catch (error) {
+    if (error instanceof EnvironmentError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('environment', () => {
+  it('gives the embedded default when nothing is set', () => {
+    const env = loadEnvironment({});
+    expect(env.PORT).toBe(3000);
+    expect(env.DESK_ROLE).toBe('all');
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.SQLITE_PATH).toBe('./data/readerdesk.sqlite');
+    expect(env.REDIS_URL).toBeUndefined();
+  });
+
+  it('converts numbers and booleans from their text', () => {
+    const env = loadEnvironment({ PORT: '8080', DESK_SEED_DEMO: 'false', DB_RETRY_MAX_DELAY_MS: '500' });
+    expect(env.PORT).toBe(8080);
+    expect(env.DESK_SEED_DEMO).toBe(false);
+    expect(env.DB_RETRY_MAX_DELAY_MS).toBe(500);
+  });
+
+  it('names each malformed variable and what it was given', () => {
+    const problems = problemsOf({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
+    expect(problems).toHaveLength(3);
+    expect(problems.find((p) => p.startsWith('PORT:'))).toContain('"eighty"');
+    expect(problems.find((p) => p.startsWith('DATABASE_URL:'))).toContain('postgres://');
+    expect(problems.find((p) => p.startsWith('LOG_LEVEL:'))).toBeDefined();
+  });
+
+  it('rejects unknown DESK_ variables, a likely typo', () => {
+    expect(problemsOf({ DESK_ADMIN_EMIAL: 'a@b.org' })).toEqual([expect.stringContaining('DESK_ADMIN_EMIAL: unknown variable')]);
+  });
+
+  it('requires the first administrator and the secret key in production, and never echoes secrets', () => {
+    const problems = problemsOf({ NODE_ENV: 'production', DESK_ADMIN_PASSWORD: 'short' });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['DESK_ADMIN_EMAIL', 'DESK_ADMIN_PASSWORD', 'DESK_SECRET_KEY']);
+    expect(problems.join('\n')).not.toContain('short');
+  });
+
+  it('refuses a split role without Redis, since jobs could not reach a worker', () => {
+    expect(problemsOf({ DESK_ROLE: 'api' })).toEqual([expect.stringContaining('needs REDIS_URL')]);
+    expect(problemsOf({ DESK_ROLE: 'worker', REDIS_URL: 'redis://127.0.0.1:6379' })).toEqual([]);
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(loadEnvironment({ DATABASE_URL: '', REDIS_URL: '' }).DATABASE_URL).toBeUndefined();
+  });
+
+  it('is documented variable for variable in .env.example', () => {
+    const example = readFileSync(join(__dirname, '../../../../.env.example'), 'utf8');
+    const documented = [...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]).sort();
+    expect(documented).toEqual([...environmentKeys()].sort());
+  });
+});
