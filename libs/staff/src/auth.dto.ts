@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
-import { AGENT_ROLES, AgentRole } from './agent.entity';
+import { AGENT_ROLES, type AgentRole } from './agent.entity';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin@demo.readerdesk.org' })
