@@ -7,14 +7,21 @@ const moduleNameMapper = {
   '^@readerdesk/(platform|persistence|tenancy|staff|readers|testing)$': '<rootDir>/libs/$1/src',
 };
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] };
-const base = { rootDir: __dirname, moduleFileExtensions: ['ts', 'js', 'json'], testEnvironment: 'node', transform, moduleNameMapper };
+const base = {
+  rootDir: __dirname,
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testEnvironment: 'node',
+  transform,
+  moduleNameMapper,
+  setupFiles: ['<rootDir>/test/support/quiet-logs.js'],
+};
 
 const perDialect = (tier, match, timeout) =>
   ['sqlite', 'postgres'].map((dialect) => ({
     ...base,
     displayName: `${tier}:${dialect}`,
     testMatch: match,
-    setupFiles: [`<rootDir>/test/support/dialect-${dialect}.js`],
+    setupFiles: [...base.setupFiles, `<rootDir>/test/support/dialect-${dialect}.js`],
     testTimeout: timeout,
   }));
 

@@ -1,5 +1,6 @@
-import { Dialect } from '@readerdesk/platform';
-import { createScratchPostgres } from '@readerdesk/persistence';
+import { DatabaseService, Dialect } from '@readerdesk/platform';
+import { createScratchPostgres, DeskDataSourceOptions } from '@readerdesk/persistence';
+import { testEnvironment } from './test-environment';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +44,21 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     drop: async () => {
       await scratch.drop();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A migrated database behind a real DatabaseService, without a Nest application around it. */
+export async function connectTestDatabase(): Promise<{ database: DatabaseService; drop: () => Promise<void> }> {
+  const db = await createTestDatabase();
+  const env = testEnvironment({ ...db.env, DESK_SEED_DEMO: 'false' });
+  const database = new DatabaseService(env, new DeskDataSourceOptions());
+  await database.connect();
+  return {
+    database,
+    drop: async () => {
+      await database.onApplicationShutdown();
+      await db.drop();
     },
   };
 }

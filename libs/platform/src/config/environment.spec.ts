@@ -38,12 +38,18 @@ describe('environment', () => {
   });
 
   it('rejects unknown DESK_ variables, a likely typo', () => {
-    expect(problemsOf({ DESK_ADMIN_EMIAL: 'a@b.org' })).toEqual([expect.stringContaining('DESK_ADMIN_EMIAL: unknown variable')]);
+    expect(problemsOf({ DESK_ADMIN_EMIAL: 'a@b.org' })).toEqual([
+      expect.stringContaining('DESK_ADMIN_EMIAL: unknown variable'),
+    ]);
   });
 
   it('requires the first administrator and the secret key in production, and never echoes secrets', () => {
     const problems = problemsOf({ NODE_ENV: 'production', DESK_ADMIN_PASSWORD: 'short' });
-    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['DESK_ADMIN_EMAIL', 'DESK_ADMIN_PASSWORD', 'DESK_SECRET_KEY']);
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'DESK_ADMIN_EMAIL',
+      'DESK_ADMIN_PASSWORD',
+      'DESK_SECRET_KEY',
+    ]);
     expect(problems.join('\n')).not.toContain('short');
   });
 

@@ -71,9 +71,17 @@ export class DatabaseService implements OnApplicationBootstrap, OnApplicationShu
 
   private connecting = false;
 
+  private attemptCount = 0;
+
+  /** How many times this process has tried to reach the database. */
+  attempts(): number {
+    return this.attemptCount;
+  }
+
   private async connectLoop(attempt = 1): Promise<void> {
     if (this.ready || this.stopping || this.connecting) return;
     this.connecting = true;
+    this.attemptCount += 1;
     try {
       const dataSource = new DataSource(this.optionsFactory.create(this.env));
       await dataSource.initialize();

@@ -1,0 +1,77 @@
+import { DatabaseService, libraryScope } from '@readerdesk/platform';
+import { connectTestDatabase, describeWithDatabase } from '@readerdesk/testing';
+import { randomUUID } from 'node:crypto';
+import { Branch } from './branch.entity';
+import { BranchRepository } from './branch.repository';
+import { Library } from './library.entity';
+import { LibraryRepository } from './library.repository';
+
+describeWithDatabase('tenant-scoped repositories', () => {
+  let database: DatabaseService;
+  let drop: () => Promise<void>;
+  let branches: BranchRepository;
+  const north = libraryScope(randomUUID());
+  const south = libraryScope(randomUUID());
+
+  const library = (id: string, slug: string): Library =>
+    ({
+      id,
+      slug,
+      name: slug,
+      defaultCountry: 'DE',
+      defaultLanguage: 'de',
+      timeZone: 'Europe/Berlin',
+      keepHistoryByDefault: false,
+    }) as Library;
+  const branch = (code: string, libraryId = 'ignored'): Branch =>
+    ({ id: randomUUID(), libraryId, code, name: `Branch ${code}`, timeZone: 'Europe/Berlin', address: null }) as Branch;
+
+  beforeAll(async () => {
+    ({ database, drop } = await connectTestDatabase());
+    const libraries = new LibraryRepository(database);
+    await libraries.insert(library(north.libraryId, 'north'));
+    await libraries.insert(library(south.libraryId, 'south'));
+    branches = new BranchRepository(database);
+  });
+
+  afterAll(async () => drop?.());
+
+  it('stamps inserted rows with the scope, whatever library id they carried', async () => {
+    const [row] = await branches.insert(north, branch('n1', south.libraryId));
+    expect(row.libraryId).toBe(north.libraryId);
+    expect((await branches.findById(north, row.id))?.code).toBe('n1');
+  });
+
+  it("never reads, updates or deletes another library's rows", async () => {
+    const [theirs] = await branches.insert(south, branch('s1'));
+    expect(await branches.findById(north, theirs.id)).toBeNull();
+    await expect(branches.getById(north, theirs.id)).rejects.toMatchObject({ code: 'not_found', status: 404 });
+    expect(await branches.find(north, { code: 's1' })).toEqual([]);
+    expect(await branches.update(north, theirs.id, { name: 'hijacked' })).toBe(false);
+    expect(await branches.delete(north, theirs.id)).toBe(false);
+    expect((await branches.getById(south, theirs.id)).name).toBe('Branch s1');
+  });
+
+  it('counts and lists within the scope only', async () => {
+    await branches.insert(south, branch('s2'), branch('s3'));
+    expect(await branches.count(south)).toBe(3);
+    expect((await branches.find(north)).map((b) => b.code)).toEqual(['n1']);
+  });
+
+  it('keeps the same code apart in two libraries but unique within one', async () => {
+    await branches.insert(north, branch('shared'));
+    await branches.insert(south, branch('shared'));
+    await expect(branches.insert(north, branch('shared'))).rejects.toThrow();
+  });
+
+  it('rolls back every write of a failed transaction', async () => {
+    const before = await branches.count(north);
+    await expect(
+      database.transaction(async () => {
+        await branches.insert(north, branch('tx1'));
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    expect(await branches.count(north)).toBe(before);
+  });
+});
