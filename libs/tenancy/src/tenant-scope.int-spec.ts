@@ -74,4 +74,24 @@ describeWithDatabase('tenant-scoped repositories', () => {
     ).rejects.toThrow('abort');
     expect(await branches.count(north)).toBe(before);
   });
+
+  it('runs concurrent transactions side by side without nesting them (SQLite takes turns)', async () => {
+    const before = await branches.count(north);
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) =>
+        database.transaction(async () => {
+          await branches.insert(north, branch(`c${i}`));
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          if (i % 4 === 3) throw new Error(`abort ${i}`);
+        }),
+      ),
+    );
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(9);
+    expect(outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason.message)).toEqual([
+      'abort 3',
+      'abort 7',
+      'abort 11',
+    ]);
+    expect(await branches.count(north)).toBe(before + 9);
+  });
 });

@@ -166,11 +166,24 @@ export class DatabaseService implements OnApplicationBootstrap, OnApplicationShu
     const outer = this.transactions.getStore();
     if (outer) return work(outer.manager);
     const afterCommit: Array<() => void> = [];
-    const result = await this.dataSource.transaction((manager) =>
-      this.transactions.run({ manager, afterCommit }, () => work(manager)),
-    );
+    const run = (): Promise<T> =>
+      this.dataSource.transaction((manager) => this.transactions.run({ manager, afterCommit }, () => work(manager)));
+    const result = this.dialect === 'sqlite' ? await this.serialised(run) : await run();
     for (const callback of afterCommit) callback();
     return result;
+  }
+
+  private sqliteQueue: Promise<unknown> = Promise.resolve();
+
+  /**
+   * SQLite has one connection and one writer: two transactions interleaving on it would nest
+   * ("cannot start a transaction within a transaction"), so they take turns. Writes belong in
+   * transactions for this reason; a lone statement outside one runs in whatever transaction is open.
+   */
+  private serialised<T>(run: () => Promise<T>): Promise<T> {
+    const turn = this.sqliteQueue.then(run, run);
+    this.sqliteQueue = turn.catch(() => undefined);
+    return turn;
   }
 
   /** Defers `callback` until the surrounding transaction commits; runs it at once outside one. */
