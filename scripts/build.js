@@ -33,8 +33,13 @@ if (process.argv.includes('--force') || !upToDate()) {
   const bin = (name) => join(root, 'node_modules', '.bin', name);
   const started = Date.now();
   process.stdout.write('building ReaderDesk… ');
-  execFileSync(bin('tsc'), ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-  execFileSync(bin('tsc-alias'), ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  try {
+    execFileSync(bin('tsc'), ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+    execFileSync(bin('tsc-alias'), ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  } catch {
+    console.error('\nThe build failed (errors above).');
+    process.exit(1);
+  }
   mkdirSync(join(root, 'dist'), { recursive: true });
   writeFileSync(stamp, new Date().toISOString());
   process.stdout.write(`done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

@@ -85,7 +85,7 @@ describePostgres('production mode: separate api and worker processes on PostgreS
     }
     const output = running.map((p) => p.output()).join('\n');
     expect(output.match(/seeded the demo library/g)).toHaveLength(1);
-    expect(output.match(/applied 1 migration/g)).toHaveLength(1);
+    expect(output.match(/applied \d+ migration/g)).toHaveLength(1);
     expect(running[2].output()).toContain('worker started');
     for (const p of running) {
       const exit = await stop(p);

@@ -1,6 +1,6 @@
 import { Agent, AgentDepartment, Department } from '@readerdesk/staff';
-import { Reader } from '@readerdesk/readers';
+import { Reader, ReaderEvent, ReaderHandle } from '@readerdesk/readers';
 import { Branch, Library } from '@readerdesk/tenancy';
 
 /** Every entity of the desk; migrations are generated from exactly this list. */
-export const ENTITIES = [Library, Branch, Department, Agent, AgentDepartment, Reader];
+export const ENTITIES = [Library, Branch, Department, Agent, AgentDepartment, Reader, ReaderHandle, ReaderEvent];

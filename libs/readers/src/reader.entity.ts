@@ -44,6 +44,10 @@ export class Reader {
   @Column({ name: 'keep_history', type: 'boolean' })
   keepHistory!: boolean;
 
+  /** Set when this reader was merged into another; the row stays as a tombstone for the audit trail. */
+  @UuidColumn({ name: 'merged_into_id', nullable: true })
+  mergedIntoId!: string | null;
+
   @CreatedAtColumn()
   createdAt!: Date;
 

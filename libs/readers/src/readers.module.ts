@@ -1,5 +1,13 @@
 import { Module } from '@nestjs/common';
+import { TenancyModule } from '@readerdesk/tenancy';
+import { IdentityService } from './identity.service';
+import { ReaderEventRepository } from './reader-event.repository';
+import { ReaderHandleRepository } from './reader-handle.repository';
 import { ReaderRepository } from './reader.repository';
 
-@Module({ providers: [ReaderRepository], exports: [ReaderRepository] })
+@Module({
+  imports: [TenancyModule],
+  providers: [ReaderRepository, ReaderHandleRepository, ReaderEventRepository, IdentityService],
+  exports: [ReaderRepository, ReaderHandleRepository, ReaderEventRepository, IdentityService],
+})
 export class ReadersModule {}

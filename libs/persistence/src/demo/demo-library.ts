@@ -49,6 +49,8 @@ export const DEMO = {
   readers: [
     {
       displayName: 'Maria Gonzalez',
+      email: 'maria.gonzalez@example.org',
+      phone: '(212) 555-0101',
       cardNumber: '21000000001',
       category: 'adult',
       preferredLanguage: 'es',
@@ -57,6 +59,8 @@ export const DEMO = {
     },
     {
       displayName: 'Reza Ahmadi',
+      email: 'reza.ahmadi@example.org',
+      phone: '(212) 555-0102',
       cardNumber: '21000000002',
       category: 'adult',
       preferredLanguage: 'fa',
@@ -65,6 +69,8 @@ export const DEMO = {
     },
     {
       displayName: 'Wang Fang',
+      email: 'wang.fang@example.org',
+      phone: '(212) 555-0103',
       cardNumber: '21000000003',
       category: 'student',
       preferredLanguage: 'zh',
@@ -73,6 +79,8 @@ export const DEMO = {
     },
     {
       displayName: 'Tom Becker',
+      email: 'parent.becker@example.org',
+      phone: '(212) 555-0104',
       cardNumber: '21000000004',
       category: 'child',
       preferredLanguage: 'en',
@@ -81,6 +89,8 @@ export const DEMO = {
     },
     {
       displayName: 'Aisha Bello',
+      email: 'aisha.bello@example.org',
+      phone: '(212) 555-0105',
       cardNumber: '21000000005',
       category: 'staff',
       preferredLanguage: 'en',

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DatabaseService, Environment, libraryScope, LibraryScope } from '@readerdesk/platform';
-import { Reader, ReaderRepository } from '@readerdesk/readers';
+import { IdentityService, ReaderRepository } from '@readerdesk/readers';
 import { Agent, AgentRepository, Department, DepartmentRepository, PasswordHasher } from '@readerdesk/staff';
 import { Branch, BranchRepository, Library, LibraryRepository } from '@readerdesk/tenancy';
 import { randomUUID } from 'node:crypto';
@@ -23,6 +23,7 @@ export class SeedService implements OnModuleInit {
     private readonly departments: DepartmentRepository,
     private readonly agents: AgentRepository,
     private readonly readers: ReaderRepository,
+    private readonly identity: IdentityService,
     private readonly hasher: PasswordHasher,
   ) {}
 
@@ -73,23 +74,22 @@ export class SeedService implements OnModuleInit {
       );
     }
     const branchByCode = new Map(branches.map((b) => [b.code, b.id]));
-    await this.readers.insert(
-      scope,
-      ...DEMO.readers.map(
-        (r) =>
-          ({
-            id: randomUUID(),
-            libraryId: library.id,
-            displayName: r.displayName,
-            cardNumber: r.cardNumber,
-            category: r.category,
-            preferredLanguage: r.preferredLanguage,
-            homeBranchId: branchByCode.get(r.branch) ?? null,
-            ilsId: null,
-            keepHistory: r.keepHistory,
-          }) as Reader,
-      ),
-    );
+    for (const r of DEMO.readers) {
+      const { reader } = await this.identity.resolve(scope, {
+        displayName: r.displayName,
+        preferredLanguage: r.preferredLanguage,
+        handles: [
+          { kind: 'card', value: r.cardNumber },
+          { kind: 'email', value: r.email },
+          { kind: 'phone', value: r.phone },
+        ],
+      });
+      await this.readers.update(scope, reader.id, {
+        category: r.category,
+        homeBranchId: branchByCode.get(r.branch) ?? null,
+        keepHistory: r.keepHistory,
+      });
+    }
     this.logger.log(`seeded the demo library "${library.name}" (/${library.slug})`);
     return library;
   }

@@ -87,6 +87,16 @@ export abstract class TenantRepository<E extends TenantOwned> {
     return (result.affected ?? 0) > 0;
   }
 
+  /** Updates every row of the scope that matches `where`; returns how many changed. */
+  async updateWhere(
+    scope: LibraryScope,
+    where: Where<E>,
+    changes: Partial<Omit<E, 'id' | 'libraryId'>>,
+  ): Promise<number> {
+    const result = await this.repo().update(this.scoped(scope, where), changes as never);
+    return result.affected ?? 0;
+  }
+
   async delete(scope: LibraryScope, id: string): Promise<boolean> {
     const result = await this.repo().delete(this.scoped(scope, byId<E>(id)));
     return (result.affected ?? 0) > 0;
@@ -98,4 +108,11 @@ export abstract class TenantRepository<E extends TenantOwned> {
       .createQueryBuilder(alias)
       .where(`${alias}.libraryId = :scopeLibraryId`, { scopeLibraryId: scope.libraryId });
   }
+}
+
+/** True when a write failed on a unique index (PostgreSQL 23505, SQLite SQLITE_CONSTRAINT_UNIQUE/PRIMARYKEY). */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; driverError?: { code?: string } } | undefined;
+  const code = e?.driverError?.code ?? e?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }

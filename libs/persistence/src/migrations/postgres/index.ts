@@ -1,3 +1,4 @@
 import { Init1795341915530 } from './1795341915530-Init';
+import { ReaderHandles1795343845776 } from './1795343845776-ReaderHandles';
 
-export const POSTGRES_MIGRATIONS: Function[] = [Init1795341915530];
+export const POSTGRES_MIGRATIONS: Function[] = [Init1795341915530, ReaderHandles1795343845776];

@@ -1,0 +1,235 @@
+import { Injectable } from '@nestjs/common';
+import { DatabaseService, DomainError, EventBus, isUniqueViolation, LibraryScope } from '@readerdesk/platform';
+import { LibraryRepository } from '@readerdesk/tenancy';
+import { randomUUID } from 'node:crypto';
+import { normaliseHandle, NormalisedHandle } from './handle-normaliser';
+import { ReaderEvent, ReaderEventType } from './reader-event.entity';
+import { ReaderEventRepository } from './reader-event.repository';
+import { HandleKind, ReaderHandle } from './reader-handle.entity';
+import { ReaderHandleRepository } from './reader-handle.repository';
+import { Reader } from './reader.entity';
+import { ReaderCreated, ReaderHandleUnlinked, ReadersMerged } from './reader.events';
+import { ReaderRepository } from './reader.repository';
+
+export interface HandleInput {
+  kind: HandleKind;
+  value: string;
+}
+
+export interface ResolveInput {
+  handles: HandleInput[];
+  displayName?: string | null;
+  preferredLanguage?: string | null;
+}
+
+export interface Resolution {
+  reader: Reader;
+  created: boolean;
+  /** The reader's handles after resolution. */
+  handles: ReaderHandle[];
+  /** Handles that matched but belong to other readers: candidates for a merge by staff, never merged automatically. */
+  conflicts: ReaderHandle[];
+}
+
+/** The strongest identifier decides whose record a contact joins when its handles point at several readers. */
+const PRIORITY: Record<HandleKind, number> = { card: 0, email: 1, phone: 2, chat: 3 };
+const ATTEMPTS = 3;
+
+/**
+ * Finds or creates the reader behind a contact's handles, merges two readers and unlinks a handle
+ * merged by mistake. Safe under concurrency: the unique index on (library, kind, value) decides a
+ * race, and the loser retries and finds the winner's reader.
+ */
+@Injectable()
+export class IdentityService {
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly events: EventBus,
+    private readonly libraries: LibraryRepository,
+    private readonly readers: ReaderRepository,
+    private readonly handles: ReaderHandleRepository,
+    private readonly history: ReaderEventRepository,
+  ) {}
+
+  async normalise(scope: LibraryScope, inputs: HandleInput[]): Promise<NormalisedHandle[]> {
+    const library = await this.libraries.findById(scope.libraryId);
+    if (!library) throw new DomainError('not_found', 'Library was not found', 404);
+    const seen = new Map<string, NormalisedHandle>();
+    for (const input of inputs) {
+      if (!input.value?.trim()) continue;
+      const handle = normaliseHandle(input.kind, input.value, library.defaultCountry);
+      seen.set(`${handle.kind}\u0000${handle.value}`, handle);
+    }
+    return [...seen.values()];
+  }
+
+  async resolve(scope: LibraryScope, input: ResolveInput): Promise<Resolution> {
+    const wanted = await this.normalise(scope, input.handles);
+    if (wanted.length === 0)
+      throw new DomainError('no_handles', 'A contact needs at least one handle to identify its reader', 400);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.db.transaction(() => this.resolveOnce(scope, wanted, input));
+      } catch (error) {
+        if (!isUniqueViolation(error) || attempt >= ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async resolveOnce(scope: LibraryScope, wanted: NormalisedHandle[], input: ResolveInput): Promise<Resolution> {
+    const existing = await this.handles.findValues(scope, wanted);
+    let reader: Reader;
+    let created = false;
+    if (existing.length === 0) {
+      const library = await this.libraries.findById(scope.libraryId);
+      [reader] = await this.readers.insert(scope, {
+        id: randomUUID(),
+        displayName: input.displayName ?? null,
+        preferredLanguage: input.preferredLanguage ?? null,
+        cardNumber: wanted.find((h) => h.kind === 'card')?.value ?? null,
+        ilsId: null,
+        category: null,
+        homeBranchId: null,
+        keepHistory: library?.keepHistoryByDefault ?? false,
+        mergedIntoId: null,
+      } as Reader);
+      created = true;
+      this.events.publish(ReaderCreated, { libraryId: scope.libraryId, readerId: reader.id });
+    } else {
+      const owner = [...existing].sort((a, b) => PRIORITY[a.kind] - PRIORITY[b.kind])[0];
+      reader = await this.readers.getById(scope, owner.readerId);
+      if (!reader.displayName && input.displayName) {
+        await this.readers.update(scope, reader.id, { displayName: input.displayName });
+        reader.displayName = input.displayName;
+      }
+    }
+    const missing = wanted.filter((w) => !existing.some((e) => e.kind === w.kind && e.value === w.value));
+    if (missing.length > 0) {
+      await this.handles.insert(
+        scope,
+        ...missing.map(
+          (h) =>
+            ({
+              id: randomUUID(),
+              readerId: reader.id,
+              kind: h.kind,
+              value: h.value,
+              raw: h.raw,
+              valid: h.valid,
+            }) as ReaderHandle,
+        ),
+      );
+    }
+    return {
+      reader,
+      created,
+      handles: await this.handles.forReader(scope, reader.id),
+      conflicts: existing.filter((e) => e.readerId !== reader.id),
+    };
+  }
+
+  /** Moves everything of `sourceId` to `targetId`. The source stays as a tombstone pointing at the target. */
+  async merge(
+    scope: LibraryScope,
+    targetId: string,
+    sourceId: string,
+    actorAgentId: string | null = null,
+  ): Promise<Reader> {
+    if (targetId === sourceId) throw new DomainError('merge_same_reader', 'A reader cannot be merged into itself', 400);
+    return this.db.transaction(async () => {
+      const target = await this.readers.getById(scope, targetId);
+      const source = await this.readers.getById(scope, sourceId);
+      if (source.mergedIntoId || target.mergedIntoId) {
+        throw new DomainError('reader_already_merged', 'One of these readers was already merged into another', 409);
+      }
+      const moved = await this.handles.moveAll(scope, source.id, target.id);
+      // Fill the target's gaps from the source; consent takes the more private choice of the two.
+      const changes: Partial<Reader> = {
+        displayName: target.displayName ?? source.displayName,
+        preferredLanguage: target.preferredLanguage ?? source.preferredLanguage,
+        ilsId: target.ilsId ?? source.ilsId,
+        category: target.category ?? source.category,
+        homeBranchId: target.homeBranchId ?? source.homeBranchId,
+        keepHistory: target.keepHistory && source.keepHistory,
+      };
+      const takesCard = !target.cardNumber && source.cardNumber;
+      await this.readers.update(scope, source.id, {
+        mergedIntoId: target.id,
+        ...(takesCard ? { cardNumber: null } : {}),
+      });
+      if (takesCard) changes.cardNumber = source.cardNumber;
+      await this.readers.update(scope, target.id, changes);
+      await this.history.insert(
+        scope,
+        this.event(target.id, 'absorbed', actorAgentId, { sourceReaderId: source.id, handlesMoved: moved }),
+        this.event(source.id, 'merged', actorAgentId, { intoReaderId: target.id }),
+      );
+      this.events.publish(ReadersMerged, {
+        libraryId: scope.libraryId,
+        targetReaderId: target.id,
+        sourceReaderId: source.id,
+        actorAgentId,
+      });
+      return this.readers.getById(scope, target.id);
+    });
+  }
+
+  /** Detaches a handle that was joined to the wrong reader; it becomes a new reader of its own. */
+  async unlink(scope: LibraryScope, handleId: string, actorAgentId: string | null = null): Promise<Resolution> {
+    return this.db.transaction(async () => {
+      const handle = await this.handles.getById(scope, handleId);
+      const from = await this.readers.getById(scope, handle.readerId);
+      if ((await this.handles.count(scope, { readerId: from.id })) < 2) {
+        throw new DomainError('last_handle', "A reader's only handle cannot be unlinked", 409);
+      }
+      const library = await this.libraries.findById(scope.libraryId);
+      const [reader] = await this.readers.insert(scope, {
+        id: randomUUID(),
+        displayName: null,
+        preferredLanguage: null,
+        cardNumber: null,
+        ilsId: null,
+        category: null,
+        homeBranchId: null,
+        keepHistory: library?.keepHistoryByDefault ?? false,
+        mergedIntoId: null,
+      } as Reader);
+      await this.handles.update(scope, handle.id, { readerId: reader.id });
+      if (handle.kind === 'card' && from.cardNumber === handle.value) {
+        await this.readers.update(scope, from.id, { cardNumber: null });
+        await this.readers.update(scope, reader.id, { cardNumber: handle.value });
+      }
+      await this.history.insert(
+        scope,
+        this.event(from.id, 'handle_unlinked', actorAgentId, {
+          handleId: handle.id,
+          kind: handle.kind,
+          value: handle.value,
+          newReaderId: reader.id,
+        }),
+      );
+      this.events.publish(ReaderHandleUnlinked, {
+        libraryId: scope.libraryId,
+        handleId: handle.id,
+        fromReaderId: from.id,
+        toReaderId: reader.id,
+      });
+      return {
+        reader: await this.readers.getById(scope, reader.id),
+        created: true,
+        handles: await this.handles.forReader(scope, reader.id),
+        conflicts: [],
+      };
+    });
+  }
+
+  private event(
+    readerId: string,
+    type: ReaderEventType,
+    actorAgentId: string | null,
+    data: Record<string, unknown>,
+  ): ReaderEvent {
+    // The repository stamps the library id from the scope.
+    return { id: randomUUID(), libraryId: '', readerId, type, actorAgentId, data } as ReaderEvent;
+  }
+}

@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { DatabaseService, LibraryScope, TenantRepository } from '@readerdesk/platform';
+import { In } from 'typeorm';
+import { ReaderHandle, HandleKind } from './reader-handle.entity';
+
+@Injectable()
+export class ReaderHandleRepository extends TenantRepository<ReaderHandle> {
+  constructor(db: DatabaseService) {
+    super(db, ReaderHandle, 'Reader handle');
+  }
+
+  /** The handles among `wanted` that exist, whoever they belong to. */
+  async findValues(scope: LibraryScope, wanted: Array<{ kind: HandleKind; value: string }>): Promise<ReaderHandle[]> {
+    if (wanted.length === 0) return [];
+    const kinds = [...new Set(wanted.map((w) => w.kind))];
+    const rows = await this.find(scope, { kind: In(kinds), value: In(wanted.map((w) => w.value)) });
+    return rows.filter((row) => wanted.some((w) => w.kind === row.kind && w.value === row.value));
+  }
+
+  forReader(scope: LibraryScope, readerId: string): Promise<ReaderHandle[]> {
+    return this.find(scope, { readerId }, { createdAt: 'ASC' });
+  }
+
+  moveAll(scope: LibraryScope, fromReaderId: string, toReaderId: string): Promise<number> {
+    return this.updateWhere(scope, { readerId: fromReaderId }, { readerId: toReaderId });
+  }
+}
