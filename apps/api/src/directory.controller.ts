@@ -1,12 +1,13 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { libraryScope } from '@readerdesk/platform';
+import { libraryScope, Public } from '@readerdesk/platform';
 import { DepartmentRepository } from '@readerdesk/staff';
 import { BranchRepository, LibraryRepository } from '@readerdesk/tenancy';
 import { LibraryDirectoryDto } from './directory.dto';
 
 /** Public facts about a library that its chat widget and contact pages show: branches and departments. */
 @ApiTags('directory')
+@Public()
 @Controller('libraries')
 export class DirectoryController {
   constructor(

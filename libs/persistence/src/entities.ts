@@ -1,6 +1,16 @@
-import { Agent, AgentDepartment, Department } from '@readerdesk/staff';
+import { Agent, AgentDepartment, Department, RefreshToken } from '@readerdesk/staff';
 import { Reader, ReaderEvent, ReaderHandle } from '@readerdesk/readers';
 import { Branch, Library } from '@readerdesk/tenancy';
 
 /** Every entity of the desk; migrations are generated from exactly this list. */
-export const ENTITIES = [Library, Branch, Department, Agent, AgentDepartment, Reader, ReaderHandle, ReaderEvent];
+export const ENTITIES = [
+  Library,
+  Branch,
+  Department,
+  Agent,
+  AgentDepartment,
+  Reader,
+  ReaderHandle,
+  ReaderEvent,
+  RefreshToken,
+];

@@ -18,3 +18,4 @@ export * from './queue/queue.module';
 export * from './queue/queue.service';
 export * from './config/secret-key';
 export * from './boot/bootstrap';
+export * from './http/public.decorator';

@@ -43,6 +43,14 @@ export class Agent {
   @Column({ type: 'boolean', default: true })
   active!: boolean;
 
+  /** Consecutive failed sign-ins; reset by a successful one. */
+  @Column({ name: 'failed_logins', type: 'integer', default: 0 })
+  failedLogins!: number;
+
+  /** Set after too many failed sign-ins: no sign-in succeeds before this time. */
+  @TimestampColumn({ name: 'locked_until', nullable: true })
+  lockedUntil!: Date | null;
+
   @TimestampColumn({ name: 'last_login_at', nullable: true })
   lastLoginAt!: Date | null;
 

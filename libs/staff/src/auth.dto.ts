@@ -25,7 +25,16 @@ export class SignedInAgentDto {
 
 export class LoginResponseDto {
   @ApiProperty() accessToken!: string;
+  @ApiProperty({ description: 'Trade it at /auth/refresh for new tokens; each one works once' }) refreshToken!: string;
   @ApiProperty({ example: 'Bearer' }) tokenType!: 'Bearer';
   @ApiProperty({ description: 'Seconds until the access token expires' }) expiresIn!: number;
   @ApiProperty({ type: SignedInAgentDto }) agent!: SignedInAgentDto;
+}
+
+export class RefreshDto {
+  @ApiProperty()
+  @IsString()
+  @MinLength(16)
+  @MaxLength(200)
+  refreshToken!: string;
 }

@@ -1,19 +1,46 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { Clock, DomainError, libraryScope } from '@readerdesk/platform';
+import { Clock, DatabaseService, DomainError, libraryScope } from '@readerdesk/platform';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { Agent, AgentRole } from './agent.entity';
 import { AgentRepository } from './agent.repository';
 import { LoginResponseDto } from './auth.dto';
 import { PasswordHasher } from './password-hasher';
+import { RefreshToken } from './refresh-token.entity';
+import { RefreshTokenRepository } from './refresh-token.repository';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
+/** Consecutive failures that lock an account, and for how long. */
+export const LOCKOUT_THRESHOLD = 5;
+export const LOCKOUT_SECONDS = 15 * 60;
 
-/** Verifies staff credentials and issues access tokens. One error for every failure, so an attacker learns nothing about which accounts exist. */
+/** Who is calling, as an access token proves it. */
+export interface StaffPrincipal {
+  agentId: string;
+  libraryId: string;
+  role: AgentRole;
+}
+
+const INVALID = (): DomainError => new DomainError('invalid_credentials', 'The email or password is not correct', 401);
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/**
+ * Staff sign-in: argon2id passwords, lockout after repeated failures, short access tokens (JWT) and
+ * rotating refresh tokens. Every failure answers the same, so nobody learns which accounts exist
+ * or which are locked.
+ */
 @Injectable()
 export class AuthService {
   private dummyHash?: Promise<string>;
 
   constructor(
+    private readonly db: DatabaseService,
     private readonly agents: AgentRepository,
+    private readonly refreshTokens: RefreshTokenRepository,
     private readonly hasher: PasswordHasher,
     private readonly jwt: JwtService,
     private readonly clock: Clock,
@@ -29,16 +56,89 @@ export class AuthService {
       this.dummyHash ??= this.hasher.hash('readerdesk-timing-equaliser');
       await this.hasher.verify(await this.dummyHash, password);
     }
-    if (!agent || !ok || !agent.active) {
-      throw new DomainError('invalid_credentials', 'The email or password is not correct', 401);
+    if (!agent || !agent.active) throw INVALID();
+    const now = this.clock.now();
+    const scope = libraryScope(agent.libraryId);
+    if (agent.lockedUntil && agent.lockedUntil > now) throw INVALID();
+    if (!ok) {
+      const failures = agent.failedLogins + 1;
+      const lock = failures >= LOCKOUT_THRESHOLD;
+      await this.agents.update(scope, agent.id, {
+        failedLogins: lock ? 0 : failures,
+        lockedUntil: lock ? new Date(now.getTime() + LOCKOUT_SECONDS * 1000) : agent.lockedUntil,
+      });
+      throw INVALID();
     }
+    await this.agents.update(scope, agent.id, { failedLogins: 0, lockedUntil: null, lastLoginAt: now });
+    return this.issue(agent, randomUUID());
+  }
+
+  /** Trades a refresh token for new tokens. A token used twice revokes its whole family. */
+  async refresh(token: string): Promise<LoginResponseDto> {
+    const outcome = await this.db.transaction(async (): Promise<LoginResponseDto | { replayed: RefreshToken }> => {
+      const stored = await this.refreshTokens.findByHash(hashToken(token));
+      const now = this.clock.now();
+      if (!stored || stored.revokedAt || stored.expiresAt <= now) throw this.expired();
+      if (stored.usedAt) return { replayed: stored };
+      const scope = libraryScope(stored.libraryId);
+      await this.refreshTokens.update(scope, stored.id, { usedAt: now });
+      const agent = await this.agents.findById(scope, stored.agentId);
+      if (!agent || !agent.active) throw this.expired();
+      return this.issue(agent, stored.familyId);
+    });
+    if ('replayed' in outcome) {
+      // Revoked outside the transaction above, which the error would otherwise roll back.
+      await this.refreshTokens.revokeFamily(
+        libraryScope(outcome.replayed.libraryId),
+        outcome.replayed.familyId,
+        this.clock.now(),
+      );
+      throw this.expired();
+    }
+    return outcome;
+  }
+
+  /** Signs out: the refresh token's family can no longer be used. */
+  async logout(token: string): Promise<void> {
+    const stored = await this.refreshTokens.findByHash(hashToken(token));
+    if (stored)
+      await this.refreshTokens.revokeFamily(libraryScope(stored.libraryId), stored.familyId, this.clock.now());
+  }
+
+  /** Checks an access token; throws 401 when it is missing, forged or expired. */
+  async verify(accessToken: string): Promise<StaffPrincipal> {
+    try {
+      const claims = await this.jwt.verifyAsync<{ sub: string; lib: string; role: AgentRole }>(accessToken);
+      return { agentId: claims.sub, libraryId: claims.lib, role: claims.role };
+    } catch {
+      throw new DomainError('unauthenticated', 'Sign in first: the access token is missing, invalid or expired', 401);
+    }
+  }
+
+  private expired(): DomainError {
+    return new DomainError('refresh_token_invalid', 'The session has ended; sign in again', 401);
+  }
+
+  private async issue(agent: Agent, familyId: string): Promise<LoginResponseDto> {
+    const scope = libraryScope(agent.libraryId);
     const accessToken = await this.jwt.signAsync(
       { sub: agent.id, lib: agent.libraryId, role: agent.role },
       { expiresIn: ACCESS_TOKEN_TTL_SECONDS },
     );
-    await this.agents.update(libraryScope(agent.libraryId), agent.id, { lastLoginAt: this.clock.now() });
+    const refreshToken = randomBytes(32).toString('base64url');
+    await this.refreshTokens.insert(scope, {
+      id: randomUUID(),
+      libraryId: agent.libraryId,
+      agentId: agent.id,
+      familyId,
+      tokenHash: hashToken(refreshToken),
+      expiresAt: new Date(this.clock.now().getTime() + REFRESH_TOKEN_TTL_SECONDS * 1000),
+      usedAt: null,
+      revokedAt: null,
+    } as RefreshToken);
     return {
       accessToken,
+      refreshToken,
       tokenType: 'Bearer',
       expiresIn: ACCESS_TOKEN_TTL_SECONDS,
       agent: {

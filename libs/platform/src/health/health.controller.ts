@@ -5,8 +5,10 @@ import type { Response } from 'express';
 import { DatabaseService } from '../database/database.service';
 import { QueueDriver } from '../queue/queue-driver';
 import { MetricsService } from './metrics.service';
+import { Public } from '../http/public.decorator';
 
 @ApiTags('operations')
+@Public()
 @Controller()
 export class HealthController {
   constructor(

@@ -1,4 +1,5 @@
 import { Init1795341915530 } from './1795341915530-Init';
 import { ReaderHandles1795343845776 } from './1795343845776-ReaderHandles';
+import { StaffSessions1795344034580 } from './1795344034580-StaffSessions';
 
-export const POSTGRES_MIGRATIONS: Function[] = [Init1795341915530, ReaderHandles1795343845776];
+export const POSTGRES_MIGRATIONS: Function[] = [Init1795341915530, ReaderHandles1795343845776, StaffSessions1795344034580];

@@ -1,0 +1,50 @@
+import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { DomainError, libraryScope, LibraryScope, PUBLIC_ROUTE } from '@readerdesk/platform';
+import type { Request } from 'express';
+import type { AgentRole } from './agent.entity';
+import { AuthService, StaffPrincipal } from './auth.service';
+import { hasRole, REQUIRED_ROLE } from './roles';
+
+type AuthenticatedRequest = Request & { principal?: StaffPrincipal };
+
+/** Every route needs a valid staff access token unless marked @Public(); @RequireRole raises the bar. */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly reflector: Reflector,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = request.headers.authorization ?? '';
+    const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    if (!token)
+      throw new DomainError(
+        'unauthenticated',
+        'Sign in first: send the access token as "Authorization: Bearer …"',
+        401,
+      );
+    request.principal = await this.auth.verify(token);
+    const required = this.reflector.getAllAndOverride<AgentRole | undefined>(REQUIRED_ROLE, targets);
+    if (required && !hasRole(request.principal.role, required)) {
+      throw new DomainError('forbidden', `This needs the ${required} role`, 403);
+    }
+    return true;
+  }
+}
+
+/** The signed-in member of staff. */
+export const CurrentStaff = createParamDecorator((_: unknown, context: ExecutionContext): StaffPrincipal => {
+  const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
+  if (!principal) throw new DomainError('unauthenticated', 'Sign in first', 401);
+  return principal;
+});
+
+export function scopeOf(principal: StaffPrincipal): LibraryScope {
+  return libraryScope(principal.libraryId);
+}
