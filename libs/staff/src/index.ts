@@ -10,4 +10,5 @@ export * from './password-hasher';
 export * from './refresh-token.entity';
 export * from './refresh-token.repository';
 export * from './roles';
+export * from './staff-admin.service';
 export * from './staff.module';

@@ -10,6 +10,7 @@ import { AuthService } from './auth.service';
 import { DepartmentRepository } from './department.repository';
 import { PasswordHasher } from './password-hasher';
 import { RefreshTokenRepository } from './refresh-token.repository';
+import { StaffAdminService } from './staff-admin.service';
 
 @Module({
   imports: [
@@ -31,9 +32,10 @@ import { RefreshTokenRepository } from './refresh-token.repository';
     RefreshTokenRepository,
     PasswordHasher,
     AuthService,
+    StaffAdminService,
     { provide: APP_GUARD, useClass: ThrottlerGuard },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [AgentRepository, DepartmentRepository, PasswordHasher, AuthService],
+  exports: [AgentRepository, DepartmentRepository, PasswordHasher, AuthService, StaffAdminService],
 })
 export class StaffModule {}

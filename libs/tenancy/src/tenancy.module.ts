@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { BranchRepository } from './branch.repository';
+import { LibraryAdminService } from './library-admin.service';
 import { LibraryRepository } from './library.repository';
 
-@Module({ providers: [LibraryRepository, BranchRepository], exports: [LibraryRepository, BranchRepository] })
+@Module({
+  providers: [LibraryRepository, BranchRepository, LibraryAdminService],
+  exports: [LibraryRepository, BranchRepository, LibraryAdminService],
+})
 export class TenancyModule {}

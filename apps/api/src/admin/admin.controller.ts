@@ -1,0 +1,163 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  AgentRepository,
+  CurrentStaff,
+  DepartmentRepository,
+  RequireRole,
+  scopeOf,
+  StaffAdminService,
+  type StaffPrincipal,
+} from '@readerdesk/staff';
+import { BranchRepository, LibraryAdminService } from '@readerdesk/tenancy';
+import {
+  AgentDto,
+  BranchDto,
+  CreateAgentDto,
+  CreateBranchDto,
+  CreateDepartmentDto,
+  DepartmentDto,
+  LibraryDto,
+  UpdateBranchDto,
+  UpdateDepartmentDto,
+  UpdateLibraryDto,
+} from './admin.dto';
+
+const branchDto = (b: BranchDto): BranchDto => ({
+  id: b.id,
+  code: b.code,
+  name: b.name,
+  timeZone: b.timeZone,
+  address: b.address,
+});
+const departmentDto = (d: DepartmentDto): DepartmentDto => ({
+  id: d.id,
+  code: d.code,
+  name: d.name,
+  description: d.description,
+});
+
+/**
+ * The signed-in member of staff's own library: everyone reads it, administrators change it. Ids of
+ * another library's rows answer 404, exactly like ids that do not exist.
+ */
+@ApiTags('library administration')
+@ApiBearerAuth()
+@Controller()
+export class AdminController {
+  constructor(
+    private readonly library: LibraryAdminService,
+    private readonly staff: StaffAdminService,
+    private readonly branches: BranchRepository,
+    private readonly departments: DepartmentRepository,
+    private readonly agents: AgentRepository,
+  ) {}
+
+  @Get('library')
+  @ApiOperation({ summary: 'The library of the signed-in member of staff' })
+  @ApiOkResponse({ type: LibraryDto })
+  async getLibrary(@CurrentStaff() me: StaffPrincipal): Promise<LibraryDto> {
+    const l = await this.library.library(scopeOf(me));
+    return {
+      id: l.id,
+      slug: l.slug,
+      name: l.name,
+      defaultCountry: l.defaultCountry,
+      defaultLanguage: l.defaultLanguage,
+      timeZone: l.timeZone,
+      keepHistoryByDefault: l.keepHistoryByDefault,
+    };
+  }
+
+  @Patch('library')
+  @RequireRole('administrator')
+  @ApiOkResponse({ type: LibraryDto })
+  async updateLibrary(@CurrentStaff() me: StaffPrincipal, @Body() body: UpdateLibraryDto): Promise<LibraryDto> {
+    await this.library.updateLibrary(scopeOf(me), body);
+    return this.getLibrary(me);
+  }
+
+  @Get('branches')
+  @ApiOkResponse({ type: [BranchDto] })
+  async listBranches(@CurrentStaff() me: StaffPrincipal): Promise<BranchDto[]> {
+    return (await this.branches.find(scopeOf(me), {}, { name: 'ASC' })).map(branchDto);
+  }
+
+  @Post('branches')
+  @RequireRole('administrator')
+  @ApiCreatedResponse({ type: BranchDto })
+  async createBranch(@CurrentStaff() me: StaffPrincipal, @Body() body: CreateBranchDto): Promise<BranchDto> {
+    return branchDto(await this.library.createBranch(scopeOf(me), body));
+  }
+
+  @Patch('branches/:id')
+  @RequireRole('administrator')
+  @ApiOkResponse({ type: BranchDto })
+  async updateBranch(
+    @CurrentStaff() me: StaffPrincipal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: UpdateBranchDto,
+  ): Promise<BranchDto> {
+    return branchDto(await this.library.updateBranch(scopeOf(me), id, body));
+  }
+
+  @Get('departments')
+  @ApiOkResponse({ type: [DepartmentDto] })
+  async listDepartments(@CurrentStaff() me: StaffPrincipal): Promise<DepartmentDto[]> {
+    return (await this.departments.find(scopeOf(me), {}, { name: 'ASC' })).map(departmentDto);
+  }
+
+  @Post('departments')
+  @RequireRole('administrator')
+  @ApiCreatedResponse({ type: DepartmentDto })
+  async createDepartment(
+    @CurrentStaff() me: StaffPrincipal,
+    @Body() body: CreateDepartmentDto,
+  ): Promise<DepartmentDto> {
+    return departmentDto(await this.staff.createDepartment(scopeOf(me), body));
+  }
+
+  @Patch('departments/:id')
+  @RequireRole('administrator')
+  @ApiOkResponse({ type: DepartmentDto })
+  async updateDepartment(
+    @CurrentStaff() me: StaffPrincipal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: UpdateDepartmentDto,
+  ): Promise<DepartmentDto> {
+    return departmentDto(await this.staff.updateDepartment(scopeOf(me), id, body));
+  }
+
+  @Get('agents')
+  @RequireRole('supervisor')
+  @ApiOkResponse({ type: [AgentDto] })
+  async listAgents(@CurrentStaff() me: StaffPrincipal): Promise<AgentDto[]> {
+    const scope = scopeOf(me);
+    const agents = await this.agents.find(scope, {}, { displayName: 'ASC' });
+    return Promise.all(
+      agents.map(async (a) => ({
+        id: a.id,
+        email: a.email,
+        displayName: a.displayName,
+        role: a.role,
+        active: a.active,
+        departmentIds: await this.agents.departmentIds(scope, a.id),
+      })),
+    );
+  }
+
+  @Post('agents')
+  @RequireRole('administrator')
+  @ApiCreatedResponse({ type: AgentDto })
+  async createAgent(@CurrentStaff() me: StaffPrincipal, @Body() body: CreateAgentDto): Promise<AgentDto> {
+    const a = await this.staff.createAgent(scopeOf(me), body);
+    return {
+      id: a.id,
+      email: a.email,
+      displayName: a.displayName,
+      role: a.role,
+      active: a.active,
+      departmentIds: body.departmentIds,
+    };
+  }
+}

@@ -1,0 +1,92 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import {
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
+import { AGENT_ROLES, type AgentRole } from '@readerdesk/staff';
+
+const CODE = /^[a-z0-9][a-z0-9-]*$/;
+
+export class UpdateLibraryDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) name?: string;
+  @ApiPropertyOptional({ example: 'US' })
+  @IsOptional()
+  @Matches(/^[A-Z]{2}$/, { message: 'defaultCountry must be an ISO 3166 alpha-2 code such as US' })
+  defaultCountry?: string;
+  @ApiPropertyOptional({ example: 'en' }) @IsOptional() @IsString() @Length(2, 35) defaultLanguage?: string;
+  @ApiPropertyOptional({ example: 'America/New_York' }) @IsOptional() @IsString() timeZone?: string;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() keepHistoryByDefault?: boolean;
+}
+
+export class CreateBranchDto {
+  @ApiProperty({ example: 'central' })
+  @Matches(CODE, { message: 'code must be lower-case letters, digits and "-"' })
+  @MaxLength(32)
+  code!: string;
+  @ApiProperty() @IsString() @Length(1, 200) name!: string;
+  @ApiProperty({ example: 'Europe/Berlin' }) @IsString() timeZone!: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) address?: string;
+}
+export class UpdateBranchDto extends PartialType(CreateBranchDto) {}
+
+export class CreateDepartmentDto {
+  @ApiProperty({ example: 'reference' })
+  @Matches(CODE, { message: 'code must be lower-case letters, digits and "-"' })
+  @MaxLength(32)
+  code!: string;
+  @ApiProperty() @IsString() @Length(1, 200) name!: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1000) description?: string;
+}
+export class UpdateDepartmentDto extends PartialType(CreateDepartmentDto) {}
+
+export class CreateAgentDto {
+  @ApiProperty() @IsEmail() @MaxLength(254) email!: string;
+  @ApiProperty() @IsString() @Length(1, 200) displayName!: string;
+  @ApiProperty({ enum: AGENT_ROLES }) @IsIn(AGENT_ROLES) role!: AgentRole;
+  @ApiProperty({ minLength: 12 }) @IsString() @MinLength(12) @MaxLength(1024) password!: string;
+  @ApiProperty({ type: [String] }) @IsArray() @ArrayUnique() @IsUUID('all', { each: true }) departmentIds!: string[];
+}
+
+export class BranchDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() code!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() timeZone!: string;
+  @ApiProperty({ nullable: true, type: String }) address!: string | null;
+}
+
+export class DepartmentDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() code!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ nullable: true, type: String }) description!: string | null;
+}
+
+export class LibraryDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() slug!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() defaultCountry!: string;
+  @ApiProperty() defaultLanguage!: string;
+  @ApiProperty() timeZone!: string;
+  @ApiProperty() keepHistoryByDefault!: boolean;
+}
+
+export class AgentDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() email!: string;
+  @ApiProperty() displayName!: string;
+  @ApiProperty({ enum: AGENT_ROLES }) role!: AgentRole;
+  @ApiProperty() active!: boolean;
+  @ApiProperty({ type: [String] }) departmentIds!: string[];
+}

@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { DatabaseService, DomainError, isUniqueViolation, LibraryScope, NotFoundError } from '@readerdesk/platform';
+import { randomUUID } from 'node:crypto';
+import { Branch } from './branch.entity';
+import { BranchRepository } from './branch.repository';
+import { Library } from './library.entity';
+import { isTimeZone } from './time-zone';
+
+export type LibraryChanges = Partial<
+  Pick<Library, 'name' | 'defaultCountry' | 'defaultLanguage' | 'timeZone' | 'keepHistoryByDefault'>
+>;
+export type BranchFields = Pick<Branch, 'code' | 'name' | 'timeZone'> & { address?: string | null };
+
+function checkTimeZone(zone: string | undefined): void {
+  if (zone !== undefined && !isTimeZone(zone)) {
+    throw new DomainError('invalid_time_zone', `"${zone}" is not an IANA time zone (such as Europe/Berlin)`, 400);
+  }
+}
+
+/** An administrator's changes to their own library and its branches. */
+@Injectable()
+export class LibraryAdminService {
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly branches: BranchRepository,
+  ) {}
+
+  async library(scope: LibraryScope): Promise<Library> {
+    const found = await this.db.manager.getRepository(Library).findOne({ where: { id: scope.libraryId } });
+    if (!found) throw new NotFoundError('Library');
+    return found;
+  }
+
+  async updateLibrary(scope: LibraryScope, changes: LibraryChanges): Promise<Library> {
+    checkTimeZone(changes.timeZone);
+    await this.db.manager.getRepository(Library).update({ id: scope.libraryId }, changes);
+    return this.library(scope);
+  }
+
+  async createBranch(scope: LibraryScope, fields: BranchFields): Promise<Branch> {
+    checkTimeZone(fields.timeZone);
+    try {
+      const [branch] = await this.branches.insert(scope, {
+        id: randomUUID(),
+        libraryId: scope.libraryId,
+        address: null,
+        ...fields,
+      } as Branch);
+      return branch;
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw new DomainError('duplicate_code', `A branch with code "${fields.code}" exists already`, 409);
+      throw error;
+    }
+  }
+
+  async updateBranch(scope: LibraryScope, id: string, changes: Partial<BranchFields>): Promise<Branch> {
+    checkTimeZone(changes.timeZone);
+    await this.branches.getById(scope, id);
+    try {
+      await this.branches.update(scope, id, changes);
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw new DomainError('duplicate_code', `A branch with code "${changes.code}" exists already`, 409);
+      throw error;
+    }
+    return this.branches.getById(scope, id);
+  }
+}

@@ -1,0 +1,140 @@
+import { DEMO, DEMO_ADMIN, DEMO_AGENT_PASSWORD } from '@readerdesk/persistence';
+import { libraryScope } from '@readerdesk/platform';
+import { StaffAdminService } from '@readerdesk/staff';
+import { Library, LibraryRepository } from '@readerdesk/tenancy';
+import { describeWithDatabase } from '@readerdesk/testing';
+import { randomUUID } from 'node:crypto';
+import { createTestApp, TestApp } from './support/test-app';
+
+describeWithDatabase('library administration and tenant isolation', () => {
+  let desk: TestApp;
+  let admin: string;
+  let supervisor: string;
+  let agent: string;
+  let otherAdmin: string;
+
+  const token = async (email: string, password: string): Promise<string> =>
+    (await desk.http.post('/api/v1/auth/login').send({ email, password }).expect(200)).body.accessToken as string;
+  const as = (bearer: string) => ({ Authorization: `Bearer ${bearer}` });
+
+  beforeAll(async () => {
+    desk = await createTestApp();
+    admin = await token(DEMO_ADMIN.email, DEMO_ADMIN.password);
+    supervisor = await token(DEMO.agents[0].email, DEMO_AGENT_PASSWORD);
+    agent = await token(DEMO.agents[2].email, DEMO_AGENT_PASSWORD);
+    // A second library in the same deployment, with its own administrator.
+    const other = libraryScope(randomUUID());
+    await desk.app.get(LibraryRepository).insert({
+      id: other.libraryId,
+      slug: 'hilltop',
+      name: 'Hilltop Library',
+      defaultCountry: 'GB',
+      defaultLanguage: 'en',
+      timeZone: 'Europe/London',
+      keepHistoryByDefault: false,
+    } as Library);
+    await desk.app.get(StaffAdminService).createAgent(other, {
+      email: 'admin@hilltop.example.org',
+      displayName: 'Hilltop admin',
+      role: 'administrator',
+      password: 'hilltop-admin-password',
+      departmentIds: [],
+    });
+    otherAdmin = await token('admin@hilltop.example.org', 'hilltop-admin-password');
+  });
+  afterAll(async () => desk?.close());
+
+  it('lets every member of staff read their library, branches and departments', async () => {
+    const library = await desk.http.get('/api/v1/library').set(as(agent)).expect(200);
+    expect(library.body).toMatchObject({ slug: 'demo', timeZone: 'America/New_York' });
+    const branches = await desk.http.get('/api/v1/branches').set(as(agent)).expect(200);
+    expect(branches.body).toHaveLength(2);
+    const departments = await desk.http.get('/api/v1/departments').set(as(agent)).expect(200);
+    expect(departments.body).toHaveLength(5);
+  });
+
+  it('keeps changes to administrators and the staff list to supervisors', async () => {
+    const denied = await desk.http
+      .post('/api/v1/branches')
+      .set(as(supervisor))
+      .send({ code: 'x', name: 'X', timeZone: 'UTC' })
+      .expect(403);
+    expect(denied.body.code).toBe('forbidden');
+    await desk.http.get('/api/v1/agents').set(as(agent)).expect(403);
+    const staff = await desk.http.get('/api/v1/agents').set(as(supervisor)).expect(200);
+    expect(staff.body.map((a: { email: string }) => a.email)).toContain(DEMO.agents[2].email);
+  });
+
+  it('creates a branch, refusing an unknown time zone and a duplicate code', async () => {
+    const created = await desk.http
+      .post('/api/v1/branches')
+      .set(as(admin))
+      .send({ code: 'harbour', name: 'Harbour', timeZone: 'America/Denver' })
+      .expect(201);
+    expect(created.body).toMatchObject({ code: 'harbour', timeZone: 'America/Denver' });
+    const badZone = await desk.http
+      .post('/api/v1/branches')
+      .set(as(admin))
+      .send({ code: 'moon', name: 'Moon', timeZone: 'Mars/Olympus' })
+      .expect(400);
+    expect(badZone.body.code).toBe('invalid_time_zone');
+    const dup = await desk.http
+      .post('/api/v1/branches')
+      .set(as(admin))
+      .send({ code: 'harbour', name: 'Again', timeZone: 'UTC' })
+      .expect(409);
+    expect(dup.body.code).toBe('duplicate_code');
+  });
+
+  it('creates an agent in departments of the library, and not in another library’s', async () => {
+    const departments = (await desk.http.get('/api/v1/departments').set(as(admin)).expect(200)).body as Array<{
+      id: string;
+      code: string;
+    }>;
+    const reference = departments.find((d) => d.code === 'reference')!;
+    const created = await desk.http
+      .post('/api/v1/agents')
+      .set(as(admin))
+      .send({
+        email: 'New.Agent@demo.readerdesk.org',
+        displayName: 'New Agent',
+        role: 'agent',
+        password: 'a-long-enough-password',
+        departmentIds: [reference.id],
+      })
+      .expect(201);
+    expect(created.body).toMatchObject({ email: 'new.agent@demo.readerdesk.org', departmentIds: [reference.id] });
+    await token('new.agent@demo.readerdesk.org', 'a-long-enough-password');
+    await desk.http
+      .post('/api/v1/agents')
+      .set(as(otherAdmin))
+      .send({
+        email: 'spy@hilltop.example.org',
+        displayName: 'Spy',
+        role: 'agent',
+        password: 'a-long-enough-password',
+        departmentIds: [reference.id],
+      })
+      .expect(404);
+  });
+
+  it("never shows or changes another library's rows: they answer 404 like rows that do not exist", async () => {
+    const theirs = await desk.http.get('/api/v1/branches').set(as(otherAdmin)).expect(200);
+    expect(theirs.body).toEqual([]);
+    const demoBranch = (
+      (await desk.http.get('/api/v1/branches').set(as(admin)).expect(200)).body as Array<{ id: string }>
+    )[0];
+    const foreign = await desk.http
+      .patch(`/api/v1/branches/${demoBranch.id}`)
+      .set(as(otherAdmin))
+      .send({ name: 'Taken over' })
+      .expect(404);
+    const missing = await desk.http
+      .patch(`/api/v1/branches/${randomUUID()}`)
+      .set(as(otherAdmin))
+      .send({ name: 'Taken over' })
+      .expect(404);
+    expect(foreign.body.detail).toBe(missing.body.detail);
+    expect((await desk.http.get('/api/v1/library').set(as(otherAdmin)).expect(200)).body.slug).toBe('hilltop');
+  });
+});
