@@ -4,7 +4,11 @@ import { StaffModule } from '@readerdesk/staff';
 import { TenancyModule } from '@readerdesk/tenancy';
 import { AdminController } from './admin/admin.controller';
 import { DirectoryController } from './directory.controller';
+import { ReadersController } from './readers/readers.controller';
 
 /** The HTTP surface: REST controllers (and, later, webhooks and the socket gateway). */
-@Module({ imports: [TenancyModule, StaffModule, ReadersModule], controllers: [DirectoryController, AdminController] })
+@Module({
+  imports: [TenancyModule, StaffModule, ReadersModule],
+  controllers: [DirectoryController, AdminController, ReadersController],
+})
 export class ApiModule {}
