@@ -1,4 +1,5 @@
 import { Agent, AgentDepartment, Department, RefreshToken } from '@readerdesk/staff';
+import { Conversation, Inbox, Message } from '@readerdesk/conversations';
 import { Reader, ReaderEvent, ReaderHandle } from '@readerdesk/readers';
 import { Branch, Library } from '@readerdesk/tenancy';
 
@@ -13,4 +14,7 @@ export const ENTITIES = [
   ReaderHandle,
   ReaderEvent,
   RefreshToken,
+  Inbox,
+  Conversation,
+  Message,
 ];

@@ -1,0 +1,93 @@
+import { Column, Entity, Index } from 'typeorm';
+import {
+  CreatedAtColumn,
+  EnumColumn,
+  IdColumn,
+  JsonColumn,
+  TimestampColumn,
+  UpdatedAtColumn,
+  UuidColumn,
+} from '@readerdesk/platform';
+import {
+  type Channel,
+  CHANNELS,
+  CONVERSATION_STATUSES,
+  type ConversationStatus,
+  PRIORITIES,
+  type Priority,
+  QUESTION_TYPES,
+  type QuestionType,
+} from './conversation-status';
+
+/** One thread with one reader, across messages and calls (the ticket). */
+@Entity('conversations')
+@Index('uq_conversations_number', ['libraryId', 'number'], { unique: true })
+@Index('ix_conversations_reader', ['libraryId', 'readerId', 'lastMessageAt'])
+@Index('ix_conversations_queue', ['libraryId', 'status', 'departmentId'])
+export class Conversation {
+  @IdColumn()
+  id!: string;
+
+  @UuidColumn({ name: 'library_id' })
+  libraryId!: string;
+
+  /** Short reference per library, shown to readers (#1234) and used to thread replies. */
+  @Column({ type: 'integer' })
+  number!: number;
+
+  @UuidColumn({ name: 'reader_id' })
+  readerId!: string;
+
+  @UuidColumn({ name: 'inbox_id' })
+  inboxId!: string;
+
+  @EnumColumn(CHANNELS, { enumName: 'conversation_channel' })
+  channel!: Channel;
+
+  @UuidColumn({ name: 'department_id', nullable: true })
+  departmentId!: string | null;
+
+  @UuidColumn({ name: 'assignee_id', nullable: true })
+  assigneeId!: string | null;
+
+  @EnumColumn(CONVERSATION_STATUSES, { enumName: 'conversation_status', default: 'new' })
+  status!: ConversationStatus;
+
+  @EnumColumn(PRIORITIES, { enumName: 'conversation_priority', default: 'normal' })
+  priority!: Priority;
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  subject!: string | null;
+
+  @JsonColumn({ default: () => "'[]'" })
+  tags!: string[];
+
+  @TimestampColumn({ name: 'snoozed_until', nullable: true })
+  snoozedUntil!: Date | null;
+
+  /** READ scale (1–6) recorded at resolution. */
+  @Column({ name: 'read_level', type: 'smallint', nullable: true })
+  readLevel!: number | null;
+
+  @EnumColumn(QUESTION_TYPES, { enumName: 'question_type', name: 'question_type', nullable: true })
+  questionType!: QuestionType | null;
+
+  @TimestampColumn({ name: 'first_response_at', nullable: true })
+  firstResponseAt!: Date | null;
+
+  /** Since when the reader has been waiting for an answer; null while the ball is with the reader. */
+  @TimestampColumn({ name: 'waiting_since', nullable: true })
+  waitingSince!: Date | null;
+
+  @TimestampColumn({ name: 'resolved_at', nullable: true })
+  resolvedAt!: Date | null;
+
+  @TimestampColumn({ name: 'last_message_at' })
+  lastMessageAt!: Date;
+
+  @CreatedAtColumn()
+  createdAt!: Date;
+
+  @UpdatedAtColumn()
+  updatedAt!: Date;
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { ReadersModule } from '@readerdesk/readers';
+import { ConversationRepository } from './conversation.repository';
+import { ConversationService } from './conversation.service';
+import { InboxRepository } from './inbox.repository';
+import { IngestionService } from './ingestion.service';
+import { MessageRepository } from './message.repository';
+
+@Module({
+  imports: [ReadersModule],
+  providers: [InboxRepository, ConversationRepository, MessageRepository, IngestionService, ConversationService],
+  exports: [InboxRepository, ConversationRepository, MessageRepository, IngestionService, ConversationService],
+})
+export class ConversationsModule {}

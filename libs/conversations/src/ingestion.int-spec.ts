@@ -1,0 +1,186 @@
+import { Clock, DatabaseService, EventBus, libraryScope } from '@readerdesk/platform';
+import { IdentityService, ReaderEventRepository, ReaderHandleRepository, ReaderRepository } from '@readerdesk/readers';
+import { connectTestDatabase, describeWithDatabase } from '@readerdesk/testing';
+import { Library, LibraryRepository } from '@readerdesk/tenancy';
+import { randomUUID } from 'node:crypto';
+import { ConversationRepository } from './conversation.repository';
+import { ConversationService } from './conversation.service';
+import { Inbox } from './inbox.entity';
+import { InboxRepository } from './inbox.repository';
+import { InboundMessage, IngestionService } from './ingestion.service';
+import { MessageRepository } from './message.repository';
+
+describeWithDatabase('ingestion and the conversation lifecycle', () => {
+  let database: DatabaseService;
+  let drop: () => Promise<void>;
+  let ingestion: IngestionService;
+  let service: ConversationService;
+  let identity: IdentityService;
+  let messages: MessageRepository;
+  const scope = libraryScope(randomUUID());
+  const elsewhere = libraryScope(randomUUID());
+  const chat = randomUUID();
+  const mail = randomUUID();
+  const foreign = randomUUID();
+
+  const inbound = (over: Partial<InboundMessage> = {}): InboundMessage => ({
+    inboxId: chat,
+    channel: 'chat',
+    externalId: randomUUID(),
+    handles: [{ kind: 'chat', value: 'session-1' }],
+    text: 'Can I renew my loans online?',
+    ...over,
+  });
+
+  beforeAll(async () => {
+    ({ database, drop } = await connectTestDatabase());
+    const libraries = new LibraryRepository(database);
+    for (const [s, slug] of [
+      [scope, 'lib'],
+      [elsewhere, 'elsewhere'],
+    ] as const) {
+      await libraries.insert({
+        id: s.libraryId,
+        slug,
+        name: slug,
+        defaultCountry: 'US',
+        defaultLanguage: 'en',
+        timeZone: 'UTC',
+        keepHistoryByDefault: false,
+      } as Library);
+    }
+    const inboxes = new InboxRepository(database);
+    await inboxes.insert(scope, {
+      id: chat,
+      channel: 'chat',
+      name: 'Web chat',
+      defaultDepartmentId: null,
+      settings: {},
+    } as Inbox);
+    await inboxes.insert(scope, {
+      id: mail,
+      channel: 'email',
+      name: 'Ask a librarian',
+      defaultDepartmentId: null,
+      settings: {},
+    } as Inbox);
+    await inboxes.insert(elsewhere, {
+      id: foreign,
+      channel: 'chat',
+      name: 'Their chat',
+      defaultDepartmentId: null,
+      settings: {},
+    } as Inbox);
+    const events = new EventBus(database);
+    const clock = new Clock();
+    identity = new IdentityService(
+      database,
+      events,
+      libraries,
+      new ReaderRepository(database),
+      new ReaderHandleRepository(database),
+      new ReaderEventRepository(database),
+    );
+    messages = new MessageRepository(database);
+    const conversations = new ConversationRepository(database);
+    ingestion = new IngestionService(database, events, clock, identity, inboxes, conversations, messages);
+    service = new ConversationService(database, events, clock, conversations, messages);
+    service.onModuleInit();
+  });
+  afterAll(async () => drop?.());
+
+  it('stores 20 concurrent deliveries of the same contact exactly once', async () => {
+    const same = inbound({ externalId: 'client-msg-42', handles: [{ kind: 'chat', value: 'rush-session' }] });
+    const results = await Promise.all(Array.from({ length: 20 }, () => ingestion.ingest(scope, same)));
+    expect(new Set(results.map((r) => r.message.id)).size).toBe(1);
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+    expect(await messages.count(scope, { externalId: 'client-msg-42' })).toBe(1);
+    const again = await ingestion.ingest(scope, same);
+    expect(again).toMatchObject({ duplicate: true, message: { id: results[0].message.id } });
+  });
+
+  it('continues the reader’s ongoing chat, and opens a new conversation for each unthreaded email', async () => {
+    const first = await ingestion.ingest(scope, inbound());
+    const second = await ingestion.ingest(scope, inbound({ text: 'And my holds?' }));
+    expect(first.conversationCreated).toBe(true);
+    expect(second.conversation.id).toBe(first.conversation.id);
+    const mailA = await ingestion.ingest(
+      scope,
+      inbound({ inboxId: mail, channel: 'email', handles: [{ kind: 'email', value: 'a@example.org' }] }),
+    );
+    const mailB = await ingestion.ingest(
+      scope,
+      inbound({ inboxId: mail, channel: 'email', handles: [{ kind: 'email', value: 'a@example.org' }] }),
+    );
+    expect(mailB.conversation.id).not.toBe(mailA.conversation.id);
+    expect(mailB.conversation.number).toBeGreaterThan(mailA.conversation.number);
+    const threaded = await ingestion.ingest(
+      scope,
+      inbound({
+        inboxId: mail,
+        channel: 'email',
+        conversationId: mailA.conversation.id,
+        handles: [{ kind: 'email', value: 'a@example.org' }],
+      }),
+    );
+    expect(threaded.conversation.id).toBe(mailA.conversation.id);
+  });
+
+  it('reopens a pending or resolved conversation when the reader writes, and starts anew after close', async () => {
+    const handles = [{ kind: 'chat' as const, value: 'session-lifecycle' }];
+    const { conversation } = await ingestion.ingest(scope, inbound({ handles }));
+    const agentId = randomUUID();
+    await service.reply(scope, conversation.id, agentId, 'Yes: My Library → Renew');
+    expect((await service.get(scope, conversation.id)).status).toBe('pending');
+    await ingestion.ingest(scope, inbound({ handles, text: 'Thanks, done.' }));
+    const reopened = await service.get(scope, conversation.id);
+    expect(reopened.status).toBe('open');
+    expect(reopened.firstResponseAt).not.toBeNull();
+    await expect(
+      service.changeStatus(scope, conversation.id, { to: 'resolved', actorAgentId: agentId }),
+    ).rejects.toMatchObject({ code: 'resolution_needs_statistics' });
+    await service.changeStatus(scope, conversation.id, {
+      to: 'resolved',
+      actorAgentId: agentId,
+      readLevel: 2,
+      questionType: 'circulation_account',
+    });
+    await service.changeStatus(scope, conversation.id, { to: 'closed', actorAgentId: agentId });
+    const after = await ingestion.ingest(scope, inbound({ handles, text: 'One more question' }));
+    expect(after.conversationCreated).toBe(true);
+    expect(after.conversation.id).not.toBe(conversation.id);
+    const kinds = (await service.timeline(scope, conversation.id)).map((m) => [m.kind, m.data.type ?? null]);
+    expect(kinds).toEqual([
+      ['inbound', null],
+      ['outbound', null],
+      ['inbound', null],
+      ['event', 'status_changed'],
+      ['event', 'status_changed'],
+    ]);
+  });
+
+  it('sanitises HTML on the way in and keeps the original', async () => {
+    const { message } = await ingestion.ingest(
+      scope,
+      inbound({ html: '<p>Hello<script>alert(1)</script><img src=x onerror="alert(2)"></p>' }),
+    );
+    expect(message.html).toBe('<p>Hello<img src="x" /></p>');
+    expect(message.rawHtml).toContain('<script>');
+  });
+
+  it("refuses another library's inbox as if it did not exist, and empty messages", async () => {
+    await expect(ingestion.ingest(scope, inbound({ inboxId: foreign }))).rejects.toMatchObject({ status: 404 });
+    await expect(ingestion.ingest(scope, inbound({ text: '  ' }))).rejects.toMatchObject({ code: 'empty_message' });
+  });
+
+  it('moves conversations along when their reader is merged into another', async () => {
+    const a = await ingestion.ingest(scope, inbound({ handles: [{ kind: 'phone', value: '+12125550170' }] }));
+    const b = await ingestion.ingest(
+      scope,
+      inbound({ handles: [{ kind: 'email', value: 'same.person@example.org' }] }),
+    );
+    await identity.merge(scope, a.conversation.readerId, b.conversation.readerId);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await service.get(scope, b.conversation.id)).readerId).toBe(a.conversation.readerId);
+  });
+});
