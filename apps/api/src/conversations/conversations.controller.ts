@@ -1,0 +1,173 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  Conversation,
+  ConversationService,
+  Inbox,
+  InboxRepository,
+  IngestionService,
+  Message,
+} from '@readerdesk/conversations';
+import { CurrentStaff, DepartmentRepository, RequireRole, scopeOf, type StaffPrincipal } from '@readerdesk/staff';
+import type { Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import {
+  ChangeStatusDto,
+  ConversationDto,
+  CreateInboxDto,
+  InboundMessageDto,
+  InboxDto,
+  IngestResultDto,
+  MessageDto,
+  TextDto,
+} from './conversations.dto';
+
+const inboxDto = (i: Inbox): InboxDto => ({
+  id: i.id,
+  channel: i.channel,
+  name: i.name,
+  defaultDepartmentId: i.defaultDepartmentId,
+});
+const messageDto = (m: Message): MessageDto => ({
+  id: m.id,
+  kind: m.kind,
+  authorAgentId: m.authorAgentId,
+  subject: m.subject,
+  text: m.text,
+  html: m.html,
+  data: m.data,
+  createdAt: m.createdAt,
+});
+const conversationDto = (c: Conversation): ConversationDto => ({
+  id: c.id,
+  number: c.number,
+  readerId: c.readerId,
+  inboxId: c.inboxId,
+  channel: c.channel,
+  departmentId: c.departmentId,
+  assigneeId: c.assigneeId,
+  status: c.status,
+  priority: c.priority,
+  subject: c.subject,
+  tags: c.tags,
+  readLevel: c.readLevel,
+  questionType: c.questionType,
+  snoozedUntil: c.snoozedUntil,
+  firstResponseAt: c.firstResponseAt,
+  waitingSince: c.waitingSince,
+  resolvedAt: c.resolvedAt,
+  lastMessageAt: c.lastMessageAt,
+  createdAt: c.createdAt,
+});
+
+@ApiTags('conversations')
+@ApiBearerAuth()
+@Controller()
+export class ConversationsController {
+  constructor(
+    private readonly inboxes: InboxRepository,
+    private readonly departments: DepartmentRepository,
+    private readonly ingestion: IngestionService,
+    private readonly conversations: ConversationService,
+  ) {}
+
+  @Get('inboxes')
+  @ApiOkResponse({ type: [InboxDto] })
+  async listInboxes(@CurrentStaff() me: StaffPrincipal): Promise<InboxDto[]> {
+    return (await this.inboxes.find(scopeOf(me), {}, { name: 'ASC' })).map(inboxDto);
+  }
+
+  @Post('inboxes')
+  @RequireRole('administrator')
+  @ApiCreatedResponse({ type: InboxDto })
+  async createInbox(@CurrentStaff() me: StaffPrincipal, @Body() body: CreateInboxDto): Promise<InboxDto> {
+    const scope = scopeOf(me);
+    if (body.defaultDepartmentId) await this.departments.getById(scope, body.defaultDepartmentId);
+    const [inbox] = await this.inboxes.insert(scope, {
+      id: randomUUID(),
+      libraryId: scope.libraryId,
+      channel: body.channel,
+      name: body.name,
+      defaultDepartmentId: body.defaultDepartmentId ?? null,
+      settings: {},
+    } as Inbox);
+    return inboxDto(inbox);
+  }
+
+  @Post('inboxes/:id/messages')
+  @ApiOperation({
+    summary: 'Deliver an inbound message through the API channel; the same externalId twice stores it once (200 then)',
+  })
+  @ApiCreatedResponse({ type: IngestResultDto, description: 'Stored' })
+  @ApiOkResponse({ type: IngestResultDto, description: 'Already stored earlier: nothing new was written' })
+  async ingest(
+    @CurrentStaff() me: StaffPrincipal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: InboundMessageDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<IngestResultDto> {
+    const scope = scopeOf(me);
+    const inbox = await this.inboxes.getById(scope, id);
+    const result = await this.ingestion.ingest(scope, { ...body, inboxId: inbox.id, channel: inbox.channel });
+    res.status(result.duplicate ? 200 : 201);
+    return {
+      conversation: conversationDto(result.conversation),
+      message: messageDto(result.message),
+      duplicate: result.duplicate,
+    };
+  }
+
+  @Get('conversations/:id')
+  @ApiOkResponse({ type: ConversationDto })
+  async get(@CurrentStaff() me: StaffPrincipal, @Param('id', ParseUUIDPipe) id: string): Promise<ConversationDto> {
+    return conversationDto(await this.conversations.get(scopeOf(me), id));
+  }
+
+  @Get('conversations/:id/timeline')
+  @ApiOperation({
+    summary: 'Messages, replies, notes and events (status changes, later calls, assignments and transfers) in order',
+  })
+  @ApiOkResponse({ type: [MessageDto] })
+  async timeline(@CurrentStaff() me: StaffPrincipal, @Param('id', ParseUUIDPipe) id: string): Promise<MessageDto[]> {
+    return (await this.conversations.timeline(scopeOf(me), id)).map(messageDto);
+  }
+
+  @Post('conversations/:id/status')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ConversationDto })
+  async changeStatus(
+    @CurrentStaff() me: StaffPrincipal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: ChangeStatusDto,
+  ): Promise<ConversationDto> {
+    return conversationDto(
+      await this.conversations.changeStatus(scopeOf(me), id, {
+        to: body.status,
+        actorAgentId: me.agentId,
+        snoozedUntil: body.snoozedUntil,
+        readLevel: body.readLevel,
+        questionType: body.questionType,
+      }),
+    );
+  }
+
+  @Post('conversations/:id/replies')
+  @ApiCreatedResponse({ type: MessageDto })
+  async reply(
+    @CurrentStaff() me: StaffPrincipal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: TextDto,
+  ): Promise<MessageDto> {
+    return messageDto(await this.conversations.reply(scopeOf(me), id, me.agentId, body.text));
+  }
+
+  @Post('conversations/:id/notes')
+  @ApiCreatedResponse({ type: MessageDto })
+  async note(
+    @CurrentStaff() me: StaffPrincipal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: TextDto,
+  ): Promise<MessageDto> {
+    return messageDto(await this.conversations.note(scopeOf(me), id, me.agentId, body.text));
+  }
+}

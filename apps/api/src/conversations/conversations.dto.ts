@@ -1,0 +1,124 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsDate,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import {
+  CHANNELS,
+  type Channel,
+  CONVERSATION_STATUSES,
+  type ConversationStatus,
+  MESSAGE_KINDS,
+  type MessageKind,
+  PRIORITIES,
+  type Priority,
+  QUESTION_TYPES,
+  type QuestionType,
+} from '@readerdesk/conversations';
+import { HandleInputDto } from '../readers/readers.dto';
+
+export class CreateInboxDto {
+  @ApiProperty({ enum: CHANNELS }) @IsIn(CHANNELS) channel!: Channel;
+  @ApiProperty() @IsString() @Length(1, 200) name!: string;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() defaultDepartmentId?: string;
+}
+
+export class InboxDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ enum: CHANNELS }) channel!: Channel;
+  @ApiProperty() name!: string;
+  @ApiProperty({ nullable: true, type: String }) defaultDepartmentId!: string | null;
+}
+
+/** An inbound message through the API channel (a library's own integration, a form on its website). */
+export class InboundMessageDto {
+  @ApiProperty({ description: 'Your id for this message; sending it again is harmless' })
+  @IsString()
+  @Length(1, 255)
+  externalId!: string;
+  @ApiProperty({ type: [HandleInputDto] })
+  @ValidateNested({ each: true })
+  @Type(() => HandleInputDto)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  handles!: HandleInputDto[];
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) displayName?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) subject?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100_000) text?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500_000) html?: string;
+  @ApiPropertyOptional() @IsOptional() @Type(() => Date) @IsDate() receivedAt?: Date;
+}
+
+export class ChangeStatusDto {
+  @ApiProperty({ enum: CONVERSATION_STATUSES }) @IsIn(CONVERSATION_STATUSES) status!: ConversationStatus;
+  @ApiPropertyOptional({ description: 'With status snoozed' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  snoozedUntil?: Date;
+  @ApiPropertyOptional({ minimum: 1, maximum: 6, description: 'READ scale level; required to resolve' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(6)
+  readLevel?: number;
+  @ApiPropertyOptional({ enum: QUESTION_TYPES, description: 'Required to resolve' })
+  @IsOptional()
+  @IsIn(QUESTION_TYPES)
+  questionType?: QuestionType;
+}
+
+export class TextDto {
+  @ApiProperty() @IsString() @Length(1, 100_000) text!: string;
+}
+
+export class ConversationDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() number!: number;
+  @ApiProperty() readerId!: string;
+  @ApiProperty() inboxId!: string;
+  @ApiProperty({ enum: CHANNELS }) channel!: Channel;
+  @ApiProperty({ nullable: true, type: String }) departmentId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) assigneeId!: string | null;
+  @ApiProperty({ enum: CONVERSATION_STATUSES }) status!: ConversationStatus;
+  @ApiProperty({ enum: PRIORITIES }) priority!: Priority;
+  @ApiProperty({ nullable: true, type: String }) subject!: string | null;
+  @ApiProperty({ type: [String] }) tags!: string[];
+  @ApiProperty({ nullable: true, type: Number }) readLevel!: number | null;
+  @ApiProperty({ nullable: true, enum: QUESTION_TYPES }) questionType!: QuestionType | null;
+  @ApiProperty({ nullable: true, type: Date }) snoozedUntil!: Date | null;
+  @ApiProperty({ nullable: true, type: Date }) firstResponseAt!: Date | null;
+  @ApiProperty({ nullable: true, type: Date }) waitingSince!: Date | null;
+  @ApiProperty({ nullable: true, type: Date }) resolvedAt!: Date | null;
+  @ApiProperty() lastMessageAt!: Date;
+  @ApiProperty() createdAt!: Date;
+}
+
+export class MessageDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ enum: MESSAGE_KINDS }) kind!: MessageKind;
+  @ApiProperty({ nullable: true, type: String }) authorAgentId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) subject!: string | null;
+  @ApiProperty({ nullable: true, type: String }) text!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Sanitised HTML' }) html!: string | null;
+  @ApiProperty({ type: Object }) data!: Record<string, unknown>;
+  @ApiProperty() createdAt!: Date;
+}
+
+export class IngestResultDto {
+  @ApiProperty({ type: ConversationDto }) conversation!: ConversationDto;
+  @ApiProperty({ type: MessageDto }) message!: MessageDto;
+  @ApiProperty() duplicate!: boolean;
+}
