@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { backoffDelay, JobDefinition, JobOptions, RepeatOptions, validateJobId } from './job';
 import { Dispatch, JobOutcomeListener, QueueDriver } from './queue-driver';
@@ -18,7 +19,9 @@ interface PendingJob {
  * rest of the code relies on: delays are honoured (a delayed job waits on a timer, it is never
  * run early), job ids deduplicate while the job is pending, failed jobs are retried with
  * backoff, payloads go through JSON as they would through Redis. Jobs do not survive a restart;
- * the database-backed sweeps cover that, exactly as they cover a lost Redis.
+ * the database-backed sweeps cover that, exactly as they cover a lost Redis. Handlers run in the
+ * async context the driver was created in, never in that of the code that added the job (its
+ * transaction, its request), as they would in a separate worker.
  */
 export class InProcessQueueDriver extends QueueDriver {
   readonly kind = 'in-process' as const;
@@ -30,6 +33,8 @@ export class InProcessQueueDriver extends QueueDriver {
   private readonly activeRuns = new Set<Promise<void>>();
   private consumers = new Map<string, { dispatch: Dispatch; concurrency: number }>();
   private closed = false;
+  /** Where jobs run: timers and runs started under it do not inherit the caller's AsyncLocalStorage stores. */
+  private readonly scope = new AsyncResource('InProcessQueueDriver');
 
   private static key(queue: string, id: string): string {
     return `${queue}\u0000${id}`;
@@ -51,7 +56,7 @@ export class InProcessQueueDriver extends QueueDriver {
       state: 'waiting',
     };
     this.jobs.set(key, job);
-    this.place(job, options.delayMs ?? 0);
+    this.scope.runInAsyncScope(() => this.place(job, options.delayMs ?? 0));
     return id;
   }
 
@@ -134,12 +139,15 @@ export class InProcessQueueDriver extends QueueDriver {
   ): Promise<void> {
     validateJobId(schedulerId);
     await this.unschedule(definition, schedulerId);
-    const timer = setInterval(() => {
-      // The scheduler id doubles as the job id, so a run that outlasts the interval is not doubled.
-      void this.enqueue(definition, payload, { ...definition.defaults, jobId: `repeat-${schedulerId}` }).catch(
-        () => undefined,
-      );
-    }, repeat.everyMs);
+    const timer = setInterval(
+      this.scope.bind(() => {
+        // The scheduler id doubles as the job id, so a run that outlasts the interval is not doubled.
+        void this.enqueue(definition, payload, { ...definition.defaults, jobId: `repeat-${schedulerId}` }).catch(
+          () => undefined,
+        );
+      }),
+      repeat.everyMs,
+    );
     timer.unref();
     this.schedulers.set(InProcessQueueDriver.key(definition.queue, schedulerId), timer);
   }
@@ -154,7 +162,7 @@ export class InProcessQueueDriver extends QueueDriver {
   async startWorkers(queues: string[], dispatch: Dispatch, concurrency: number): Promise<void> {
     for (const queue of queues) {
       this.consumers.set(queue, { dispatch, concurrency });
-      this.pump(queue);
+      this.scope.runInAsyncScope(() => this.pump(queue));
     }
   }
 
