@@ -1,0 +1,41 @@
+/**
+ * npm run bench [-- name …]
+ * Benchmarks against a scratch PostgreSQL database (BENCH_DATABASE_URL, else DATABASE_URL, else the local server),
+ * dropped afterwards. Prints tables and one `BENCH_JSON {...}` line per benchmark.
+ */
+import { BENCH_BASE_URL } from './postgres-dialect';
+import { createScratchPostgres } from '@readerdesk/persistence';
+import { insertCeiling } from './insert-ceiling';
+
+const BENCHMARKS: Record<string, (url: string) => Promise<unknown>> = { 'insert-ceiling': insertCeiling };
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((name) => !BENCHMARKS[name]);
+  if (unknown.length > 0) {
+    console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(BENCHMARKS).join(', ')}`);
+    process.exit(2);
+  }
+  const base = BENCH_BASE_URL;
+  let scratch: Awaited<ReturnType<typeof createScratchPostgres>>;
+  try {
+    scratch = await createScratchPostgres(base, 'readerdesk_bench');
+  } catch (error) {
+    console.error(`The benchmarks need PostgreSQL; ${base} answered: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  try {
+    for (const name of wanted.length > 0 ? wanted : Object.keys(BENCHMARKS)) {
+      console.log(`\n=== ${name} (PostgreSQL, ${new Date().toISOString()}) ===`);
+      const result = await BENCHMARKS[name](scratch.url);
+      console.log(`BENCH_JSON ${JSON.stringify({ benchmark: name, ...(result as object) })}`);
+    }
+  } finally {
+    await scratch.drop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
