@@ -38,7 +38,7 @@ export function startDesk(entry: 'desk' | 'api' | 'worker', env: Record<string, 
 }
 
 /** Polls `url` until it answers with `status` or the deadline passes; returns the milliseconds it took. */
-export async function waitForHttp(url: string, status = 200, deadlineMs = 20_000): Promise<number> {
+export async function waitForHttp(url: string, status = 200, deadlineMs = 45_000): Promise<number> {
   const started = Date.now();
   let last = 'no answer';
   while (Date.now() - started < deadlineMs) {

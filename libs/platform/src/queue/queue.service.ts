@@ -3,7 +3,7 @@ import {
   Injectable,
   Logger,
   OnApplicationBootstrap,
-  OnApplicationShutdown,
+  BeforeApplicationShutdown,
   OnModuleInit,
   SetMetadata,
 } from '@nestjs/common';
@@ -35,9 +35,10 @@ export class JobHandlerRegistryError extends Error {}
  * processes with the worker role then consume the queues once the database is ready.
  */
 @Injectable()
-export class QueueService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+export class QueueService implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Queue');
   private readonly handlers = new Map<string, JobHandlerFn<unknown>>();
+  private stopped = false;
 
   constructor(
     readonly driver: QueueDriver,
@@ -83,6 +84,8 @@ export class QueueService implements OnModuleInit, OnApplicationBootstrap, OnApp
     const queues = [...new Set((this.options.jobs ?? definedJobs()).map((job) => job.queue))];
     if (queues.length === 0) return;
     void this.database.connect().then(async () => {
+      // The database may become ready while the app shuts down: a closed driver must not start consuming.
+      if (this.stopped) return;
       await this.driver.startWorkers(
         queues,
         (name, payload, context) => this.dispatch(name, payload, context),
@@ -114,7 +117,9 @@ export class QueueService implements OnModuleInit, OnApplicationBootstrap, OnApp
     return this.driver.unschedule(definition, schedulerId);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database closes (onApplicationShutdown), so that running jobs can finish their work. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
     await this.driver.close(this.env.SHUTDOWN_GRACE_MS);
   }
 }
