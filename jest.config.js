@@ -32,4 +32,6 @@ module.exports = {
     ...perDialect('e2e', ['<rootDir>/test/**/*.e2e-spec.ts'], 60_000),
   ],
   globalSetup: '<rootDir>/test/support/global-setup.js',
+  // Jest 30 reads the timeout here, not per project: integration and end-to-end tests boot databases and processes.
+  testTimeout: 60_000,
 };

@@ -91,6 +91,11 @@ export class DatabaseService implements OnApplicationBootstrap, OnApplicationShu
         await dataSource.destroy().catch(() => undefined);
         throw error;
       }
+      if (this.stopping) {
+        // Shut down while this attempt ran: keep nothing open, and wake no waiter with a DataSource about to close.
+        await dataSource.destroy().catch(() => undefined);
+        return;
+      }
       this.current = dataSource;
       this.ready = true;
       this.lastError = undefined;

@@ -139,11 +139,11 @@ export class BullMqQueueDriver extends QueueDriver {
     const forced = new Promise<'timeout'>((resolve) => {
       timeout = setTimeout(() => resolve('timeout'), graceMs);
     });
-    // Worker.close() waits for the running jobs; past the grace period they are left to BullMQ's stalled-job recovery
-    // and close() stops waiting. (Not close(true) then: it would only return the first close(), still waiting.)
-    const workersClosed = Promise.all(this.workers.map((w) => w.close()));
-    await Promise.race([workersClosed, forced]);
+    // Pausing stops taking jobs and waits for the running ones; past the grace period they are left to BullMQ's
+    // stalled-job recovery. (Not close() then close(true): once close() waits, close(true) only returns that wait.)
+    await Promise.race([Promise.all(this.workers.map((w) => w.pause().catch(() => undefined))), forced]);
     if (timeout) clearTimeout(timeout);
+    await Promise.all(this.workers.map((w) => w.close(true)));
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     for (const connection of this.workerConnections) connection.disconnect();
     this.connection.disconnect();
