@@ -31,6 +31,7 @@ export class DatabaseService implements OnApplicationBootstrap, OnApplicationShu
   private readonly transactions = new AsyncLocalStorage<TransactionContext>();
   private readonly bootstrapTasks: Array<{ name: string; run: BootstrapTask }> = [];
   private readonly readyWaiters: Array<(ds: DataSource) => void> = [];
+  private readonly bootstrapEvents: Array<() => void> = [];
   private current?: DataSource;
   private ready = false;
   private stopping = false;
@@ -100,6 +101,7 @@ export class DatabaseService implements OnApplicationBootstrap, OnApplicationShu
       this.ready = true;
       this.lastError = undefined;
       this.logger.log(`connected to ${this.dialect} (attempt ${attempt})`);
+      for (const deliver of this.bootstrapEvents.splice(0)) deliver();
       for (const waiter of this.readyWaiters.splice(0)) waiter(dataSource);
     } catch (error) {
       this.lastError = error instanceof Error ? error.message : String(error);
@@ -127,9 +129,12 @@ export class DatabaseService implements OnApplicationBootstrap, OnApplicationShu
         this.logger.log(`applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
       for (const task of this.bootstrapTasks) {
         // Each task runs in its own transaction, which repositories join through `manager`.
+        const afterCommit: Array<() => void> = [];
         await dataSource.transaction((manager) =>
-          this.transactions.run({ manager, afterCommit: [] }, () => task.run(dataSource)),
+          this.transactions.run({ manager, afterCommit }, () => task.run(dataSource)),
         );
+        // Events of first-start tasks (the seed's ReaderCreated…) are delivered once the database is ready.
+        this.bootstrapEvents.push(...afterCommit);
       }
     } finally {
       if (this.dialect === 'postgres')

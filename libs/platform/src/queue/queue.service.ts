@@ -83,16 +83,27 @@ export class QueueService implements OnModuleInit, OnApplicationBootstrap, Befor
     if (this.env.DESK_ROLE === 'api') return;
     const queues = [...new Set((this.options.jobs ?? definedJobs()).map((job) => job.queue))];
     if (queues.length === 0) return;
-    void this.database.connect().then(async () => {
-      // The database may become ready while the app shuts down: a closed driver must not start consuming.
-      if (this.stopped) return;
+    void this.database.connect().then(() => this.startWorkers(queues));
+  }
+
+  /** Starts consuming; a failure (Redis unreachable at that moment, say) is logged and tried again. */
+  private async startWorkers(queues: string[], attempt = 1): Promise<void> {
+    // The database may become ready while the app shuts down: a closed driver must not start consuming.
+    if (this.stopped) return;
+    try {
       await this.driver.startWorkers(
         queues,
         (name, payload, context) => this.dispatch(name, payload, context),
         this.options.concurrency ?? 4,
       );
       this.logger.log(`consuming ${queues.join(', ')} with the ${this.driver.kind} driver`);
-    });
+    } catch (error) {
+      const delay = Math.min(30_000, 1000 * 2 ** Math.min(attempt - 1, 5));
+      this.logger.error(
+        `could not start consuming (attempt ${attempt}): ${(error as Error).message}; next attempt in ${delay} ms`,
+      );
+      setTimeout(() => void this.startWorkers(queues, attempt + 1), delay).unref();
+    }
   }
 
   private async dispatch(name: string, payload: unknown, context: JobContext): Promise<void> {
