@@ -87,4 +87,23 @@ describeWithDatabase('a conversation walked through the REST API', () => {
       .send({ externalId: 'x', handles: [{ kind: 'chat', value: 's' }], text: 'hi' })
       .expect(404);
   });
+
+  it("keeps a department's conversations from agents of other departments (404), not from administrators", async () => {
+    const created = await desk.http
+      .post(`/api/v1/inboxes/${inboxId}/messages`)
+      .set(agent)
+      .send({
+        externalId: 'form-2002',
+        handles: [{ kind: 'email', value: 'wang.fang@example.org' }],
+        text: 'Thesis sources?',
+      })
+      .expect(201);
+    const id = created.body.conversation.id as string;
+    const circulation = await bearer(DEMO.agents[2].email, DEMO_AGENT_PASSWORD);
+    await desk.http.get(`/api/v1/conversations/${id}`).set(circulation).expect(404);
+    await desk.http.get(`/api/v1/conversations/${id}/timeline`).set(circulation).expect(404);
+    await desk.http.post(`/api/v1/conversations/${id}/replies`).set(circulation).send({ text: 'hi' }).expect(404);
+    await desk.http.get(`/api/v1/conversations/${id}`).set(agent).expect(200);
+    await desk.http.get(`/api/v1/conversations/${id}`).set(admin).expect(200);
+  });
 });

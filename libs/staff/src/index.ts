@@ -4,6 +4,7 @@ export * from './agent.repository';
 export * from './auth.dto';
 export * from './auth.guard';
 export * from './auth.service';
+export * from './department-access.service';
 export * from './department.entity';
 export * from './department.repository';
 export * from './password-hasher';

@@ -7,6 +7,7 @@ import { AgentRepository } from './agent.repository';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { DepartmentAccessService } from './department-access.service';
 import { DepartmentRepository } from './department.repository';
 import { PasswordHasher } from './password-hasher';
 import { RefreshTokenRepository } from './refresh-token.repository';
@@ -33,9 +34,17 @@ import { StaffAdminService } from './staff-admin.service';
     PasswordHasher,
     AuthService,
     StaffAdminService,
+    DepartmentAccessService,
     { provide: APP_GUARD, useClass: ThrottlerGuard },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [AgentRepository, DepartmentRepository, PasswordHasher, AuthService, StaffAdminService],
+  exports: [
+    AgentRepository,
+    DepartmentRepository,
+    PasswordHasher,
+    AuthService,
+    StaffAdminService,
+    DepartmentAccessService,
+  ],
 })
 export class StaffModule {}

@@ -8,7 +8,14 @@ import {
   IngestionService,
   Message,
 } from '@readerdesk/conversations';
-import { CurrentStaff, DepartmentRepository, RequireRole, scopeOf, type StaffPrincipal } from '@readerdesk/staff';
+import {
+  CurrentStaff,
+  DepartmentAccessService,
+  DepartmentRepository,
+  RequireRole,
+  scopeOf,
+  type StaffPrincipal,
+} from '@readerdesk/staff';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import {
@@ -69,7 +76,15 @@ export class ConversationsController {
     private readonly departments: DepartmentRepository,
     private readonly ingestion: IngestionService,
     private readonly conversations: ConversationService,
+    private readonly access: DepartmentAccessService,
   ) {}
+
+  /** Loads a conversation the caller may see; another department's answers 404. */
+  private async visible(me: StaffPrincipal, id: string): Promise<Conversation> {
+    const conversation = await this.conversations.get(scopeOf(me), id);
+    await this.access.assertCanSee(me, conversation.departmentId, 'Conversation');
+    return conversation;
+  }
 
   @Get('inboxes')
   @ApiOkResponse({ type: [InboxDto] })
@@ -120,7 +135,7 @@ export class ConversationsController {
   @Get('conversations/:id')
   @ApiOkResponse({ type: ConversationDto })
   async get(@CurrentStaff() me: StaffPrincipal, @Param('id', ParseUUIDPipe) id: string): Promise<ConversationDto> {
-    return conversationDto(await this.conversations.get(scopeOf(me), id));
+    return conversationDto(await this.visible(me, id));
   }
 
   @Get('conversations/:id/timeline')
@@ -129,6 +144,7 @@ export class ConversationsController {
   })
   @ApiOkResponse({ type: [MessageDto] })
   async timeline(@CurrentStaff() me: StaffPrincipal, @Param('id', ParseUUIDPipe) id: string): Promise<MessageDto[]> {
+    await this.visible(me, id);
     return (await this.conversations.timeline(scopeOf(me), id)).map(messageDto);
   }
 
@@ -140,6 +156,7 @@ export class ConversationsController {
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: ChangeStatusDto,
   ): Promise<ConversationDto> {
+    await this.visible(me, id);
     return conversationDto(
       await this.conversations.changeStatus(scopeOf(me), id, {
         to: body.status,
@@ -158,6 +175,7 @@ export class ConversationsController {
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: TextDto,
   ): Promise<MessageDto> {
+    await this.visible(me, id);
     return messageDto(await this.conversations.reply(scopeOf(me), id, me.agentId, body.text));
   }
 
@@ -168,6 +186,7 @@ export class ConversationsController {
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: TextDto,
   ): Promise<MessageDto> {
+    await this.visible(me, id);
     return messageDto(await this.conversations.note(scopeOf(me), id, me.agentId, body.text));
   }
 }
