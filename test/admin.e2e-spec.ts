@@ -137,4 +137,45 @@ describeWithDatabase('library administration and tenant isolation', () => {
     expect(foreign.body.detail).toBe(missing.body.detail);
     expect((await desk.http.get('/api/v1/library').set(as(otherAdmin)).expect(200)).body.slug).toBe('hilltop');
   });
+
+  it('keeps presence with its history, default capacities per channel, and lets administrators set skills and capacity', async () => {
+    await desk.http
+      .put('/api/v1/agents/me/presence')
+      .set(as(agent))
+      .send({ presence: 'available' })
+      .expect(200, { presence: 'available' });
+    await desk.http.put('/api/v1/agents/me/presence').set(as(agent)).send({ presence: 'away' }).expect(200);
+    await desk.http.put('/api/v1/agents/me/presence').set(as(agent)).send({ presence: 'asleep' }).expect(400);
+    const staff = (await desk.http.get('/api/v1/agents').set(as(supervisor)).expect(200)).body as Array<{
+      id: string;
+      email: string;
+      presence: string;
+      capacity: Record<string, number>;
+    }>;
+    const me = staff.find((a) => a.email === DEMO.agents[2].email)!;
+    expect(me.presence).toBe('away');
+    expect(me.capacity).toEqual({ voice: 1, video: 1, chat: 3, sms: 5, email: 10 });
+    const history = await desk.http.get(`/api/v1/agents/${me.id}/presence-changes`).set(as(supervisor)).expect(200);
+    expect(history.body.map((c: { from: string; to: string }) => [c.from, c.to])).toEqual([
+      ['offline', 'available'],
+      ['available', 'away'],
+    ]);
+    await desk.http.get(`/api/v1/agents/${me.id}/presence-changes`).set(as(agent)).expect(403);
+    const updated = await desk.http
+      .patch(`/api/v1/agents/${me.id}`)
+      .set(as(admin))
+      .send({
+        capacity: { voice: 1, video: 0, chat: 4, sms: 5, email: 20 },
+        skills: { languages: ['en', 'fa'], subjects: ['local-history'] },
+      })
+      .expect(200);
+    expect(updated.body).toMatchObject({ capacity: { chat: 4, email: 20 }, skills: { languages: ['en', 'fa'] } });
+    const bad = await desk.http
+      .patch(`/api/v1/agents/${me.id}`)
+      .set(as(admin))
+      .send({ capacity: { voice: 1, video: 1, chat: 99, sms: 5, email: 10 } })
+      .expect(400);
+    expect(bad.body.errors[0].field).toBe('capacity.chat');
+    await desk.http.patch(`/api/v1/agents/${me.id}`).set(as(otherAdmin)).send({ displayName: 'x' }).expect(404);
+  });
 });

@@ -1,4 +1,4 @@
-import { Agent, AgentDepartment, Department, RefreshToken } from '@readerdesk/staff';
+import { Agent, AgentDepartment, Department, PresenceChange, RefreshToken } from '@readerdesk/staff';
 import { Conversation, Inbox, Message } from '@readerdesk/conversations';
 import { Reader, ReaderEvent, ReaderHandle } from '@readerdesk/readers';
 import { Branch, Library } from '@readerdesk/tenancy';
@@ -14,6 +14,7 @@ export const ENTITIES = [
   ReaderHandle,
   ReaderEvent,
   RefreshToken,
+  PresenceChange,
   Inbox,
   Conversation,
   Message,

@@ -3,6 +3,7 @@ import {
   CreatedAtColumn,
   EnumColumn,
   IdColumn,
+  JsonColumn,
   TimestampColumn,
   UpdatedAtColumn,
   UuidColumn,
@@ -10,6 +11,18 @@ import {
 import { Library } from '@readerdesk/tenancy';
 
 export const AGENT_ROLES = ['agent', 'supervisor', 'administrator'] as const;
+export const PRESENCES = ['available', 'busy', 'away', 'offline'] as const;
+export type Presence = (typeof PRESENCES)[number];
+export const CAPACITY_CHANNELS = ['voice', 'video', 'chat', 'sms', 'email'] as const;
+export type Capacity = Record<(typeof CAPACITY_CHANNELS)[number], number>;
+/** How many conversations of each channel an agent holds at once unless told otherwise. */
+export const DEFAULT_CAPACITY: Capacity = { voice: 1, video: 1, chat: 3, sms: 5, email: 10 };
+export interface Skills {
+  /** BCP 47 languages the agent answers in. */
+  languages: string[];
+  /** Subjects (local history, genealogy, maker space…). */
+  subjects: string[];
+}
 export type AgentRole = (typeof AGENT_ROLES)[number];
 
 /** A member of staff who signs in to the console. */
@@ -42,6 +55,18 @@ export class Agent {
 
   @Column({ type: 'boolean', default: true })
   active!: boolean;
+
+  @EnumColumn(PRESENCES, { enumName: 'agent_presence', default: 'offline' })
+  presence!: Presence;
+
+  @TimestampColumn({ name: 'presence_changed_at', nullable: true })
+  presenceChangedAt!: Date | null;
+
+  @JsonColumn({ default: () => `'${JSON.stringify(DEFAULT_CAPACITY)}'` })
+  capacity!: Capacity;
+
+  @JsonColumn({ default: () => `'{"languages":[],"subjects":[]}'` })
+  skills!: Skills;
 
   /** Consecutive failed sign-ins; reset by a successful one. */
   @Column({ name: 'failed_logins', type: 'integer', default: 0 })

@@ -8,6 +8,8 @@ export * from './department-access.service';
 export * from './department.entity';
 export * from './department.repository';
 export * from './password-hasher';
+export * from './presence-change.entity';
+export * from './presence.service';
 export * from './refresh-token.entity';
 export * from './refresh-token.repository';
 export * from './roles';

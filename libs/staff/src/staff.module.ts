@@ -10,6 +10,7 @@ import { AuthService } from './auth.service';
 import { DepartmentAccessService } from './department-access.service';
 import { DepartmentRepository } from './department.repository';
 import { PasswordHasher } from './password-hasher';
+import { PresenceChangeRepository, PresenceService } from './presence.service';
 import { RefreshTokenRepository } from './refresh-token.repository';
 import { StaffAdminService } from './staff-admin.service';
 
@@ -35,6 +36,8 @@ import { StaffAdminService } from './staff-admin.service';
     AuthService,
     StaffAdminService,
     DepartmentAccessService,
+    PresenceChangeRepository,
+    PresenceService,
     { provide: APP_GUARD, useClass: ThrottlerGuard },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
@@ -45,6 +48,7 @@ import { StaffAdminService } from './staff-admin.service';
     AuthService,
     StaffAdminService,
     DepartmentAccessService,
+    PresenceService,
   ],
 })
 export class StaffModule {}

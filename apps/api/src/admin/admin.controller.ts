@@ -1,7 +1,10 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Put } from '@nestjs/common';
+import { LibraryScope } from '@readerdesk/platform';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
+  Agent,
   AgentRepository,
+  PresenceService,
   CurrentStaff,
   DepartmentRepository,
   RequireRole,
@@ -13,6 +16,9 @@ import { BranchRepository, LibraryAdminService } from '@readerdesk/tenancy';
 import {
   AgentDto,
   BranchDto,
+  PresenceChangeDto,
+  SetPresenceDto,
+  UpdateAgentDto,
   CreateAgentDto,
   CreateBranchDto,
   CreateDepartmentDto,
@@ -51,7 +57,22 @@ export class AdminController {
     private readonly branches: BranchRepository,
     private readonly departments: DepartmentRepository,
     private readonly agents: AgentRepository,
+    private readonly presence: PresenceService,
   ) {}
+
+  private async agentDto(scope: LibraryScope, a: Agent): Promise<AgentDto> {
+    return {
+      id: a.id,
+      email: a.email,
+      displayName: a.displayName,
+      role: a.role,
+      active: a.active,
+      presence: a.presence,
+      capacity: a.capacity,
+      skills: a.skills,
+      departmentIds: await this.agents.departmentIds(scope, a.id),
+    };
+  }
 
   @Get('library')
   @ApiOperation({ summary: 'The library of the signed-in member of staff' })
@@ -134,30 +155,47 @@ export class AdminController {
   async listAgents(@CurrentStaff() me: StaffPrincipal): Promise<AgentDto[]> {
     const scope = scopeOf(me);
     const agents = await this.agents.find(scope, {}, { displayName: 'ASC' });
-    return Promise.all(
-      agents.map(async (a) => ({
-        id: a.id,
-        email: a.email,
-        displayName: a.displayName,
-        role: a.role,
-        active: a.active,
-        departmentIds: await this.agents.departmentIds(scope, a.id),
-      })),
-    );
+    return Promise.all(agents.map((a) => this.agentDto(scope, a)));
   }
 
   @Post('agents')
   @RequireRole('administrator')
   @ApiCreatedResponse({ type: AgentDto })
   async createAgent(@CurrentStaff() me: StaffPrincipal, @Body() body: CreateAgentDto): Promise<AgentDto> {
-    const a = await this.staff.createAgent(scopeOf(me), body);
-    return {
-      id: a.id,
-      email: a.email,
-      displayName: a.displayName,
-      role: a.role,
-      active: a.active,
-      departmentIds: body.departmentIds,
-    };
+    const scope = scopeOf(me);
+    return this.agentDto(scope, await this.staff.createAgent(scope, body));
+  }
+
+  @Patch('agents/:id')
+  @RequireRole('administrator')
+  @ApiOkResponse({ type: AgentDto })
+  async updateAgent(
+    @CurrentStaff() me: StaffPrincipal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: UpdateAgentDto,
+  ): Promise<AgentDto> {
+    const scope = scopeOf(me);
+    await this.agents.getById(scope, id);
+    await this.agents.update(scope, id, body);
+    return this.agentDto(scope, await this.agents.getById(scope, id));
+  }
+
+  @Put('agents/me/presence')
+  @ApiOperation({ summary: 'Set my presence (available, busy, away, offline)' })
+  @ApiOkResponse({ type: SetPresenceDto })
+  async setPresence(@CurrentStaff() me: StaffPrincipal, @Body() body: SetPresenceDto): Promise<SetPresenceDto> {
+    return { presence: await this.presence.set(scopeOf(me), me.agentId, body.presence) };
+  }
+
+  @Get('agents/:id/presence-changes')
+  @RequireRole('supervisor')
+  @ApiOkResponse({ type: [PresenceChangeDto] })
+  async presenceChanges(
+    @CurrentStaff() me: StaffPrincipal,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<PresenceChangeDto[]> {
+    const scope = scopeOf(me);
+    await this.agents.getById(scope, id);
+    return (await this.presence.changes(scope, id)).map((c) => ({ from: c.from, to: c.to, at: c.createdAt }));
   }
 }

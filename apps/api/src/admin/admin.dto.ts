@@ -1,6 +1,11 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
 import {
   ArrayUnique,
+  IsInt,
+  Max,
+  Min,
+  ValidateNested,
   IsArray,
   IsBoolean,
   IsEmail,
@@ -13,7 +18,7 @@ import {
   MaxLength,
   MinLength,
 } from 'class-validator';
-import { AGENT_ROLES, type AgentRole } from '@readerdesk/staff';
+import { AGENT_ROLES, type AgentRole, PRESENCES, type Presence } from '@readerdesk/staff';
 
 const CODE = /^[a-z0-9][a-z0-9-]*$/;
 
@@ -82,8 +87,56 @@ export class LibraryDto {
   @ApiProperty() keepHistoryByDefault!: boolean;
 }
 
+export class SetPresenceDto {
+  @ApiProperty({ enum: PRESENCES }) @IsIn(PRESENCES) presence!: Presence;
+}
+
+export class CapacityDto {
+  @ApiProperty() @IsInt() @Min(0) @Max(10) voice!: number;
+  @ApiProperty() @IsInt() @Min(0) @Max(10) video!: number;
+  @ApiProperty() @IsInt() @Min(0) @Max(50) chat!: number;
+  @ApiProperty() @IsInt() @Min(0) @Max(100) sms!: number;
+  @ApiProperty() @IsInt() @Min(0) @Max(500) email!: number;
+}
+
+export class SkillsDto {
+  @ApiProperty({ type: [String], example: ['en', 'fa'] })
+  @IsArray()
+  @ArrayUnique()
+  @IsString({ each: true })
+  @Length(2, 35, { each: true })
+  languages!: string[];
+  @ApiProperty({ type: [String], example: ['local-history'] })
+  @IsArray()
+  @ArrayUnique()
+  @IsString({ each: true })
+  @Length(1, 64, { each: true })
+  subjects!: string[];
+}
+
+export class UpdateAgentDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) displayName?: string;
+  @ApiPropertyOptional({ enum: AGENT_ROLES }) @IsOptional() @IsIn(AGENT_ROLES) role?: AgentRole;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
+  @ApiPropertyOptional({ type: CapacityDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CapacityDto)
+  capacity?: CapacityDto;
+  @ApiPropertyOptional({ type: SkillsDto }) @IsOptional() @ValidateNested() @Type(() => SkillsDto) skills?: SkillsDto;
+}
+
+export class PresenceChangeDto {
+  @ApiProperty({ enum: PRESENCES }) from!: Presence;
+  @ApiProperty({ enum: PRESENCES }) to!: Presence;
+  @ApiProperty() at!: Date;
+}
+
 export class AgentDto {
   @ApiProperty() id!: string;
+  @ApiProperty({ enum: PRESENCES }) presence!: Presence;
+  @ApiProperty({ type: CapacityDto }) capacity!: CapacityDto;
+  @ApiProperty({ type: SkillsDto }) skills!: SkillsDto;
   @ApiProperty() email!: string;
   @ApiProperty() displayName!: string;
   @ApiProperty({ enum: AGENT_ROLES }) role!: AgentRole;

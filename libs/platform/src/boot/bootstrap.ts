@@ -21,7 +21,7 @@ export function environmentOrExit(defaultRole: DeskRole): Environment {
 
 /** Builds an HTTP application from a root module, configured as every entry point and e2e test uses it. */
 export async function createHttpApp(root: DynamicModule | Type<unknown>): Promise<INestApplication> {
-  const app = await NestFactory.create(root, { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create(root, { bufferLogs: true, bodyParser: false, abortOnError: false });
   configureHttp(app);
   return app;
 }
