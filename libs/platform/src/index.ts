@@ -19,3 +19,4 @@ export * from './queue/queue.service';
 export * from './config/secret-key';
 export * from './boot/bootstrap';
 export * from './http/public.decorator';
+export * from './realtime/redis-io.adapter';

@@ -94,4 +94,9 @@ describeWithDatabase('tenant-scoped repositories', () => {
     ]);
     expect(await branches.count(north)).toBe(before + 9);
   });
+
+  it('returns each row of a multi-row insert with its own id and values (SQLite once swapped them)', async () => {
+    const rows = await branches.insert(north, ...['m1', 'm2', 'm3', 'm4', 'm5'].map((code) => branch(code)));
+    for (const row of rows) expect((await branches.getById(north, row.id)).code).toBe(row.code);
+  });
 });

@@ -3,6 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { DeskRole, Environment, EnvironmentError, loadEnvironment } from '../config/environment';
 import { configureHttp } from '../http/configure-http';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { RedisIoAdapter } from '../realtime/redis-io.adapter';
 
 export type RootModuleFactory = (env: Environment) => DynamicModule | Type<unknown>;
 
@@ -23,6 +25,11 @@ export function environmentOrExit(defaultRole: DeskRole): Environment {
 export async function createHttpApp(root: DynamicModule | Type<unknown>): Promise<INestApplication> {
   const app = await NestFactory.create(root, { bufferLogs: true, bodyParser: false, abortOnError: false });
   configureHttp(app);
+  const env = app.get(Environment);
+  // With Redis, socket.io rooms span every api instance; alone, the in-memory adapter is enough.
+  app.useWebSocketAdapter(
+    env.REDIS_URL ? new RedisIoAdapter(app, env.REDIS_URL, env.QUEUE_PREFIX) : new IoAdapter(app),
+  );
   return app;
 }
 

@@ -78,7 +78,14 @@ export abstract class TenantRepository<E extends TenantOwned> {
   /** Inserts rows stamped with the scope's library, whatever library id they carried. */
   async insert(scope: LibraryScope, ...rows: E[]): Promise<E[]> {
     const stamped = rows.map((row) => this.repo().create({ ...row, libraryId: scope.libraryId }));
-    await this.repo().insert(stamped);
+    if (this.db.dialect === 'sqlite' && stamped.length > 1) {
+      // TypeORM reads the defaults of a multi-row SQLite insert back in an order of its own and merges
+      // them into the entities by position, which swapped ids between rows; one statement per row is
+      // exact, and cheap on SQLite inside the surrounding transaction.
+      for (const row of stamped) await this.repo().insert(row);
+    } else {
+      await this.repo().insert(stamped);
+    }
     return stamped;
   }
 

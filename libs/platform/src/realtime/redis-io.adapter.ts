@@ -1,0 +1,34 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import IORedis from 'ioredis';
+import type { Server, ServerOptions } from 'socket.io';
+
+/** socket.io over Redis pub/sub, so that every api instance (and later the worker) reaches every socket. */
+export class RedisIoAdapter extends IoAdapter {
+  private readonly pub: IORedis;
+  private readonly sub: IORedis;
+
+  constructor(app: INestApplicationContext, redisUrl: string, prefix: string) {
+    super(app);
+    this.pub = new IORedis(redisUrl, { lazyConnect: false });
+    this.sub = this.pub.duplicate();
+    this.pub.on('error', () => undefined);
+    this.sub.on('error', () => undefined);
+    this.key = `${prefix}-socket.io`;
+  }
+
+  private readonly key: string;
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const server = super.createIOServer(port, options) as Server;
+    server.adapter(createAdapter(this.pub, this.sub, { key: this.key }));
+    return server;
+  }
+
+  override async close(server: Server): Promise<void> {
+    await super.close(server);
+    this.pub.disconnect();
+    this.sub.disconnect();
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * What the server pushes to agent consoles (socket.io), by event name. Shared with the front ends
+ * as plain types: no Nest or ORM imports here.
+ */
+export interface ServerToClientEvents {
+  'conversation.opened': (event: {
+    conversationId: string;
+    readerId: string;
+    departmentId: string | null;
+    channel: string;
+  }) => void;
+  'message.appended': (event: {
+    conversationId: string;
+    messageId: string;
+    kind: string;
+    departmentId: string | null;
+  }) => void;
+  'conversation.status-changed': (event: { conversationId: string; from: string; to: string }) => void;
+  /** Sent just before the server drops a socket whose handshake token is missing, forged or expired. */
+  'auth.error': (error: { code: string; message: string }) => void;
+  'presence.changed': (event: { agentId: string; from: string; to: string; at: string }) => void;
+}
+
+export interface ClientToServerEvents {
+  /** Follow one conversation (its messages and status); refused unless the agent may see it. */
+  'conversation.join': (
+    request: { conversationId: string },
+    ack: (answer: { ok: boolean; error?: string }) => void,
+  ) => void;
+  'conversation.leave': (request: { conversationId: string }, ack: (answer: { ok: boolean }) => void) => void;
+}
+
+export const rooms = {
+  agent: (agentId: string) => `agent:${agentId}`,
+  department: (departmentId: string) => `department:${departmentId}`,
+  /** Conversations no department has claimed yet, per library. */
+  triage: (libraryId: string) => `triage:${libraryId}`,
+  supervisors: (libraryId: string) => `supervisors:${libraryId}`,
+  conversation: (conversationId: string) => `conversation:${conversationId}`,
+};
