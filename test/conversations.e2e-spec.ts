@@ -106,4 +106,46 @@ describeWithDatabase('a conversation walked through the REST API', () => {
     await desk.http.get(`/api/v1/conversations/${id}`).set(agent).expect(200);
     await desk.http.get(`/api/v1/conversations/${id}`).set(admin).expect(200);
   });
+
+  it('lists conversations newest first in stable cursor pages, with filters and department scoping', async () => {
+    for (let i = 0; i < 5; i += 1) {
+      await desk.http
+        .post(`/api/v1/inboxes/${inboxId}/messages`)
+        .set(agent)
+        .send({
+          externalId: `page-${i}`,
+          handles: [{ kind: 'email', value: `page${i}@example.org` }],
+          text: `Question ${i}`,
+        })
+        .expect(201);
+    }
+    const all = (await desk.http.get('/api/v1/conversations?limit=100').set(admin).expect(200)).body.items as Array<{
+      id: string;
+      lastMessageAt: string;
+    }>;
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: Array<{ id: string }>; nextCursor: string | null } } = await desk.http
+        .get(`/api/v1/conversations?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+        .set(admin)
+        .expect(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.items.map((c) => c.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(all.map((c) => c.id));
+    expect(new Set(seen).size).toBe(seen.length);
+    const times = all.map((c) => Date.parse(c.lastMessageAt));
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+
+    const resolved = (await desk.http.get('/api/v1/conversations?status=resolved').set(admin).expect(200)).body
+      .items as Array<{ status: string }>;
+    expect(resolved.length).toBeGreaterThan(0);
+    expect(resolved.every((c) => c.status === 'resolved')).toBe(true);
+    const circulation = await bearer(DEMO.agents[2].email, DEMO_AGENT_PASSWORD);
+    expect((await desk.http.get('/api/v1/conversations').set(circulation).expect(200)).body.items).toEqual([]);
+    await desk.http.get('/api/v1/conversations?cursor=not-a-cursor').set(admin).expect(400);
+    await desk.http.get('/api/v1/conversations?limit=1000').set(admin).expect(400);
+  });
 });

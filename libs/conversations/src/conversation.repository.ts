@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseService, LibraryScope, TenantRepository } from '@readerdesk/platform';
-import { In } from 'typeorm';
+import { Brackets, In } from 'typeorm';
 import { Conversation } from './conversation.entity';
 import type { ConversationStatus } from './conversation-status';
 
@@ -24,4 +24,55 @@ export class ConversationRepository extends TenantRepository<Conversation> {
     const [latest] = await this.find(scope, { readerId, inboxId, status: In(ongoing) }, { lastMessageAt: 'DESC' }, 1);
     return latest ?? null;
   }
+
+  /**
+   * One page of conversations, most recent activity first, filtered and limited to the departments the
+   * caller may see ('all', or a set: those departments plus the unclaimed ones). Keyset pagination on
+   * (last_message_at, id), so pages stay stable while new messages arrive.
+   */
+  async page(
+    scope: LibraryScope,
+    filter: ConversationFilter,
+    visible: Set<string> | 'all',
+    limit: number,
+    after?: { lastMessageAt: Date; id: string },
+  ): Promise<Conversation[]> {
+    const q = this.query(scope, 'c');
+    if (filter.status) q.andWhere('c.status = :status', { status: filter.status });
+    if (filter.departmentId) q.andWhere('c.departmentId = :departmentId', { departmentId: filter.departmentId });
+    if (filter.readerId) q.andWhere('c.readerId = :readerId', { readerId: filter.readerId });
+    if (filter.assigneeId) q.andWhere('c.assigneeId = :assigneeId', { assigneeId: filter.assigneeId });
+    if (visible !== 'all') {
+      const ids = [...visible];
+      q.andWhere(
+        new Brackets((b) => {
+          b.where('c.departmentId IS NULL');
+          if (ids.length > 0) b.orWhere('c.departmentId IN (:...visibleIds)', { visibleIds: ids });
+        }),
+      );
+    }
+    if (after) {
+      const at = this.timestampParameter(after.lastMessageAt);
+      q.andWhere(
+        new Brackets((b) => {
+          b.where('c.lastMessageAt < :at', { at }).orWhere('c.lastMessageAt = :at AND c.id < :afterId', {
+            afterId: after.id,
+          });
+        }),
+      );
+    }
+    return q.orderBy('c.lastMessageAt', 'DESC').addOrderBy('c.id', 'DESC').take(limit).getMany();
+  }
+
+  /** SQLite keeps timestamps as UTC text ("2026-11-22 11:43:00.000"); comparisons must use the same form. */
+  private timestampParameter(at: Date): Date | string {
+    return this.db.dialect === 'sqlite' ? at.toISOString().replace('T', ' ').replace('Z', '') : at;
+  }
+}
+
+export interface ConversationFilter {
+  status?: ConversationStatus;
+  departmentId?: string;
+  readerId?: string;
+  assigneeId?: string;
 }

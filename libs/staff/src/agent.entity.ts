@@ -62,11 +62,12 @@ export class Agent {
   @TimestampColumn({ name: 'presence_changed_at', nullable: true })
   presenceChangedAt!: Date | null;
 
-  @JsonColumn({ default: () => `'${JSON.stringify(DEFAULT_CAPACITY)}'` })
-  capacity!: Capacity;
+  /** Overrides of DEFAULT_CAPACITY per channel (an empty object: the defaults); see effectiveCapacity. */
+  @JsonColumn({ default: () => "'{}'" })
+  capacity!: Partial<Capacity>;
 
-  @JsonColumn({ default: () => `'{"languages":[],"subjects":[]}'` })
-  skills!: Skills;
+  @JsonColumn({ default: () => "'{}'" })
+  skills!: Partial<Skills>;
 
   /** Consecutive failed sign-ins; reset by a successful one. */
   @Column({ name: 'failed_logins', type: 'integer', default: 0 })
@@ -84,4 +85,13 @@ export class Agent {
 
   @UpdatedAtColumn()
   updatedAt!: Date;
+}
+
+/** The agent's capacity per channel: their overrides on top of the defaults. */
+export function effectiveCapacity(agent: Pick<Agent, 'capacity'>): Capacity {
+  return { ...DEFAULT_CAPACITY, ...agent.capacity };
+}
+
+export function effectiveSkills(agent: Pick<Agent, 'skills'>): Skills {
+  return { languages: agent.skills.languages ?? [], subjects: agent.skills.subjects ?? [] };
 }

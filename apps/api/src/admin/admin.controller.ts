@@ -4,6 +4,8 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import {
   Agent,
   AgentRepository,
+  effectiveCapacity,
+  effectiveSkills,
   PresenceService,
   CurrentStaff,
   DepartmentRepository,
@@ -68,8 +70,8 @@ export class AdminController {
       role: a.role,
       active: a.active,
       presence: a.presence,
-      capacity: a.capacity,
-      skills: a.skills,
+      capacity: effectiveCapacity(a),
+      skills: effectiveSkills(a),
       departmentIds: await this.agents.departmentIds(scope, a.id),
     };
   }

@@ -1,7 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { DomainError } from '@readerdesk/platform';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   Conversation,
+  ConversationRepository,
   ConversationService,
   Inbox,
   InboxRepository,
@@ -21,6 +23,8 @@ import { randomUUID } from 'node:crypto';
 import {
   ChangeStatusDto,
   ConversationDto,
+  ConversationPageDto,
+  ListConversationsQuery,
   CreateInboxDto,
   InboundMessageDto,
   InboxDto,
@@ -67,6 +71,21 @@ const conversationDto = (c: Conversation): ConversationDto => ({
   createdAt: c.createdAt,
 });
 
+function encodeCursor(c: Conversation): string {
+  return Buffer.from(JSON.stringify({ t: new Date(c.lastMessageAt).toISOString(), id: c.id })).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { lastMessageAt: Date; id: string } {
+  try {
+    const { t, id } = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as { t: string; id: string };
+    const at = new Date(t);
+    if (Number.isNaN(at.getTime()) || typeof id !== 'string') throw new Error('bad cursor');
+    return { lastMessageAt: at, id };
+  } catch {
+    throw new DomainError('invalid_cursor', 'The cursor is not one this API gave out', 400);
+  }
+}
+
 @ApiTags('conversations')
 @ApiBearerAuth()
 @Controller()
@@ -77,6 +96,7 @@ export class ConversationsController {
     private readonly ingestion: IngestionService,
     private readonly conversations: ConversationService,
     private readonly access: DepartmentAccessService,
+    private readonly repository: ConversationRepository,
   ) {}
 
   /** Loads a conversation the caller may see; another department's answers 404. */
@@ -130,6 +150,19 @@ export class ConversationsController {
       message: messageDto(result.message),
       duplicate: result.duplicate,
     };
+  }
+
+  @Get('conversations')
+  @ApiOperation({ summary: 'Conversations the caller may see, most recent activity first, with filters and a cursor' })
+  @ApiOkResponse({ type: ConversationPageDto })
+  async list(@CurrentStaff() me: StaffPrincipal, @Query() query: ListConversationsQuery): Promise<ConversationPageDto> {
+    const limit = query.limit ?? 25;
+    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const visible = await this.access.departmentsOf(me);
+    const rows = await this.repository.page(scopeOf(me), query, visible, limit + 1, after);
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return { items: items.map(conversationDto), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
   }
 
   @Get('conversations/:id')

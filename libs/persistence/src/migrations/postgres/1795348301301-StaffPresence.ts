@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class StaffPresence1795346614300 implements MigrationInterface {
-  name = 'StaffPresence1795346614300';
+export class StaffPresence1795348301301 implements MigrationInterface {
+  name = 'StaffPresence1795348301301';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`CREATE TYPE "public"."presence_change_from" AS ENUM('available', 'busy', 'away', 'offline')`);
@@ -11,8 +11,8 @@ export class StaffPresence1795346614300 implements MigrationInterface {
     await queryRunner.query(`CREATE TYPE "public"."agent_presence" AS ENUM('available', 'busy', 'away', 'offline')`);
     await queryRunner.query(`ALTER TABLE "agents" ADD "presence" "public"."agent_presence" NOT NULL DEFAULT 'offline'`);
     await queryRunner.query(`ALTER TABLE "agents" ADD "presence_changed_at" TIMESTAMP WITH TIME ZONE`);
-    await queryRunner.query(`ALTER TABLE "agents" ADD "capacity" jsonb NOT NULL DEFAULT '{"voice":1,"video":1,"chat":3,"sms":5,"email":10}'`);
-    await queryRunner.query(`ALTER TABLE "agents" ADD "skills" jsonb NOT NULL DEFAULT '{"languages":[],"subjects":[]}'`);
+    await queryRunner.query(`ALTER TABLE "agents" ADD "capacity" jsonb NOT NULL DEFAULT '{}'`);
+    await queryRunner.query(`ALTER TABLE "agents" ADD "skills" jsonb NOT NULL DEFAULT '{}'`);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
