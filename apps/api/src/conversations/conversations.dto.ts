@@ -1,20 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsDate,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
 import {
   CHANNELS,
   type Channel,
@@ -27,7 +13,7 @@ import {
   QUESTION_TYPES,
   type QuestionType,
 } from '@readerdesk/conversations';
-import { HandleInputDto } from '../readers/readers.dto';
+import { ResolveReaderDto } from '../readers/readers.dto';
 
 export class CreateInboxDto {
   @ApiProperty({ enum: CHANNELS }) @IsIn(CHANNELS) channel!: Channel;
@@ -43,18 +29,11 @@ export class InboxDto {
 }
 
 /** An inbound message through the API channel (a library's own integration, a form on its website). */
-export class InboundMessageDto {
+export class InboundMessageDto extends ResolveReaderDto {
   @ApiProperty({ description: 'Your id for this message; sending it again is harmless' })
   @IsString()
   @Length(1, 255)
   externalId!: string;
-  @ApiProperty({ type: [HandleInputDto] })
-  @ValidateNested({ each: true })
-  @Type(() => HandleInputDto)
-  @ArrayMinSize(1)
-  @ArrayMaxSize(20)
-  handles!: HandleInputDto[];
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) displayName?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) subject?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100_000) text?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500_000) html?: string;
