@@ -4,7 +4,8 @@
 'use strict';
 
 const moduleNameMapper = {
-  '^@readerdesk/(platform|persistence|tenancy|staff|readers|conversations|realtime|testing)$': '<rootDir>/libs/$1/src',
+  '^@readerdesk/(platform|persistence|tenancy|staff|readers|conversations|realtime|testing|contracts|channels)$':
+    '<rootDir>/libs/$1/src',
 };
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] };
 const base = {
