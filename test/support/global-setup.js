@@ -4,7 +4,10 @@ const { join } = require('node:path');
 
 module.exports = async () => {
   // The process tests run the compiled entry points; build once here (a no-op when dist/ is current).
-  execFileSync(process.execPath, [join(__dirname, '..', '..', 'scripts', 'build.js')], { stdio: 'inherit' });
+  // TEST_SKIP_BUILD=1 skips it for suites that never start a compiled process (parallel local runs).
+  if (process.env.TEST_SKIP_BUILD !== '1') {
+    execFileSync(process.execPath, [join(__dirname, '..', '..', 'scripts', 'build.js')], { stdio: 'inherit' });
+  }
   const missing = [];
   if (!process.env.DATABASE_URL) missing.push('DATABASE_URL (PostgreSQL integration and end-to-end tests)');
   if (!process.env.REDIS_URL) missing.push('REDIS_URL (BullMQ driver and Redis tests)');

@@ -10,6 +10,8 @@ export interface TestApp {
   env: Environment;
   http: TestAgent;
   database: DatabaseService;
+  /** Signs in through the API and gives the Authorization header to send. */
+  signIn(email: string, password: string): Promise<{ Authorization: string }>;
   close(): Promise<void>;
 }
 
@@ -38,6 +40,11 @@ export async function createTestApp(
     env,
     database,
     http: request(app.getHttpServer()),
+    signIn: async (email, password) => {
+      const answer = await request(app.getHttpServer()).post('/api/v1/auth/login').send({ email, password });
+      if (answer.status !== 200) throw new Error(`sign-in of ${email} answered ${answer.status}`);
+      return { Authorization: `Bearer ${(answer.body as { accessToken: string }).accessToken}` };
+    },
     close: async () => {
       await app.close();
       await db.drop();

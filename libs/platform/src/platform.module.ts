@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module, Type } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { Clock } from './clock';
+import { SecretBox } from './crypto/secret-box';
 import { ConfigModule } from './config/config.module';
 import { Environment, loadEnvironment } from './config/environment';
 import { DatabaseService, DataSourceOptionsFactory } from './database/database.service';
@@ -10,6 +11,7 @@ import { MetricsService } from './health/metrics.service';
 import { LoggingModule } from './logging/logging.module';
 import { QueueModule } from './queue/queue.module';
 import { QueueModuleOptions } from './queue/queue.service';
+import { StorageModule } from './storage/storage.module';
 
 export interface PlatformOptions {
   /** Defaults to the validated process environment. */
@@ -19,7 +21,7 @@ export interface PlatformOptions {
   queue?: QueueModuleOptions;
 }
 
-/** Configuration, logging, database, events, queue, health and metrics: what every app is built on. */
+/** Configuration, logging, database, events, queue, blob storage, health and metrics: what every app is built on. */
 @Global()
 @Module({})
 export class PlatformModule {
@@ -27,7 +29,13 @@ export class PlatformModule {
     const env = options.env ?? loadEnvironment();
     return {
       module: PlatformModule,
-      imports: [ConfigModule.forRoot(env), LoggingModule.forRoot(), QueueModule.forRoot(options.queue), TerminusModule],
+      imports: [
+        ConfigModule.forRoot(env),
+        LoggingModule.forRoot(),
+        QueueModule.forRoot(options.queue),
+        StorageModule.forRoot(),
+        TerminusModule,
+      ],
       controllers: [HealthController],
       providers: [
         { provide: DataSourceOptionsFactory, useClass: options.dataSource },
@@ -35,8 +43,9 @@ export class PlatformModule {
         EventBus,
         MetricsService,
         Clock,
+        SecretBox,
       ],
-      exports: [DatabaseService, EventBus, MetricsService, Clock],
+      exports: [DatabaseService, EventBus, MetricsService, Clock, SecretBox],
     };
   }
 }

@@ -4,7 +4,7 @@ import { Logger } from 'nestjs-pino';
 import { DeskRole, Environment, EnvironmentError, loadEnvironment } from '../config/environment';
 import { configureHttp } from '../http/configure-http';
 import { IoAdapter } from '@nestjs/platform-socket.io';
-import { RedisIoAdapter } from '../realtime/redis-io.adapter';
+import { RedisIoAdapter, socketIoRedisKey } from '../realtime/redis-io.adapter';
 
 export type RootModuleFactory = (env: Environment) => DynamicModule | Type<unknown>;
 
@@ -28,7 +28,7 @@ export async function createHttpApp(root: DynamicModule | Type<unknown>): Promis
   const env = app.get(Environment);
   // With Redis, socket.io rooms span every api instance; alone, the in-memory adapter is enough.
   app.useWebSocketAdapter(
-    env.REDIS_URL ? new RedisIoAdapter(app, env.REDIS_URL, env.QUEUE_PREFIX) : new IoAdapter(app),
+    env.REDIS_URL ? new RedisIoAdapter(app, env.REDIS_URL, socketIoRedisKey(env)) : new IoAdapter(app),
   );
   return app;
 }

@@ -58,6 +58,21 @@ describe('environment', () => {
     expect(problemsOf({ DESK_ROLE: 'worker', REDIS_URL: 'redis://127.0.0.1:6379' })).toEqual([]);
   });
 
+  it('leaves the SMTP listener off unless a port is set, and wants its certificate and key together', () => {
+    const off = loadEnvironment({});
+    expect(off.DESK_SMTP_PORT).toBeUndefined();
+    expect(off.DESK_SMTP_MAX_BYTES).toBe(35 * 1024 * 1024);
+    expect(loadEnvironment({ DESK_SMTP_PORT: '' }).DESK_SMTP_PORT).toBeUndefined();
+    expect(loadEnvironment({ DESK_SMTP_PORT: '0' }).DESK_SMTP_PORT).toBe(0);
+    expect(problemsOf({ DESK_SMTP_TLS_CERT: '/etc/cert.pem' })).toEqual([
+      expect.stringMatching(/^DESK_SMTP_TLS_KEY: .*set both \(STARTTLS\) or neither/),
+    ]);
+    expect(problemsOf({ DESK_SMTP_TLS_CERT: '/etc/cert.pem', DESK_SMTP_TLS_KEY: '/etc/key.pem' })).toEqual([]);
+    const bad = problemsOf({ DESK_SMTP_PORT: '70000', DESK_SMTP_MAX_BYTES: String(60 * 1024 * 1024) });
+    expect(bad.map((p) => p.split(':')[0]).sort()).toEqual(['DESK_SMTP_MAX_BYTES', 'DESK_SMTP_PORT']);
+    expect(problemsOf({ DESK_SMTP_HOSTNAME: 'not a host' })).toEqual([expect.stringContaining('host name')]);
+  });
+
   it('treats an empty value as unset', () => {
     expect(loadEnvironment({ DATABASE_URL: '', REDIS_URL: '' }).DATABASE_URL).toBeUndefined();
   });

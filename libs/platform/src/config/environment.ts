@@ -31,6 +31,7 @@ const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
 const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
+const toOptionalInt = ({ value }: { value: unknown }): unknown => toInt({ value: emptyToUndefined({ value }) });
 
 /**
  * Every environment variable ReaderDesk reads. `.env.example` documents the same list;
@@ -100,6 +101,113 @@ export class Environment {
   @IsString()
   @MinLength(32, { message: 'DESK_SECRET_KEY must be at least 32 characters long' })
   DESK_SECRET_KEY?: string;
+
+  /** Where attachment bytes live: `local` (a directory, the embedded default) or `s3` (S3-compatible storage). */
+  @IsIn(['local', 's3'])
+  DESK_STORAGE: 'local' | 's3' = 'local';
+
+  @IsString()
+  @MinLength(1)
+  DESK_STORAGE_DIR = './data/attachments';
+
+  /** Largest attachment accepted (bytes): uploads over it answer 413; inbound mail keeps the message and notes the drop. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  DESK_ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024;
+
+  @Transform(emptyToUndefined)
+  @ValidateIf((env: Environment) => env.DESK_STORAGE === 's3')
+  @IsString({ message: 'S3_BUCKET is required when DESK_STORAGE is s3' })
+  S3_BUCKET?: string;
+
+  /** An S3-compatible endpoint (MinIO, Ceph, Garage…); unset: AWS for S3_REGION. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'S3_ENDPOINT must be an http(s):// URL' })
+  S3_ENDPOINT?: string;
+
+  @IsString()
+  S3_REGION = 'us-east-1';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  S3_ACCESS_KEY_ID?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  S3_SECRET_ACCESS_KEY?: string;
+
+  /** Path-style URLs (bucket in the path), which most self-hosted S3-compatible servers need. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  S3_FORCE_PATH_STYLE = true;
+
+  /** Encrypts channel secrets (mailbox, SMTP, API passwords) at rest. Unset: derived from the token-signing key. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'DESK_ENCRYPTION_KEY must be at least 32 characters long' })
+  DESK_ENCRYPTION_KEY?: string;
+
+  /** First pause before an outbound email is tried again after a temporary failure; it doubles each time. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  DESK_EMAIL_RETRY_BASE_MS = 30_000;
+
+  /** Tries an outbound email gets before it is marked failed (a permanent refusal fails it at once). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  DESK_EMAIL_SEND_ATTEMPTS = 6;
+
+  /**
+   * Port of the inbound SMTP listener, which a library points its MX or relay at (the worker runs it).
+   * Unset: no listener. 0: any free port (tests read the bound one).
+   */
+  @Transform(toOptionalInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  DESK_SMTP_PORT?: number;
+
+  @IsString()
+  @MinLength(1)
+  DESK_SMTP_HOST = '0.0.0.0';
+
+  /** The name in the SMTP greeting and EHLO reply. Unset: this machine's host name. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i, {
+    message: 'DESK_SMTP_HOSTNAME must be a host name such as desk.library.org',
+  })
+  DESK_SMTP_HOSTNAME?: string;
+
+  /**
+   * Largest message the SMTP listener accepts (advertised with SIZE). At most 48 MiB: the email
+   * parser refuses anything over 50 MiB, and the desk adds a Return-Path line before parsing.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(48 * 1024 * 1024)
+  DESK_SMTP_MAX_BYTES = 35 * 1024 * 1024;
+
+  /** PEM certificate (chain) file of the SMTP listener; with DESK_SMTP_TLS_KEY, STARTTLS is offered. */
+  @Transform(emptyToUndefined)
+  @ValidateIf((env: Environment) => env.DESK_SMTP_TLS_CERT !== undefined || env.DESK_SMTP_TLS_KEY !== undefined)
+  @IsString({ message: 'DESK_SMTP_TLS_CERT and DESK_SMTP_TLS_KEY go together: set both (STARTTLS) or neither' })
+  DESK_SMTP_TLS_CERT?: string;
+
+  @Transform(emptyToUndefined)
+  @ValidateIf((env: Environment) => env.DESK_SMTP_TLS_CERT !== undefined || env.DESK_SMTP_TLS_KEY !== undefined)
+  @IsString({ message: 'DESK_SMTP_TLS_CERT and DESK_SMTP_TLS_KEY go together: set both (STARTTLS) or neither' })
+  DESK_SMTP_TLS_KEY?: string;
 
   /** Longest pause between attempts to reach the database while it is down. */
   @Transform(toInt)

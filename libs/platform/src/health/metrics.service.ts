@@ -20,6 +20,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly inboundEmail = new Counter({
+    name: 'readerdesk_inbound_email_total',
+    help: 'Inbound emails by outcome (stored, duplicate, threaded-auto, bounce, suppressed, unreadable) and source',
+    labelNames: ['outcome', 'source'] as const,
+    registers: [this.registry],
+  });
+
   constructor(driver: QueueDriver) {
     collectDefaultMetrics({ register: this.registry, prefix: 'readerdesk_' });
     driver.onOutcome((event) => this.jobs.inc({ queue: event.queue, name: event.name, outcome: event.outcome }));

@@ -11,6 +11,8 @@ export const API_PREFIX = 'api/v1';
 
 export const JSON_BODY_LIMIT = '1mb';
 
+const UPLOAD_PATH = /^\/api\/v1\/conversations\/[^/]+\/attachments\/?$/;
+
 /**
  * Everything an HTTP application needs beyond its modules; shared by the entry points and the e2e
  * tests. The application must be created with `bodyParser: false`: the parsers are installed here
@@ -18,8 +20,13 @@ export const JSON_BODY_LIMIT = '1mb';
  */
 export function configureHttp(app: INestApplication): void {
   app.useLogger(app.get(Logger));
-  app.use(express.json({ limit: JSON_BODY_LIMIT }));
-  app.use(express.urlencoded({ extended: false, limit: JSON_BODY_LIMIT }));
+  const json = express.json({ limit: JSON_BODY_LIMIT });
+  const form = express.urlencoded({ extended: false, limit: JSON_BODY_LIMIT });
+  // File uploads are streams of the file's own bytes (any Content-Type, JSON included): never parsed here.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.method === 'POST' && UPLOAD_PATH.test(req.path)) return next();
+    json(req, res, (error?: unknown) => (error ? next(error) : form(req, res, next)));
+  });
   app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     const problem = problemFor(error);
     if (!problem) return next(error);

@@ -18,7 +18,8 @@ export class BullMqQueueDriver extends QueueDriver {
     private readonly prefix: string,
   ) {
     super();
-    this.connection = new IORedis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
+    // Connects on first use: a process whose start fails before it queues anything leaves no socket open.
+    this.connection = new IORedis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
     // Errors surface through ping() and the readiness check; without a listener ioredis would log each retry.
     this.connection.on('error', () => undefined);
   }

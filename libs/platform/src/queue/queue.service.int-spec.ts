@@ -104,11 +104,15 @@ describeWithDatabase('queue service', () => {
   });
   afterAll(async () => db?.drop());
 
-  async function compile(jobs: Array<JobDefinition<unknown>>, providers: Provider[]): Promise<TestingModule> {
+  async function compile(
+    jobs: Array<JobDefinition<unknown>>,
+    providers: Provider[],
+    env: Record<string, string | undefined> = {},
+  ): Promise<TestingModule> {
     app = await Test.createTestingModule({
       imports: [
         PlatformModule.forRoot({
-          env: testEnvironment({ ...db.env }),
+          env: testEnvironment({ ...db.env, ...env }),
           dataSource: DeskDataSourceOptions,
           queue: { jobs },
         }),
@@ -148,6 +152,27 @@ describeWithDatabase('queue service', () => {
       /SecondPingHandler\.alsoPing/,
     );
   });
+
+  // The api role needs Redis (jobs must leave the process), so this one runs where REDIS_URL is set.
+  (process.env.REDIS_URL ? it : it.skip)(
+    'lets an api process, which consumes nothing, boot without the handlers its workers hold',
+    async () => {
+      const api = { DESK_ROLE: 'api', REDIS_URL: process.env.REDIS_URL };
+      const module = await compile([Ping, Write, Stray], [PingHandler], api);
+      await expect(module.init()).resolves.toBe(module);
+      await module.close();
+      app = undefined;
+      // Two handlers for one job stay a mistake in any role.
+      const doubled = await compile([Ping, Write], [PingHandler, SecondPingHandler], api);
+      const error: unknown = await doubled.init().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      app = undefined;
+      expect(error).toBeInstanceOf(JobHandlerRegistryError);
+      expect((error as Error).message).toMatch(/job svc\.ping has 2 handlers/);
+    },
+  );
 
   it('refuses to start when a handler serves a job that is not in the list', async () => {
     await expectRegistryError(

@@ -31,7 +31,8 @@ export class JobHandlerRegistryError extends Error {}
 
 /**
  * The face of the queue port for the rest of the code: add, delay, dedupe, schedule and remove
- * jobs. At boot it finds every @JobHandler and refuses to start unless each job has exactly one;
+ * jobs. At boot it finds every @JobHandler and refuses to start unless each job has exactly one
+ * (an api process, which consumes nothing, only refuses a job with two);
  * processes with the worker role then consume the queues once the database is ready.
  */
 @Injectable()
@@ -66,10 +67,13 @@ export class QueueService implements OnModuleInit, OnApplicationBootstrap, Befor
       }
     }
     const expected = this.options.jobs ?? definedJobs();
+    // An api process only adds jobs (libraries it shares with the worker define them); the worker
+    // processes that consume them must hold the handlers, and are checked when they boot.
+    const consumes = this.env.DESK_ROLE !== 'api';
     const problems: string[] = [];
     for (const job of expected) {
       const where = found.get(job.key) ?? [];
-      if (where.length === 0) problems.push(`job ${job.key} has no handler`);
+      if (where.length === 0 && consumes) problems.push(`job ${job.key} has no handler`);
       if (where.length > 1) problems.push(`job ${job.key} has ${where.length} handlers: ${where.join(', ')}`);
     }
     for (const key of found.keys()) {
