@@ -1,6 +1,6 @@
 import { DEMO, DEMO_ADMIN, DEMO_AGENT_PASSWORD } from '@readerdesk/persistence';
 import { libraryScope } from '@readerdesk/platform';
-import type { ClientToServerEvents, ServerToClientEvents } from '@readerdesk/realtime';
+import type { ClientToServerEvents, ServerToClientEvents } from '@readerdesk/contracts';
 import { StaffAdminService } from '@readerdesk/staff';
 import { Library, LibraryRepository } from '@readerdesk/tenancy';
 import { describeWithDatabase } from '@readerdesk/testing';

@@ -1,3 +1,4 @@
-export * from './realtime.events';
 export * from './realtime.gateway';
 export * from './realtime.module';
+export * from './realtime.fanout';
+export * from './realtime-emitter.module';

@@ -1,22 +1,19 @@
-import { Logger, OnModuleInit } from '@nestjs/common';
-import { OnGatewayConnection, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
-import {
-  ConversationOpened,
-  ConversationRepository,
-  ConversationStatusChanged,
-  MessageAppended,
-} from '@readerdesk/conversations';
-import { EventBus, libraryScope } from '@readerdesk/platform';
+import { Logger } from '@nestjs/common';
+import { OnGatewayConnection, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import { ConversationRepository } from '@readerdesk/conversations';
+import { libraryScope } from '@readerdesk/platform';
 import {
   AuthService,
   DepartmentAccessService,
   DepartmentRepository,
   hasRole,
-  PresenceChanged,
+  readCookie,
+  SESSION_COOKIES,
   type StaffPrincipal,
 } from '@readerdesk/staff';
 import type { Server, Socket } from 'socket.io';
-import { ClientToServerEvents, rooms, ServerToClientEvents } from './realtime.events';
+import { ClientToServerEvents, rooms, ServerToClientEvents } from '@readerdesk/contracts';
+import { RealtimeFanout } from './realtime.fanout';
 
 type AgentSocket = Socket<
   ClientToServerEvents,
@@ -28,12 +25,11 @@ type AgentSocket = Socket<
 /**
  * The agent console's live channel. A socket authenticates on the handshake with the same access
  * token as the REST API and joins its rooms: itself, its departments (an administrator: all of the
- * library's), the library's triage queue, and supervisors their library's staffing room. Domain
- * events go to the rooms of their department, so nobody receives another department's or another
- * library's traffic.
+ * library's), the library's triage queue, and supervisors their library's staffing room.
+ * RealtimeFanout sends domain events to those rooms.
  */
 @WebSocketGateway({ path: '/socket.io', cors: { origin: true, credentials: true } })
-export class RealtimeGateway implements OnGatewayConnection, OnModuleInit {
+export class RealtimeGateway implements OnGatewayConnection, OnGatewayInit {
   private readonly logger = new Logger('Realtime');
 
   @WebSocketServer()
@@ -44,47 +40,20 @@ export class RealtimeGateway implements OnGatewayConnection, OnModuleInit {
     private readonly access: DepartmentAccessService,
     private readonly departments: DepartmentRepository,
     private readonly conversations: ConversationRepository,
-    private readonly events: EventBus,
+    private readonly fanout: RealtimeFanout,
   ) {}
 
-  onModuleInit(): void {
-    const toDepartment = (libraryId: string, departmentId: string | null) =>
-      departmentId ? rooms.department(departmentId) : rooms.triage(libraryId);
-    this.events.subscribe(ConversationOpened, (e) => {
-      this.server?.to(toDepartment(e.libraryId, e.departmentId)).emit('conversation.opened', {
-        conversationId: e.conversationId,
-        readerId: e.readerId,
-        departmentId: e.departmentId,
-        channel: e.channel,
-      });
-    });
-    this.events.subscribe(MessageAppended, (e) => {
-      this.server
-        ?.to([toDepartment(e.libraryId, e.departmentId), rooms.conversation(e.conversationId)])
-        .emit('message.appended', {
-          conversationId: e.conversationId,
-          messageId: e.messageId,
-          kind: e.kind,
-          departmentId: e.departmentId,
-        });
-    });
-    this.events.subscribe(ConversationStatusChanged, async (e) => {
-      const conversation = await this.conversations.findById(libraryScope(e.libraryId), e.conversationId);
-      this.server
-        ?.to([toDepartment(e.libraryId, conversation?.departmentId ?? null), rooms.conversation(e.conversationId)])
-        .emit('conversation.status-changed', { conversationId: e.conversationId, from: e.from, to: e.to });
-    });
-    this.events.subscribe(PresenceChanged, (e) => {
-      this.server
-        ?.to([rooms.supervisors(e.libraryId), rooms.agent(e.agentId)])
-        .emit('presence.changed', { agentId: e.agentId, from: e.from, to: e.to, at: e.at });
-    });
+  afterInit(server: Server<ClientToServerEvents, ServerToClientEvents>): void {
+    this.fanout.attach(server);
   }
 
   async handleConnection(socket: AgentSocket): Promise<void> {
     try {
-      const token = (socket.handshake.auth as { token?: unknown }).token;
-      if (typeof token !== 'string') throw new Error('no token');
+      // The console signed in with a session cookie sends it on the handshake; API clients pass auth.token.
+      const given = (socket.handshake.auth as { token?: unknown }).token;
+      const token =
+        typeof given === 'string' ? given : readCookie(socket.handshake.headers.cookie, SESSION_COOKIES.access);
+      if (!token) throw new Error('no token');
       const principal = await this.auth.verify(token);
       socket.data.principal = principal;
       const scope = libraryScope(principal.libraryId);

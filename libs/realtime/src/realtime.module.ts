@@ -1,7 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ConversationsModule } from '@readerdesk/conversations';
 import { StaffModule } from '@readerdesk/staff';
+import { RealtimeFanout } from './realtime.fanout';
 import { RealtimeGateway } from './realtime.gateway';
 
-@Module({ imports: [StaffModule, ConversationsModule], providers: [RealtimeGateway], exports: [RealtimeGateway] })
+@Module({
+  imports: [StaffModule, ConversationsModule],
+  providers: [RealtimeFanout, RealtimeGateway],
+  exports: [RealtimeGateway],
+})
 export class RealtimeModule {}

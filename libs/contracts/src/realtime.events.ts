@@ -15,6 +15,13 @@ export interface ServerToClientEvents {
     kind: string;
     departmentId: string | null;
   }) => void;
+  /** An outbound message's delivery moved on: queued, sent, or failed (the console shows failures). */
+  'message.delivery-changed': (event: {
+    conversationId: string;
+    messageId: string;
+    status: 'queued' | 'sent' | 'failed';
+    error: string | null;
+  }) => void;
   'conversation.status-changed': (event: { conversationId: string; from: string; to: string }) => void;
   /** Sent just before the server drops a socket whose handshake token is missing, forged or expired. */
   'auth.error': (error: { code: string; message: string }) => void;

@@ -1,0 +1,2 @@
+// Plain TypeScript shared with the front ends: no Nest, ORM or Node-only imports here.
+export * from './realtime.events';

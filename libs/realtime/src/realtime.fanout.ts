@@ -1,0 +1,92 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { rooms, type ServerToClientEvents } from '@readerdesk/contracts';
+import {
+  ConversationOpened,
+  ConversationRepository,
+  ConversationStatusChanged,
+  MessageAppended,
+  MessageDeliveryChanged,
+} from '@readerdesk/conversations';
+import { EventBus, libraryScope } from '@readerdesk/platform';
+import { PresenceChanged } from '@readerdesk/staff';
+
+type EventName = keyof ServerToClientEvents;
+type Payload<E extends EventName> = Parameters<ServerToClientEvents[E]>[0];
+
+/** Whatever can emit to rooms: the api's socket.io server, or the worker's Redis emitter. */
+export interface RoomTarget {
+  to(room: string | string[]): { emit(event: string, payload: unknown): unknown };
+}
+
+/**
+ * Turns domain events into console events for the right rooms only: a department's traffic to that
+ * department (unclaimed conversations to the library's triage room), a conversation's to those
+ * following it, presence to supervisors and the agent. The same mapping runs in the api (straight
+ * into its socket.io server) and in a worker process (through Redis to every api's sockets).
+ */
+@Injectable()
+export class RealtimeFanout implements OnModuleInit {
+  private target: RoomTarget | null = null;
+
+  constructor(
+    private readonly events: EventBus,
+    private readonly conversations: ConversationRepository,
+  ) {}
+
+  attach(target: RoomTarget): void {
+    this.target = target;
+  }
+
+  private emit<E extends EventName>(to: string | string[], event: E, payload: Payload<E>): void {
+    this.target?.to(to).emit(event, payload);
+  }
+
+  onModuleInit(): void {
+    const toDepartment = (libraryId: string, departmentId: string | null) =>
+      departmentId ? rooms.department(departmentId) : rooms.triage(libraryId);
+    this.events.subscribe(ConversationOpened, (e) => {
+      this.emit(toDepartment(e.libraryId, e.departmentId), 'conversation.opened', {
+        conversationId: e.conversationId,
+        readerId: e.readerId,
+        departmentId: e.departmentId,
+        channel: e.channel,
+      });
+    });
+    this.events.subscribe(MessageAppended, (e) => {
+      this.emit([toDepartment(e.libraryId, e.departmentId), rooms.conversation(e.conversationId)], 'message.appended', {
+        conversationId: e.conversationId,
+        messageId: e.messageId,
+        kind: e.kind,
+        departmentId: e.departmentId,
+      });
+    });
+    this.events.subscribe(MessageDeliveryChanged, (e) => {
+      this.emit(
+        [toDepartment(e.libraryId, e.departmentId), rooms.conversation(e.conversationId)],
+        'message.delivery-changed',
+        {
+          conversationId: e.conversationId,
+          messageId: e.messageId,
+          status: e.delivery.status,
+          error: e.delivery.error,
+        },
+      );
+    });
+    this.events.subscribe(ConversationStatusChanged, async (e) => {
+      const conversation = await this.conversations.findById(libraryScope(e.libraryId), e.conversationId);
+      this.emit(
+        [toDepartment(e.libraryId, conversation?.departmentId ?? null), rooms.conversation(e.conversationId)],
+        'conversation.status-changed',
+        { conversationId: e.conversationId, from: e.from, to: e.to },
+      );
+    });
+    this.events.subscribe(PresenceChanged, (e) => {
+      this.emit([rooms.supervisors(e.libraryId), rooms.agent(e.agentId)], 'presence.changed', {
+        agentId: e.agentId,
+        from: e.from,
+        to: e.to,
+        at: e.at,
+      });
+    });
+  }
+}
