@@ -6,8 +6,12 @@
 import { BENCH_BASE_URL } from './postgres-dialect';
 import { createScratchPostgres } from '@readerdesk/persistence';
 import { insertCeiling } from './insert-ceiling';
+import { emailBench } from './email';
 
-const BENCHMARKS: Record<string, (url: string) => Promise<unknown>> = { 'insert-ceiling': insertCeiling };
+const BENCHMARKS: Record<string, (url: string) => Promise<unknown>> = {
+  'insert-ceiling': insertCeiling,
+  email: emailBench,
+};
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

@@ -1,17 +1,27 @@
 import { Module } from '@nestjs/common';
+import { ChannelsModule } from '@readerdesk/channels';
 import { ConversationsModule } from '@readerdesk/conversations';
 import { ReadersModule } from '@readerdesk/readers';
 import { RealtimeModule } from '@readerdesk/realtime';
 import { StaffModule } from '@readerdesk/staff';
 import { TenancyModule } from '@readerdesk/tenancy';
 import { AdminController } from './admin/admin.controller';
+import { EmailInboxesController } from './channels/email-inboxes.controller';
+import { AttachmentsController } from './conversations/attachments.controller';
 import { ConversationsController } from './conversations/conversations.controller';
 import { DirectoryController } from './directory.controller';
 import { ReadersController } from './readers/readers.controller';
 
-/** The HTTP surface: REST controllers (and, later, webhooks and the socket gateway). */
+/** The HTTP surface: REST controllers the socket gateway, and later webhooks. */
 @Module({
-  imports: [TenancyModule, StaffModule, ReadersModule, ConversationsModule, RealtimeModule],
-  controllers: [DirectoryController, AdminController, ReadersController, ConversationsController],
+  imports: [TenancyModule, StaffModule, ReadersModule, ConversationsModule, ChannelsModule, RealtimeModule],
+  controllers: [
+    DirectoryController,
+    AdminController,
+    ReadersController,
+    ConversationsController,
+    AttachmentsController,
+    EmailInboxesController,
+  ],
 })
 export class ApiModule {}

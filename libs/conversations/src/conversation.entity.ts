@@ -2,8 +2,8 @@ import { Column, Entity, Index } from 'typeorm';
 import {
   CreatedAtColumn,
   EnumColumn,
-  IdColumn,
   JsonColumn,
+  TenantEntity,
   TimestampColumn,
   UpdatedAtColumn,
   UuidColumn,
@@ -24,13 +24,7 @@ import {
 @Index('uq_conversations_number', ['libraryId', 'number'], { unique: true })
 @Index('ix_conversations_reader', ['libraryId', 'readerId', 'lastMessageAt'])
 @Index('ix_conversations_queue', ['libraryId', 'status', 'departmentId'])
-export class Conversation {
-  @IdColumn()
-  id!: string;
-
-  @UuidColumn({ name: 'library_id' })
-  libraryId!: string;
-
+export class Conversation extends TenantEntity {
   /** Short reference per library, shown to readers (#1234) and used to thread replies. */
   @Column({ type: 'integer' })
   number!: number;

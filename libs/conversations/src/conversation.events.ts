@@ -1,6 +1,6 @@
 import { defineEvent } from '@readerdesk/platform';
 import type { Channel, ConversationStatus } from './conversation-status';
-import type { MessageKind } from './message.entity';
+import type { MessageDelivery, MessageKind } from './message.entity';
 
 export const ConversationOpened = defineEvent<{
   libraryId: string;
@@ -23,3 +23,11 @@ export const ConversationStatusChanged = defineEvent<{
   to: ConversationStatus;
   actorAgentId: string | null;
 }>('conversations.status-changed');
+/** An outbound message was queued, sent, retried or failed (or bounced later). */
+export const MessageDeliveryChanged = defineEvent<{
+  libraryId: string;
+  conversationId: string;
+  messageId: string;
+  departmentId: string | null;
+  delivery: MessageDelivery;
+}>('conversations.message-delivery-changed');

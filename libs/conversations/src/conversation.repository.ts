@@ -4,18 +4,34 @@ import { Brackets, In } from 'typeorm';
 import { Conversation } from './conversation.entity';
 import type { ConversationStatus } from './conversation-status';
 
+/** Advisory-lock namespace of conversation numbering (the second key is the library). */
+const NUMBER_LOCK = 4_201;
+
 @Injectable()
 export class ConversationRepository extends TenantRepository<Conversation> {
   constructor(db: DatabaseService) {
     super(db, Conversation, 'Conversation');
   }
 
-  /** The next reference number of the library; the unique index settles a race, and the caller retries. */
+  /**
+   * The next reference number of the library. Call inside the transaction that inserts the
+   * conversation. On PostgreSQL a transaction-scoped advisory lock per library makes concurrent
+   * openings take turns for the few milliseconds to commit (without it, a busy library's openers
+   * kept colliding on MAX+1 and one could starve); SQLite's transactions take turns anyway. The
+   * unique index stays the final arbiter.
+   */
   async nextNumber(scope: LibraryScope): Promise<number> {
+    if (this.db.dialect === 'postgres') {
+      await this.db.manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [NUMBER_LOCK, scope.libraryId]);
+    }
     const row = await this.query(scope, 'c')
       .select('MAX(c.number)', 'max')
       .getRawOne<{ max: number | string | null }>();
     return Number(row?.max ?? 0) + 1;
+  }
+
+  findByNumber(scope: LibraryScope, number: number): Promise<Conversation | null> {
+    return this.findOne(scope, { number });
   }
 
   /** The reader's most recent conversation in this inbox that is still going (not closed). */

@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Clock, DatabaseService, DomainError, EventBus, libraryScope, LibraryScope } from '@readerdesk/platform';
 import { ReadersMerged } from '@readerdesk/readers';
 import { randomUUID } from 'node:crypto';
+import { AttachmentService } from './attachment.service';
 import { Conversation } from './conversation.entity';
 import { ConversationStatusChanged, MessageAppended } from './conversation.events';
 import { ConversationRepository } from './conversation.repository';
@@ -26,6 +27,7 @@ export class ConversationService implements OnModuleInit {
     private readonly clock: Clock,
     private readonly conversations: ConversationRepository,
     private readonly messages: MessageRepository,
+    private readonly attachments: AttachmentService,
   ) {}
 
   onModuleInit(): void {
@@ -96,7 +98,13 @@ export class ConversationService implements OnModuleInit {
   }
 
   /** Records a staff reply; delivering it on the conversation's channel is the channel's job (an outbox, with the channel issues). */
-  async reply(scope: LibraryScope, id: string, agentId: string, text: string): Promise<Message> {
+  async reply(
+    scope: LibraryScope,
+    id: string,
+    agentId: string,
+    text: string,
+    attachmentIds: string[] = [],
+  ): Promise<Message> {
     return this.db.transaction(async () => {
       const conversation = await this.conversations.getById(scope, id);
       if (conversation.status === 'closed')
@@ -119,13 +127,19 @@ export class ConversationService implements OnModuleInit {
           actorAgentId: agentId,
         });
       }
-      return this.record(scope, conversation, 'outbound', agentId, text, {});
+      return this.record(scope, conversation, 'outbound', agentId, text, {}, attachmentIds);
     });
   }
 
-  async note(scope: LibraryScope, id: string, agentId: string, text: string): Promise<Message> {
+  async note(
+    scope: LibraryScope,
+    id: string,
+    agentId: string,
+    text: string,
+    attachmentIds: string[] = [],
+  ): Promise<Message> {
     return this.db.transaction(async () =>
-      this.record(scope, await this.conversations.getById(scope, id), 'note', agentId, text, {}),
+      this.record(scope, await this.conversations.getById(scope, id), 'note', agentId, text, {}, attachmentIds),
     );
   }
 
@@ -136,6 +150,7 @@ export class ConversationService implements OnModuleInit {
     agentId: string | null,
     text: string | null,
     data: Record<string, unknown>,
+    attachmentIds: string[] = [],
   ): Promise<Message> {
     const [message] = await this.messages.insert(scope, {
       id: randomUUID(),
@@ -148,9 +163,11 @@ export class ConversationService implements OnModuleInit {
       text,
       html: null,
       rawHtml: null,
+      deliveryStatus: null,
       data,
       createdAt: this.clock.now(),
     } as Message);
+    await this.attachments.attachUploads(scope, conversation.id, message.id, attachmentIds);
     this.events.publish(MessageAppended, {
       libraryId: scope.libraryId,
       conversationId: conversation.id,

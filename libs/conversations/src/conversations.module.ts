@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ReadersModule } from '@readerdesk/readers';
+import { AttachmentRepository } from './attachment.repository';
+import { AttachmentService } from './attachment.service';
 import { ConversationRepository } from './conversation.repository';
 import { ConversationService } from './conversation.service';
 import { InboxRepository } from './inbox.repository';
@@ -8,7 +10,22 @@ import { MessageRepository } from './message.repository';
 
 @Module({
   imports: [ReadersModule],
-  providers: [InboxRepository, ConversationRepository, MessageRepository, IngestionService, ConversationService],
-  exports: [InboxRepository, ConversationRepository, MessageRepository, IngestionService, ConversationService],
+  providers: [
+    AttachmentRepository,
+    AttachmentService,
+    InboxRepository,
+    ConversationRepository,
+    MessageRepository,
+    IngestionService,
+    ConversationService,
+  ],
+  exports: [
+    AttachmentService,
+    InboxRepository,
+    ConversationRepository,
+    MessageRepository,
+    IngestionService,
+    ConversationService,
+  ],
 })
 export class ConversationsModule {}

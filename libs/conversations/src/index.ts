@@ -10,3 +10,5 @@ export * from './inbox.repository';
 export * from './ingestion.service';
 export * from './message.entity';
 export * from './message.repository';
+export * from './attachment.entity';
+export * from './attachment.service';

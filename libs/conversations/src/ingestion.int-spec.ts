@@ -1,8 +1,13 @@
-import { Clock, DatabaseService, EventBus, libraryScope } from '@readerdesk/platform';
+import { Clock, DatabaseService, EventBus, libraryScope, LocalDirectoryStorage } from '@readerdesk/platform';
 import { IdentityService, ReaderEventRepository, ReaderHandleRepository, ReaderRepository } from '@readerdesk/readers';
-import { connectTestDatabase, describeWithDatabase } from '@readerdesk/testing';
+import { connectTestDatabase, describeWithDatabase, testEnvironment } from '@readerdesk/testing';
 import { Library, LibraryRepository } from '@readerdesk/tenancy';
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AttachmentRepository } from './attachment.repository';
+import { AttachmentService } from './attachment.service';
 import { ConversationRepository } from './conversation.repository';
 import { ConversationService } from './conversation.service';
 import { Inbox } from './inbox.entity';
@@ -17,6 +22,8 @@ describeWithDatabase('ingestion and the conversation lifecycle', () => {
   let service: ConversationService;
   let identity: IdentityService;
   let messages: MessageRepository;
+  let attachments: AttachmentRepository;
+  let blobDir: string;
   const scope = libraryScope(randomUUID());
   const elsewhere = libraryScope(randomUUID());
   const chat = randomUUID();
@@ -83,11 +90,27 @@ describeWithDatabase('ingestion and the conversation lifecycle', () => {
     );
     messages = new MessageRepository(database);
     const conversations = new ConversationRepository(database);
-    ingestion = new IngestionService(database, events, clock, identity, inboxes, conversations, messages);
-    service = new ConversationService(database, events, clock, conversations, messages);
+    blobDir = await mkdtemp(join(tmpdir(), 'readerdesk-ingest-blobs-'));
+    attachments = new AttachmentRepository(database);
+    const files = new AttachmentService(
+      new LocalDirectoryStorage(blobDir),
+      attachments,
+      testEnvironment({ DESK_ATTACHMENT_MAX_BYTES: '4096' }),
+      clock,
+    );
+    ingestion = new IngestionService(database, events, clock, identity, inboxes, conversations, messages, files);
+    service = new ConversationService(database, events, clock, conversations, messages, files);
     service.onModuleInit();
   });
-  afterAll(async () => drop?.());
+  afterAll(async () => {
+    await drop?.();
+    if (blobDir) await rm(blobDir, { recursive: true, force: true });
+  });
+
+  async function blobFiles(): Promise<string[]> {
+    const entries = await readdir(blobDir, { recursive: true, withFileTypes: true });
+    return entries.filter((e) => e.isFile()).map((e) => e.name);
+  }
 
   it('stores 20 concurrent deliveries of the same contact exactly once', async () => {
     const same = inbound({ externalId: 'client-msg-42', handles: [{ kind: 'chat', value: 'rush-session' }] });
@@ -157,6 +180,40 @@ describeWithDatabase('ingestion and the conversation lifecycle', () => {
       ['event', 'status_changed'],
       ['event', 'status_changed'],
     ]);
+  });
+
+  it('stores attachments with the message, notes the ones over the limit, and keeps bytes once under retries', async () => {
+    const photo = Buffer.alloc(3000, 1);
+    const same = inbound({
+      inboxId: mail,
+      channel: 'email',
+      handles: [{ kind: 'email', value: 'files@example.org' }],
+      attachments: [
+        { filename: '../../etc/card photo.jpg', contentType: 'IMAGE/JPEG; name=x', content: photo },
+        { filename: 'scan.pdf', contentType: 'application/pdf', content: Buffer.alloc(5000, 2) },
+      ],
+      droppedAttachments: [{ filename: 'video.mp4', contentType: 'video/mp4', size: 60_000_000, reason: 'too large' }],
+    });
+    const before = (await blobFiles()).length;
+    const results = await Promise.all(Array.from({ length: 10 }, () => ingestion.ingest(scope, same)));
+    const stored = results.find((r) => !r.duplicate);
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+    const rows = await attachments.find(scope, { messageId: stored?.message.id });
+    expect(rows).toEqual([
+      expect.objectContaining({
+        filename: 'card photo.jpg',
+        contentType: 'image/jpeg',
+        size: 3000,
+        conversationId: stored?.conversation.id,
+      }),
+    ]);
+    expect(stored?.message.data.droppedAttachments).toEqual([
+      { filename: 'scan.pdf', contentType: 'application/pdf', size: 5000, reason: 'larger than 4096 bytes' },
+      { filename: 'video.mp4', contentType: 'video/mp4', size: 60_000_000, reason: 'too large' },
+    ]);
+    // The losers of the race removed the bytes they had staged: one file per stored attachment.
+    expect((await blobFiles()).length - before).toBe(1);
+    expect(await attachments.count(elsewhere)).toBe(0);
   });
 
   it('sanitises HTML on the way in and keeps the original', async () => {

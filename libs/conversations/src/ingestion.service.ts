@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock, DatabaseService, DomainError, EventBus, isUniqueViolation, LibraryScope } from '@readerdesk/platform';
 import { HandleInput, IdentityService } from '@readerdesk/readers';
 import { randomUUID } from 'node:crypto';
+import { AttachmentService, DroppedAttachment, InboundAttachment, StagedAttachment } from './attachment.service';
 import { Conversation } from './conversation.entity';
 import { ConversationOpened, ConversationStatusChanged, MessageAppended } from './conversation.events';
 import { ConversationRepository } from './conversation.repository';
@@ -28,6 +29,15 @@ export interface InboundMessage {
   conversationId?: string | null;
   departmentId?: string | null;
   data?: Record<string, unknown>;
+  /** Files with their bytes; those over DESK_ATTACHMENT_MAX_BYTES are dropped and noted on the message. */
+  attachments?: InboundAttachment[];
+  /** Files the channel already had to leave out (too large to fetch, unreadable), noted the same way. */
+  droppedAttachments?: DroppedAttachment[];
+  /**
+   * Machine mail (an auto-reply, a bounce) recorded on an existing conversation without waking it:
+   * no reopening, no waiting time, no move up the queue. Needs `conversationId`; never opens one.
+   */
+  silent?: boolean;
 }
 
 export interface IngestResult {
@@ -55,6 +65,7 @@ export class IngestionService {
     private readonly inboxes: InboxRepository,
     private readonly conversations: ConversationRepository,
     private readonly messages: MessageRepository,
+    private readonly attachments: AttachmentService,
   ) {}
 
   async ingest(scope: LibraryScope, input: InboundMessage): Promise<IngestResult> {
@@ -66,15 +77,25 @@ export class IngestionService {
     const known = await this.stored(scope, input);
     if (known) return known;
     const { reader } = await this.identity.resolve(scope, { handles: input.handles, displayName: input.displayName });
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await this.db.transaction(() => this.append(scope, inbox, reader.id, input));
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-        const winner = await this.stored(scope, input);
-        if (winner) return winner;
-        if (attempt >= ATTEMPTS) throw error;
+    const { staged, dropped } = await this.attachments.stageInbound(scope, input.attachments ?? []);
+    dropped.push(...(input.droppedAttachments ?? []));
+    try {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return await this.db.transaction(() => this.append(scope, inbox, reader.id, input, staged, dropped));
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+          const winner = await this.stored(scope, input);
+          if (winner) {
+            await this.attachments.discard(staged);
+            return winner;
+          }
+          if (attempt >= ATTEMPTS) throw error;
+        }
       }
+    } catch (error) {
+      await this.attachments.discard(staged);
+      throw error;
     }
   }
 
@@ -90,17 +111,24 @@ export class IngestionService {
     inbox: Inbox,
     readerId: string,
     input: InboundMessage,
+    staged: StagedAttachment[],
+    dropped: DroppedAttachment[],
   ): Promise<IngestResult> {
     const at = input.receivedAt ?? this.clock.now();
     let conversation = input.conversationId ? await this.conversations.findById(scope, input.conversationId) : null;
     if (conversation && conversation.readerId !== readerId && input.channel !== 'email') conversation = null;
-    if (conversation && afterReaderReply(conversation.status) === null) conversation = null;
+    if (conversation && !input.silent && afterReaderReply(conversation.status) === null) conversation = null;
     // Chat, SMS and calls continue the reader's ongoing conversation; email threads only through its headers.
     if (!conversation && !input.conversationId && input.channel !== 'email') {
       conversation = await this.conversations.latestOngoing(scope, readerId, inbox.id);
     }
     let created = false;
-    if (!conversation) {
+    if (input.silent && !conversation) {
+      throw new DomainError('no_conversation', 'A silent message needs the conversation it belongs to', 409);
+    }
+    if (conversation && input.silent) {
+      // Recorded for the record only: the conversation's state is the staff's and the reader's business.
+    } else if (!conversation) {
       [conversation] = await this.conversations.insert(scope, {
         id: randomUUID(),
         number: await this.conversations.nextNumber(scope),
@@ -154,9 +182,11 @@ export class IngestionService {
       text: input.text ?? null,
       html: input.html ? sanitiseHtml(input.html) : null,
       rawHtml: input.html ?? null,
-      data: input.data ?? {},
+      deliveryStatus: null,
+      data: dropped.length > 0 ? { ...input.data, droppedAttachments: dropped } : (input.data ?? {}),
       createdAt: at,
     } as Message);
+    await this.attachments.record(scope, staged, conversation.id, message.id);
     const base = { libraryId: scope.libraryId, conversationId: conversation.id };
     if (created) {
       this.events.publish(ConversationOpened, {

@@ -1,8 +1,20 @@
 import { Column, Entity, Index } from 'typeorm';
-import { EnumColumn, IdColumn, JsonColumn, TimestampColumn, UuidColumn } from '@readerdesk/platform';
+import { EnumColumn, JsonColumn, TenantEntity, TimestampColumn, UuidColumn } from '@readerdesk/platform';
 
 export const MESSAGE_KINDS = ['inbound', 'outbound', 'note', 'event'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+/**
+ * Where an outbound message stands on its channel, kept in `data.delivery`: queued until the channel
+ * takes it, sent, or failed for good (after retries, or reported later by a bounce). Never silent.
+ */
+export interface MessageDelivery {
+  status: 'queued' | 'sent' | 'failed';
+  attempts: number;
+  /** Why the last attempt failed, or what the bounce said. */
+  error: string | null;
+  at: string;
+}
 
 /**
  * A message on a conversation's timeline: what the reader sent, a reply, an internal note, or an
@@ -12,13 +24,8 @@ export type MessageKind = (typeof MESSAGE_KINDS)[number];
 @Entity('messages')
 @Index('uq_messages_external', ['inboxId', 'externalId'], { unique: true })
 @Index('ix_messages_timeline', ['conversationId', 'createdAt'])
-export class Message {
-  @IdColumn()
-  id!: string;
-
-  @UuidColumn({ name: 'library_id' })
-  libraryId!: string;
-
+@Index('ix_messages_delivery', ['deliveryStatus', 'createdAt'])
+export class Message extends TenantEntity {
   @UuidColumn({ name: 'conversation_id' })
   conversationId!: string;
 
@@ -46,6 +53,10 @@ export class Message {
 
   @Column({ name: 'raw_html', type: 'text', nullable: true })
   rawHtml!: string | null;
+
+  /** For outbound messages on a channel: queued, sent or failed (details in `data.delivery`); indexed for the sweep. */
+  @Column({ name: 'delivery_status', type: 'varchar', length: 16, nullable: true })
+  deliveryStatus!: MessageDelivery['status'] | null;
 
   /** Event details (type, from/to status, assignee…), channel metadata. */
   @JsonColumn({ default: () => "'{}'" })

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseService, LibraryScope, TenantRepository } from '@readerdesk/platform';
-import { Message } from './message.entity';
+import { In } from 'typeorm';
+import { Message, MessageDelivery } from './message.entity';
 
 @Injectable()
 export class MessageRepository extends TenantRepository<Message> {
@@ -10,6 +11,25 @@ export class MessageRepository extends TenantRepository<Message> {
 
   findByExternalId(scope: LibraryScope, inboxId: string, externalId: string): Promise<Message | null> {
     return this.findOne(scope, { inboxId, externalId });
+  }
+
+  /** The newest of this inbox's messages (inbound or outbound) carrying one of these external ids. */
+  async latestWithExternalId(scope: LibraryScope, inboxId: string, externalIds: string[]): Promise<Message | null> {
+    if (externalIds.length === 0) return null;
+    const [found] = await this.find(
+      scope,
+      { inboxId, externalId: In(externalIds.slice(-200)) },
+      { createdAt: 'DESC', id: 'DESC' },
+      1,
+    );
+    return found ?? null;
+  }
+
+  /** Records where an outbound message stands, keeping the rest of its data. */
+  async setDelivery(scope: LibraryScope, message: Message, delivery: MessageDelivery): Promise<Message> {
+    const data = { ...message.data, delivery };
+    await this.update(scope, message.id, { data, deliveryStatus: delivery.status });
+    return { ...message, data, deliveryStatus: delivery.status };
   }
 
   timeline(scope: LibraryScope, conversationId: string): Promise<Message[]> {

@@ -1,6 +1,7 @@
 import { Agent, AgentDepartment, Department, PresenceChange, RefreshToken } from '@readerdesk/staff';
-import { Conversation, Inbox, Message } from '@readerdesk/conversations';
+import { Attachment, Conversation, Inbox, Message } from '@readerdesk/conversations';
 import { Reader, ReaderEvent, ReaderHandle } from '@readerdesk/readers';
+import { MailboxCursor } from '@readerdesk/channels';
 import { Branch, Library } from '@readerdesk/tenancy';
 
 /** Every entity of the desk; migrations are generated from exactly this list. */
@@ -18,4 +19,6 @@ export const ENTITIES = [
   Inbox,
   Conversation,
   Message,
+  Attachment,
+  MailboxCursor,
 ];

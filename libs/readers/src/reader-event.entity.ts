@@ -1,5 +1,5 @@
 import { Entity, Index } from 'typeorm';
-import { CreatedAtColumn, EnumColumn, IdColumn, JsonColumn, UuidColumn } from '@readerdesk/platform';
+import { CreatedAtColumn, EnumColumn, JsonColumn, TenantEntity, UuidColumn } from '@readerdesk/platform';
 
 export const READER_EVENT_TYPES = ['merged', 'absorbed', 'handle_unlinked'] as const;
 export type ReaderEventType = (typeof READER_EVENT_TYPES)[number];
@@ -7,13 +7,7 @@ export type ReaderEventType = (typeof READER_EVENT_TYPES)[number];
 /** The identity history of a reader: merges and unlinks, who did them and what moved. */
 @Entity('reader_events')
 @Index('ix_reader_events_reader', ['libraryId', 'readerId', 'createdAt'])
-export class ReaderEvent {
-  @IdColumn()
-  id!: string;
-
-  @UuidColumn({ name: 'library_id' })
-  libraryId!: string;
-
+export class ReaderEvent extends TenantEntity {
   @UuidColumn({ name: 'reader_id' })
   readerId!: string;
 

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { CreatedAtColumn, EnumColumn, IdColumn, UuidColumn } from '@readerdesk/platform';
+import { CreatedAtColumn, EnumColumn, TenantEntity, UuidColumn } from '@readerdesk/platform';
 import { Library } from '@readerdesk/tenancy';
 import { Reader } from './reader.entity';
 
@@ -10,13 +10,7 @@ export type HandleKind = (typeof HANDLE_KINDS)[number];
 @Entity('reader_handles')
 @Index('uq_reader_handles_value', ['libraryId', 'kind', 'value'], { unique: true })
 @Index('ix_reader_handles_reader', ['readerId'])
-export class ReaderHandle {
-  @IdColumn()
-  id!: string;
-
-  @UuidColumn({ name: 'library_id' })
-  libraryId!: string;
-
+export class ReaderHandle extends TenantEntity {
   @ManyToOne(() => Library, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'library_id' })
   library?: Library;

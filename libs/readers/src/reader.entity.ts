@@ -1,17 +1,11 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { CreatedAtColumn, IdColumn, UpdatedAtColumn, UuidColumn } from '@readerdesk/platform';
+import { CreatedAtColumn, TenantEntity, UpdatedAtColumn, UuidColumn } from '@readerdesk/platform';
 import { Branch, Library } from '@readerdesk/tenancy';
 
 /** A library patron. Their handles (email, phone, card, chat session) and history join on this row. */
 @Entity('readers')
 @Index('uq_readers_library_card', ['libraryId', 'cardNumber'], { unique: true })
-export class Reader {
-  @IdColumn()
-  id!: string;
-
-  @UuidColumn({ name: 'library_id' })
-  libraryId!: string;
-
+export class Reader extends TenantEntity {
   @ManyToOne(() => Library, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'library_id' })
   library?: Library;

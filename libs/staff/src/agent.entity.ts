@@ -2,11 +2,10 @@ import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import {
   CreatedAtColumn,
   EnumColumn,
-  IdColumn,
   JsonColumn,
+  TenantEntity,
   TimestampColumn,
   UpdatedAtColumn,
-  UuidColumn,
 } from '@readerdesk/platform';
 import { Library } from '@readerdesk/tenancy';
 
@@ -27,13 +26,7 @@ export type AgentRole = (typeof AGENT_ROLES)[number];
 
 /** A member of staff who signs in to the console. */
 @Entity('agents')
-export class Agent {
-  @IdColumn()
-  id!: string;
-
-  @UuidColumn({ name: 'library_id' })
-  libraryId!: string;
-
+export class Agent extends TenantEntity {
   @ManyToOne(() => Library, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'library_id' })
   library?: Library;

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiNoContentResponse,
@@ -9,11 +9,13 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
-import { Public } from '@readerdesk/platform';
+import { DomainError, Public } from '@readerdesk/platform';
+import type { Request, Response } from 'express';
 import { AgentRepository } from './agent.repository';
 import { CurrentStaff, scopeOf } from './auth.guard';
 import { LoginDto, LoginResponseDto, RefreshDto, SignedInAgentDto } from './auth.dto';
-import { AuthService, type StaffPrincipal } from './auth.service';
+import { AuthService, type IssuedSession, type StaffPrincipal } from './auth.service';
+import { assertCsrf, clearSessionCookies, readCookie, SESSION_COOKIES, setSessionCookies } from './session-cookies';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -31,8 +33,19 @@ export class AuthController {
   @ApiOkResponse({ type: LoginResponseDto })
   @ApiUnauthorizedResponse({ description: 'Wrong email or password, or the account is locked after repeated failures' })
   @ApiTooManyRequestsResponse({ description: 'More than 20 attempts a minute from one address' })
-  login(@Body() body: LoginDto): Promise<LoginResponseDto> {
-    return this.auth.login(body.email, body.password);
+  async login(
+    @Body() body: LoginDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<LoginResponseDto> {
+    const session = await this.auth.login(body.email, body.password);
+    return body.session === 'cookie' ? this.inCookies(req, res, session) : session;
+  }
+
+  /** Tokens into httpOnly cookies; the body keeps only what page script may know. */
+  private inCookies(req: Request, res: Response, session: IssuedSession): LoginResponseDto {
+    const csrfToken = setSessionCookies(req, res, session);
+    return { tokenType: 'Cookie', expiresIn: session.expiresIn, agent: session.agent, csrfToken };
   }
 
   @Post('refresh')
@@ -40,8 +53,17 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Trade a refresh token for new tokens (the old one stops working)' })
   @ApiOkResponse({ type: LoginResponseDto })
-  refresh(@Body() body: RefreshDto): Promise<LoginResponseDto> {
-    return this.auth.refresh(body.refreshToken);
+  async refresh(
+    @Body() body: RefreshDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<LoginResponseDto> {
+    if (body.refreshToken) return this.auth.refresh(body.refreshToken);
+    const cookie = readCookie(req.headers.cookie, SESSION_COOKIES.refresh);
+    if (!cookie)
+      throw new DomainError('refresh_token_invalid', 'Send refreshToken, or sign in with session "cookie"', 401);
+    assertCsrf(req);
+    return this.inCookies(req, res, await this.auth.refresh(cookie));
   }
 
   @Post('logout')
@@ -49,8 +71,16 @@ export class AuthController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Sign out: the refresh token and its successors stop working' })
   @ApiNoContentResponse()
-  async logout(@Body() body: RefreshDto): Promise<void> {
-    await this.auth.logout(body.refreshToken);
+  async logout(
+    @Body() body: RefreshDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<void> {
+    const cookie = readCookie(req.headers.cookie, SESSION_COOKIES.refresh);
+    if (!body.refreshToken && cookie) assertCsrf(req);
+    const token = body.refreshToken ?? cookie;
+    if (token) await this.auth.logout(token);
+    clearSessionCookies(req, res);
   }
 
   @Get('me')

@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { AGENT_ROLES, type AgentRole } from './agent.entity';
 
 export class LoginDto {
@@ -13,6 +13,17 @@ export class LoginDto {
   @MinLength(1)
   @MaxLength(1024)
   password!: string;
+
+  @ApiPropertyOptional({
+    enum: ['token', 'cookie'],
+    default: 'token',
+    description:
+      'token: tokens in the body (API clients). cookie: httpOnly session cookies for the console; the body then ' +
+      'holds no tokens, only the CSRF token to echo in X-CSRF-Token on requests that change something',
+  })
+  @IsOptional()
+  @IsIn(['token', 'cookie'])
+  session?: 'token' | 'cookie';
 }
 
 export class SignedInAgentDto {
@@ -24,17 +35,23 @@ export class SignedInAgentDto {
 }
 
 export class LoginResponseDto {
-  @ApiProperty() accessToken!: string;
-  @ApiProperty({ description: 'Trade it at /auth/refresh for new tokens; each one works once' }) refreshToken!: string;
-  @ApiProperty({ example: 'Bearer' }) tokenType!: 'Bearer';
+  @ApiPropertyOptional({ description: 'Absent with session "cookie"' }) accessToken?: string;
+  @ApiPropertyOptional({
+    description: 'Trade it at /auth/refresh for new tokens; each one works once. Absent with session "cookie"',
+  })
+  refreshToken?: string;
+  @ApiProperty({ enum: ['Bearer', 'Cookie'] }) tokenType!: 'Bearer' | 'Cookie';
+  @ApiPropertyOptional({ description: 'With session "cookie": send it as X-CSRF-Token on POST, PUT, PATCH, DELETE' })
+  csrfToken?: string;
   @ApiProperty({ description: 'Seconds until the access token expires' }) expiresIn!: number;
   @ApiProperty({ type: SignedInAgentDto }) agent!: SignedInAgentDto;
 }
 
 export class RefreshDto {
-  @ApiProperty()
+  @ApiPropertyOptional({ description: 'Omit with a session cookie: the rd_refresh cookie is used' })
+  @IsOptional()
   @IsString()
   @MinLength(16)
   @MaxLength(200)
-  refreshToken!: string;
+  refreshToken?: string;
 }

@@ -5,10 +5,11 @@ import type { Request } from 'express';
 import type { AgentRole } from './agent.entity';
 import { AuthService, StaffPrincipal } from './auth.service';
 import { hasRole, REQUIRED_ROLE } from './roles';
+import { assertCsrf, readCookie, SESSION_COOKIES } from './session-cookies';
 
 type AuthenticatedRequest = Request & { principal?: StaffPrincipal };
 
-/** Every route needs a valid staff access token unless marked @Public(); @RequireRole raises the bar. */
+/** Every route needs a valid staff access token (bearer header or session cookie) unless marked @Public(); @RequireRole raises the bar. */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
@@ -22,13 +23,16 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization ?? '';
-    const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    const cookie = bearer ? undefined : readCookie(request.headers.cookie, SESSION_COOKIES.access);
+    const token = bearer ?? cookie;
     if (!token)
       throw new DomainError(
         'unauthenticated',
-        'Sign in first: send the access token as "Authorization: Bearer …"',
+        'Sign in first: send the access token as "Authorization: Bearer …" (or sign in with session "cookie")',
         401,
       );
+    if (cookie) assertCsrf(request);
     request.principal = await this.auth.verify(token);
     const required = this.reflector.getAllAndOverride<AgentRole | undefined>(REQUIRED_ROLE, targets);
     if (required && !hasRole(request.principal.role, required)) {

@@ -9,6 +9,9 @@ import { PasswordHasher } from './password-hasher';
 import { RefreshToken } from './refresh-token.entity';
 import { RefreshTokenRepository } from './refresh-token.repository';
 
+/** What a sign-in or refresh hands out: both tokens, always (the controller decides how they travel). */
+export type IssuedSession = LoginResponseDto & { accessToken: string; refreshToken: string; tokenType: 'Bearer' };
+
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
 /** Consecutive failures that lock an account, and for how long. */
@@ -46,7 +49,7 @@ export class AuthService {
     private readonly clock: Clock,
   ) {}
 
-  async login(email: string, password: string): Promise<LoginResponseDto> {
+  async login(email: string, password: string): Promise<IssuedSession> {
     const agent = await this.agents.findForSignIn(email);
     let ok = false;
     if (agent?.passwordHash) {
@@ -74,8 +77,8 @@ export class AuthService {
   }
 
   /** Trades a refresh token for new tokens. A token used twice revokes its whole family. */
-  async refresh(token: string): Promise<LoginResponseDto> {
-    const outcome = await this.db.transaction(async (): Promise<LoginResponseDto | { replayed: RefreshToken }> => {
+  async refresh(token: string): Promise<IssuedSession> {
+    const outcome = await this.db.transaction(async (): Promise<IssuedSession | { replayed: RefreshToken }> => {
       const stored = await this.refreshTokens.findByHash(hashToken(token));
       const now = this.clock.now();
       if (!stored || stored.revokedAt || stored.expiresAt <= now) throw this.expired();
@@ -119,7 +122,7 @@ export class AuthService {
     return new DomainError('refresh_token_invalid', 'The session has ended; sign in again', 401);
   }
 
-  private async issue(agent: Agent, familyId: string): Promise<LoginResponseDto> {
+  private async issue(agent: Agent, familyId: string): Promise<IssuedSession> {
     const scope = libraryScope(agent.libraryId);
     const accessToken = await this.jwt.signAsync(
       { sub: agent.id, lib: agent.libraryId, role: agent.role },

@@ -1,17 +1,11 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { CreatedAtColumn, IdColumn, UuidColumn } from '@readerdesk/platform';
+import { CreatedAtColumn, TenantEntity } from '@readerdesk/platform';
 import { Library } from '@readerdesk/tenancy';
 
 /** A queue of the desk: Reference, Circulation, Children's, Inter-library loan, E-resources… */
 @Entity('departments')
 @Index('uq_departments_library_code', ['libraryId', 'code'], { unique: true })
-export class Department {
-  @IdColumn()
-  id!: string;
-
-  @UuidColumn({ name: 'library_id' })
-  libraryId!: string;
-
+export class Department extends TenantEntity {
   @ManyToOne(() => Library, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'library_id' })
   library?: Library;

@@ -15,3 +15,4 @@ export * from './refresh-token.repository';
 export * from './roles';
 export * from './staff-admin.service';
 export * from './staff.module';
+export * from './session-cookies';

@@ -1,17 +1,11 @@
 import { Entity, Index } from 'typeorm';
-import { CreatedAtColumn, EnumColumn, IdColumn, UuidColumn } from '@readerdesk/platform';
+import { CreatedAtColumn, EnumColumn, TenantEntity, UuidColumn } from '@readerdesk/platform';
 import { PRESENCES, type Presence } from './agent.entity';
 
 /** The presence history of an agent, for staffing reports and the supervisor board. */
 @Entity('presence_changes')
 @Index('ix_presence_changes_agent', ['libraryId', 'agentId', 'createdAt'])
-export class PresenceChange {
-  @IdColumn()
-  id!: string;
-
-  @UuidColumn({ name: 'library_id' })
-  libraryId!: string;
-
+export class PresenceChange extends TenantEntity {
   @UuidColumn({ name: 'agent_id' })
   agentId!: string;
 

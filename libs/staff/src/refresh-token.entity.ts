@@ -1,5 +1,5 @@
 import { Column, Entity, Index } from 'typeorm';
-import { CreatedAtColumn, IdColumn, TimestampColumn, UuidColumn } from '@readerdesk/platform';
+import { CreatedAtColumn, TenantEntity, TimestampColumn, UuidColumn } from '@readerdesk/platform';
 
 /**
  * A long-lived sign-in that trades for short-lived access tokens. Only a hash is stored; each use
@@ -8,13 +8,7 @@ import { CreatedAtColumn, IdColumn, TimestampColumn, UuidColumn } from '@readerd
 @Entity('refresh_tokens')
 @Index('uq_refresh_tokens_hash', ['tokenHash'], { unique: true })
 @Index('ix_refresh_tokens_family', ['familyId'])
-export class RefreshToken {
-  @IdColumn()
-  id!: string;
-
-  @UuidColumn({ name: 'library_id' })
-  libraryId!: string;
-
+export class RefreshToken extends TenantEntity {
   @UuidColumn({ name: 'agent_id' })
   agentId!: string;
 

@@ -1,17 +1,11 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { CreatedAtColumn, IdColumn, UuidColumn } from '@readerdesk/platform';
+import { CreatedAtColumn, TenantEntity } from '@readerdesk/platform';
 import { Library } from './library.entity';
 
 /** A physical library building with its own time zone (opening hours and SLA clocks run on it). */
 @Entity('branches')
 @Index('uq_branches_library_code', ['libraryId', 'code'], { unique: true })
-export class Branch {
-  @IdColumn()
-  id!: string;
-
-  @UuidColumn({ name: 'library_id' })
-  libraryId!: string;
-
+export class Branch extends TenantEntity {
   @ManyToOne(() => Library, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'library_id' })
   library?: Library;

@@ -2,6 +2,8 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res
 import { DomainError } from '@readerdesk/platform';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
+  Attachment,
+  AttachmentService,
   Conversation,
   ConversationRepository,
   ConversationService,
@@ -21,6 +23,7 @@ import {
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import {
+  AttachmentDto,
   ChangeStatusDto,
   ConversationDto,
   ConversationPageDto,
@@ -39,14 +42,27 @@ const inboxDto = (i: Inbox): InboxDto => ({
   name: i.name,
   defaultDepartmentId: i.defaultDepartmentId,
 });
-const messageDto = (m: Message): MessageDto => ({
+export const attachmentDto = (a: Attachment): AttachmentDto => ({
+  id: a.id,
+  messageId: a.messageId,
+  filename: a.filename,
+  contentType: a.contentType,
+  size: a.size,
+  sha256: a.sha256,
+  inline: a.inline,
+  contentId: a.contentId,
+  createdAt: a.createdAt,
+});
+const messageDto = (m: Message, attachments: Attachment[] = []): MessageDto => ({
   id: m.id,
   kind: m.kind,
+  externalId: m.externalId,
   authorAgentId: m.authorAgentId,
   subject: m.subject,
   text: m.text,
   html: m.html,
   data: m.data,
+  attachments: attachments.filter((a) => a.messageId === m.id).map(attachmentDto),
   createdAt: m.createdAt,
 });
 const conversationDto = (c: Conversation): ConversationDto => ({
@@ -97,6 +113,7 @@ export class ConversationsController {
     private readonly conversations: ConversationService,
     private readonly access: DepartmentAccessService,
     private readonly repository: ConversationRepository,
+    private readonly attachments: AttachmentService,
   ) {}
 
   /** Loads a conversation the caller may see; another department's answers 404. */
@@ -178,7 +195,12 @@ export class ConversationsController {
   @ApiOkResponse({ type: [MessageDto] })
   async timeline(@CurrentStaff() me: StaffPrincipal, @Param('id', ParseUUIDPipe) id: string): Promise<MessageDto[]> {
     await this.visible(me, id);
-    return (await this.conversations.timeline(scopeOf(me), id)).map(messageDto);
+    const messages = await this.conversations.timeline(scopeOf(me), id);
+    const files = await this.attachments.ofMessages(
+      scopeOf(me),
+      messages.map((m) => m.id),
+    );
+    return messages.map((m) => messageDto(m, files));
   }
 
   @Post('conversations/:id/status')
@@ -209,7 +231,8 @@ export class ConversationsController {
     @Body() body: TextDto,
   ): Promise<MessageDto> {
     await this.visible(me, id);
-    return messageDto(await this.conversations.reply(scopeOf(me), id, me.agentId, body.text));
+    const message = await this.conversations.reply(scopeOf(me), id, me.agentId, body.text, body.attachmentIds);
+    return messageDto(message, await this.attachments.ofMessages(scopeOf(me), [message.id]));
   }
 
   @Post('conversations/:id/notes')
@@ -220,6 +243,7 @@ export class ConversationsController {
     @Body() body: TextDto,
   ): Promise<MessageDto> {
     await this.visible(me, id);
-    return messageDto(await this.conversations.note(scopeOf(me), id, me.agentId, body.text));
+    const message = await this.conversations.note(scopeOf(me), id, me.agentId, body.text, body.attachmentIds);
+    return messageDto(message, await this.attachments.ofMessages(scopeOf(me), [message.id]));
   }
 }

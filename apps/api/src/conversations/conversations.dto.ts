@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsDate,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import {
   CHANNELS,
   type Channel,
@@ -61,6 +74,35 @@ export class ChangeStatusDto {
 
 export class TextDto {
   @ApiProperty() @IsString() @Length(1, 100_000) text!: string;
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Uploads of this conversation (POST /conversations/{id}/attachments) to send with the message',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsUUID('all', { each: true })
+  attachmentIds?: string[];
+}
+
+export class AttachmentDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Null while an upload waits for its reply' })
+  messageId!: string | null;
+  @ApiProperty() filename!: string;
+  @ApiProperty() contentType!: string;
+  @ApiProperty({ description: 'Bytes' }) size!: number;
+  @ApiProperty({ description: 'Hex SHA-256 of the bytes' }) sha256!: string;
+  @ApiProperty({ description: 'Shown in place in the HTML body (cid:)' }) inline!: boolean;
+  @ApiProperty({ nullable: true, type: String }) contentId!: string | null;
+  @ApiProperty() createdAt!: Date;
+}
+
+export class UploadQuery {
+  @ApiProperty({ description: 'The file’s name, shown to agents and readers' })
+  @IsString()
+  @Length(1, 255)
+  filename!: string;
 }
 
 export class ConversationDto {
@@ -88,11 +130,22 @@ export class ConversationDto {
 export class MessageDto {
   @ApiProperty() id!: string;
   @ApiProperty({ enum: MESSAGE_KINDS }) kind!: MessageKind;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The channel’s id of the message: Message-ID, CallSid, MessageSid or the client’s id',
+  })
+  externalId!: string | null;
   @ApiProperty({ nullable: true, type: String }) authorAgentId!: string | null;
   @ApiProperty({ nullable: true, type: String }) subject!: string | null;
   @ApiProperty({ nullable: true, type: String }) text!: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'Sanitised HTML' }) html!: string | null;
-  @ApiProperty({ type: Object }) data!: Record<string, unknown>;
+  @ApiProperty({
+    type: Object,
+    description: 'Event details and channel metadata; `droppedAttachments` lists files that could not be kept',
+  })
+  data!: Record<string, unknown>;
+  @ApiProperty({ type: [AttachmentDto] }) attachments!: AttachmentDto[];
   @ApiProperty() createdAt!: Date;
 }
 

@@ -1,0 +1,216 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  Conversation,
+  ConversationRepository,
+  Inbox,
+  IngestionService,
+  MessageDeliveryChanged,
+  MessageRepository,
+} from '@readerdesk/conversations';
+import { Clock, Environment, EventBus, LibraryScope, libraryScope, MetricsService } from '@readerdesk/platform';
+import { IdentityService, ReaderHandleRepository } from '@readerdesk/readers';
+import { EmailInboxService } from './email-inbox.service';
+import { EmailParseError } from './email-parse-error';
+import { parseInboundEmail } from './inbound-email-parser';
+import type { ParsedEmail } from './parsed-email';
+
+export type EmailSource = 'imap' | 'smtp';
+
+/** What became of one raw email. Every outcome is final: the caller may drop or flag the source. */
+export type EmailIngestOutcome =
+  | { kind: 'stored'; conversationId: string; messageId: string; conversationCreated: boolean; duplicate: boolean }
+  /** Machine mail (auto-reply, list, abuse report, bounce) recorded silently on the conversation it concerns. */
+  | { kind: 'recorded'; category: string; conversationId: string; messageId: string; duplicate: boolean }
+  /** Machine mail about nothing the desk sent or holds: not stored, never answered (RFC 3834). */
+  | { kind: 'suppressed'; category: string; reason: string }
+  /** Not readable as email at all (empty, over the size limit, no header): left where it came from. */
+  | { kind: 'unreadable'; code: string; message: string };
+
+/**
+ * Turns one raw email into a conversation message: parse, classify (RFC 3834 loop prevention),
+ * thread (In-Reply-To/References against inbound and outbound Message-IDs, then the [#number]
+ * token or plus address when the sender is the conversation's reader), and hand to the one
+ * ingestion entry point, idempotent on the Message-ID. Bounces mark the outbound message failed.
+ */
+@Injectable()
+export class EmailIngestService {
+  private readonly logger = new Logger('EmailIngest');
+
+  constructor(
+    private readonly env: Environment,
+    private readonly clock: Clock,
+    private readonly events: EventBus,
+    private readonly metrics: MetricsService,
+    private readonly inboxes: EmailInboxService,
+    private readonly ingestion: IngestionService,
+    private readonly conversations: ConversationRepository,
+    private readonly messages: MessageRepository,
+    private readonly identity: IdentityService,
+    private readonly handles: ReaderHandleRepository,
+  ) {}
+
+  async ingestRaw(inbox: Inbox, raw: Buffer, source: EmailSource, receivedAt?: Date): Promise<EmailIngestOutcome> {
+    const outcome = await this.ingestOrExplain(inbox, raw, receivedAt);
+    const label =
+      outcome.kind === 'stored' && outcome.duplicate
+        ? 'duplicate'
+        : outcome.kind === 'recorded'
+          ? outcome.category
+          : outcome.kind;
+    this.metrics.inboundEmail.inc({ outcome: label, source });
+    if (outcome.kind === 'suppressed' || outcome.kind === 'unreadable') {
+      this.logger.log(
+        `inbox ${inbox.id}: ${outcome.kind} (${'category' in outcome ? outcome.category + ': ' : ''}${'reason' in outcome ? outcome.reason : outcome.message})`,
+      );
+    }
+    return outcome;
+  }
+
+  private async ingestOrExplain(inbox: Inbox, raw: Buffer, receivedAt?: Date): Promise<EmailIngestOutcome> {
+    const scope = libraryScope(inbox.libraryId);
+    const settings = this.inboxes.settingsOf(inbox);
+    let mail: ParsedEmail;
+    try {
+      mail = await parseInboundEmail(raw, {
+        now: receivedAt ?? this.clock.now(),
+        maxAttachmentBytes: this.env.DESK_ATTACHMENT_MAX_BYTES,
+        deskAddresses: [settings.address],
+      });
+    } catch (error) {
+      if (error instanceof EmailParseError) return { kind: 'unreadable', code: error.code, message: error.message };
+      throw error;
+    }
+    const personal = mail.category === 'personal';
+    const concerning = mail.bounce?.originalMessageId ?? mail.abuseReport?.originalMessageId ?? null;
+    const conversation = await this.thread(scope, inbox, mail, concerning);
+    if (!personal && !conversation) {
+      return {
+        kind: 'suppressed',
+        category: mail.category,
+        reason: `${mail.categoryReason}; it concerns nothing this inbox sent or holds (${mail.messageId})`,
+      };
+    }
+    const sender = mail.from?.address ?? (mail.returnPath || null);
+    if (personal && !sender) {
+      return { kind: 'suppressed', category: mail.category, reason: `no sender address (${mail.messageId})` };
+    }
+    const result = await this.ingestion.ingest(scope, {
+      inboxId: inbox.id,
+      channel: 'email',
+      externalId: mail.messageId,
+      handles: sender ? [{ kind: 'email', value: sender }] : [],
+      displayName: mail.from?.name || null,
+      subject: mail.subject || null,
+      text: mail.text || (mail.html ? null : '(no text)'),
+      html: mail.html,
+      // When the desk got it, not the sender's Date header: a wrong clock must not reorder the timeline.
+      receivedAt: receivedAt ?? this.clock.now(),
+      conversationId: conversation?.id ?? null,
+      silent: !personal,
+      attachments: mail.attachments.map((a) => ({
+        filename: a.filename,
+        contentType: a.contentType,
+        content: a.content,
+        contentId: a.contentId,
+        inline: a.inline,
+      })),
+      droppedAttachments: mail.droppedAttachments.map((d) => ({
+        filename: d.filename,
+        contentType: d.contentType,
+        size: d.size,
+        reason:
+          d.reason === 'too_large' ? `larger than ${this.env.DESK_ATTACHMENT_MAX_BYTES} bytes` : 'too many attachments',
+      })),
+      data: {
+        email: {
+          messageId: mail.messageId,
+          date: mail.date.toISOString(),
+          from: mail.from,
+          to: mail.to,
+          cc: mail.cc,
+          replyTo: mail.replyTo,
+          inReplyTo: mail.inReplyTo,
+          references: mail.references.slice(-50),
+          category: mail.category,
+          categoryReason: mail.categoryReason,
+          newText: mail.newText,
+          quotedText: mail.quotedText,
+          signature: mail.signature,
+          warnings: mail.warnings,
+          bounce: mail.bounce,
+          abuseReport: mail.abuseReport,
+        },
+      },
+    });
+    if (mail.bounce && conversation && !result.duplicate) await this.markBounced(scope, inbox, conversation, mail);
+    if (!personal) {
+      return {
+        kind: 'recorded',
+        category: mail.category,
+        conversationId: result.conversation.id,
+        messageId: result.message.id,
+        duplicate: result.duplicate,
+      };
+    }
+    return {
+      kind: 'stored',
+      conversationId: result.conversation.id,
+      messageId: result.message.id,
+      conversationCreated: result.conversationCreated,
+      duplicate: result.duplicate,
+    };
+  }
+
+  /**
+   * The conversation an email belongs to. Header ids first (a reply names what it answers; ids are
+   * unguessable, so any sender may continue a thread, as a colleague in Cc does). Then the
+   * [#number] token or plus address, which anyone could type: only the conversation's own reader
+   * continues it that way, anyone else starts a new conversation.
+   */
+  private async thread(
+    scope: LibraryScope,
+    inbox: Inbox,
+    mail: ParsedEmail,
+    concerning: string | null,
+  ): Promise<Conversation | null> {
+    const ids = [...mail.references, ...(mail.inReplyTo ? [mail.inReplyTo] : []), ...(concerning ? [concerning] : [])];
+    const known = await this.messages.latestWithExternalId(scope, inbox.id, ids);
+    if (known) return this.conversations.findById(scope, known.conversationId);
+    const number = mail.referenceToken ?? mail.plusAddressNumber;
+    if (number === null || mail.category !== 'personal' || !mail.from) return null;
+    const conversation = await this.conversations.findByNumber(scope, number);
+    if (!conversation || conversation.inboxId !== inbox.id) return null;
+    const [handle] = await this.identity.normalise(scope, [{ kind: 'email', value: mail.from.address }]);
+    const owners = await this.handles.findValues(scope, [{ kind: 'email', value: handle.value }]);
+    return owners.some((h) => h.readerId === conversation.readerId) ? conversation : null;
+  }
+
+  private async markBounced(
+    scope: LibraryScope,
+    inbox: Inbox,
+    conversation: Conversation,
+    mail: ParsedEmail,
+  ): Promise<void> {
+    const original = mail.bounce?.originalMessageId;
+    if (!original) return;
+    const message = await this.messages.findByExternalId(scope, inbox.id, original);
+    if (!message || message.kind !== 'outbound') return;
+    const failed = mail.bounce?.recipients.find((r) => r.action === 'failed' || r.status?.startsWith('5'));
+    if (!failed && !mail.bounce?.status?.startsWith('5')) return; // a delay notice, not a failure
+    const previous = (message.data.delivery as { attempts?: number } | undefined)?.attempts ?? 1;
+    const delivery = {
+      status: 'failed' as const,
+      attempts: previous,
+      error: `Bounced${failed ? ` for ${failed.address}` : ''}: ${failed?.diagnosticCode ?? mail.bounce?.status ?? 'undeliverable'}`,
+      at: this.clock.now().toISOString(),
+    };
+    await this.messages.setDelivery(scope, message, delivery);
+    this.events.publish(MessageDeliveryChanged, {
+      libraryId: scope.libraryId,
+      conversationId: conversation.id,
+      messageId: message.id,
+      departmentId: conversation.departmentId,
+      delivery,
+    });
+  }
+}

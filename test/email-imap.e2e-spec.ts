@@ -1,0 +1,91 @@
+import { MailboxCursor, MailboxSupervisor, parseInboundEmail } from '@readerdesk/channels';
+import { Conversation, Inbox, Message } from '@readerdesk/conversations';
+import { DEMO_ADMIN } from '@readerdesk/persistence';
+import { describeWithDatabase, dovecotSkipReason, startDovecot, type TestDovecot } from '@readerdesk/testing';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createTestApp, TestApp } from './support/test-app';
+
+const SAMPLES = resolve(__dirname, '../../shared/testdata/mail');
+const skip = dovecotSkipReason() ?? (existsSync(SAMPLES) ? undefined : `${SAMPLES} is absent`);
+if (skip) console.warn(`IMAP end-to-end tests skipped: ${skip}`);
+
+function samples(dir = SAMPLES): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return samples(path);
+    return name.endsWith('.eml') ? [path] : [];
+  });
+}
+
+(skip ? describe.skip : describeWithDatabase)('a mailbox connected over IMAP (real Dovecot)', () => {
+  let desk: TestApp;
+  let dovecot: TestDovecot;
+
+  beforeAll(async () => {
+    dovecot = await startDovecot([{ user: 'desk', password: 'desk-secret' }]);
+    desk = await createTestApp();
+  });
+  afterAll(async () => {
+    await desk?.close();
+    await dovecot?.stop();
+  });
+
+  it('turns every real-world sample into a conversation or, for machine mail, into none — in UTF-8', async () => {
+    const files = samples();
+    for (const file of files) await dovecot.append('desk', 'INBOX', readFileSync(file));
+
+    const admin = await desk.signIn(DEMO_ADMIN.email, DEMO_ADMIN.password);
+    const created = await desk.http
+      .post('/api/v1/inboxes/email')
+      .set(admin)
+      .send({
+        name: 'Ask a Librarian',
+        address: 'ask@riverside.example.org',
+        imap: { host: dovecot.host, port: dovecot.port, user: 'desk', password: 'desk-secret', processed: 'flag' },
+      })
+      .expect(201);
+    await desk.app.get(MailboxSupervisor).reconcile();
+
+    const cursors = desk.database.manager.getRepository(MailboxCursor);
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const cursor = await cursors.findOneBy({ id: created.body.id as string });
+      if (cursor && cursor.lastUid >= files.length) break;
+      if (Date.now() > deadline) throw new Error(`IMAP fetch stalled at ${JSON.stringify(cursor)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+
+    const messages = desk.database.manager.getRepository(Message);
+    const conversations = desk.database.manager.getRepository(Conversation);
+    const inbox = await desk.database.manager.getRepository(Inbox).findOneByOrFail({ id: created.body.id as string });
+    let personal = 0;
+    for (const file of files) {
+      let parsed;
+      try {
+        parsed = await parseInboundEmail(readFileSync(file));
+      } catch {
+        continue; // not email at all: left in the mailbox, nothing stored
+      }
+      const stored = await messages.findOneBy({ inboxId: inbox.id, externalId: parsed.messageId });
+      if (parsed.category === 'personal' && parsed.from) {
+        personal += 1;
+        expect({ file, stored: !!stored }).toEqual({ file, stored: true });
+        expect(stored?.text ?? '').not.toContain('\uFFFD');
+      } else if (stored) {
+        // Machine mail is only ever recorded on a conversation it belongs to, never as its opening.
+        const conversation = await conversations.findOneByOrFail({ id: stored.conversationId });
+        const [first] = await messages.find({
+          where: { conversationId: conversation.id },
+          order: { createdAt: 'ASC' },
+          take: 1,
+        });
+        expect({ file, opened: first.id === stored.id }).toEqual({ file, opened: false });
+      }
+    }
+    expect(personal).toBeGreaterThan(10);
+    const opened = await conversations.countBy({ inboxId: inbox.id });
+    expect(opened).toBeLessThanOrEqual(personal);
+    expect(opened).toBeGreaterThan(0);
+  }, 180_000);
+});

@@ -1,0 +1,282 @@
+import { EmailIngestService } from '@readerdesk/channels';
+import { Inbox, MessageRepository } from '@readerdesk/conversations';
+import { DEMO, DEMO_ADMIN, DEMO_AGENT_PASSWORD } from '@readerdesk/persistence';
+import { libraryScope } from '@readerdesk/platform';
+import { describeWithDatabase } from '@readerdesk/testing';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { createTestApp, TestApp } from './support/test-app';
+
+interface MailParts {
+  from?: string;
+  to?: string;
+  subject?: string;
+  messageId: string;
+  headers?: string[];
+  body?: string;
+}
+
+const mail = (m: MailParts): Buffer =>
+  Buffer.from(
+    [
+      `From: ${m.from ?? 'Maria Gonzalez <maria.gonzalez@example.org>'}`,
+      `To: ${m.to ?? 'ask@riverside.example.org'}`,
+      `Subject: ${m.subject ?? 'Newspapers from the 1920s'}`,
+      `Message-ID: ${m.messageId}`,
+      'Date: Sun, 22 Nov 2026 10:00:00 +0000',
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=utf-8',
+      ...(m.headers ?? []),
+      '',
+      m.body ?? 'Do you keep the Riverside Herald from 1925?',
+      '',
+    ].join('\r\n'),
+  );
+
+describeWithDatabase('email becoming conversations (ingestion, threading, loop prevention)', () => {
+  let desk: TestApp;
+  let inbox: Inbox;
+  let emails: EmailIngestService;
+  let agent: { Authorization: string };
+  let relay: SMTPServer;
+
+  const conversation = async (id: string) =>
+    (await desk.http.get(`/api/v1/conversations/${id}`).set(agent).expect(200)).body as {
+      status: string;
+      number: number;
+      readerId: string;
+    };
+  const timeline = async (id: string) =>
+    (await desk.http.get(`/api/v1/conversations/${id}/timeline`).set(agent).expect(200)).body as Array<{
+      kind: string;
+      text: string;
+      data: Record<string, unknown>;
+    }>;
+
+  beforeAll(async () => {
+    desk = await createTestApp({ DESK_ATTACHMENT_MAX_BYTES: String(1024 * 1024) });
+    const admin = await desk.signIn(DEMO_ADMIN.email, DEMO_ADMIN.password);
+    agent = await desk.signIn(DEMO.agents[0].email, DEMO_AGENT_PASSWORD); // supervisor: sees the triage queue
+    relay = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData: (stream, _session, callback) => {
+        stream.resume();
+        stream.on('end', () => callback());
+      },
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const created = await desk.http
+      .post('/api/v1/inboxes/email')
+      .set(admin)
+      .send({
+        name: 'Ask a Librarian',
+        address: 'ask@riverside.example.org',
+        smtp: { host: '127.0.0.1', port: (relay.server.address() as AddressInfo).port },
+      })
+      .expect(201);
+    inbox = await desk.database.manager.getRepository(Inbox).findOneByOrFail({ id: created.body.id as string });
+  });
+  afterAll(async () => {
+    await desk?.close();
+    await new Promise<void>((resolve) => (relay ? relay.close(() => resolve()) : resolve()));
+  });
+
+  it('opens a conversation for a new email and continues it for replies, once per Message-ID', async () => {
+    emails = desk.app.get(EmailIngestService);
+    const first = await emails.ingestRaw(inbox, mail({ messageId: '<q1@example.org>' }), 'imap');
+    expect(first).toMatchObject({ kind: 'stored', conversationCreated: true, duplicate: false });
+    if (first.kind !== 'stored') throw new Error('not stored');
+    const again = await emails.ingestRaw(inbox, mail({ messageId: '<q1@example.org>' }), 'smtp');
+    expect(again).toMatchObject({ kind: 'stored', duplicate: true, messageId: first.messageId });
+
+    const reply = await emails.ingestRaw(
+      inbox,
+      mail({
+        messageId: '<q2@example.org>',
+        subject: 'Re: Newspapers from the 1920s',
+        headers: ['In-Reply-To: <q1@example.org>', 'References: <q1@example.org>'],
+        body: 'Also 1926, please.\r\n\r\nOn Sun, Maria wrote:\r\n> Do you keep the Riverside Herald from 1925?',
+      }),
+      'imap',
+    );
+    expect(reply).toMatchObject({ kind: 'stored', conversationId: first.conversationId, conversationCreated: false });
+    const messages = await timeline(first.conversationId);
+    const last = messages[messages.length - 1];
+    expect(last.data.email).toMatchObject({ newText: 'Also 1926, please.', category: 'personal' });
+    expect(String((last.data.email as { quotedText: string }).quotedText)).toContain('Riverside Herald');
+
+    // A fresh email without threading headers is a new question.
+    const fresh = await emails.ingestRaw(
+      inbox,
+      mail({ messageId: '<q3@example.org>', subject: 'Card renewal' }),
+      'imap',
+    );
+    expect(fresh).toMatchObject({ kind: 'stored', conversationCreated: true });
+  });
+
+  it('continues by [#number] only for the conversation’s own reader', async () => {
+    const opened = await emails.ingestRaw(inbox, mail({ messageId: '<t1@example.org>', subject: 'Genealogy' }), 'imap');
+    if (opened.kind !== 'stored') throw new Error('not stored');
+    const { number } = await conversation(opened.conversationId);
+    const token = await emails.ingestRaw(
+      inbox,
+      mail({ messageId: '<t2@example.org>', subject: `Re: Genealogy [#${number}]` }),
+      'imap',
+    );
+    expect(token).toMatchObject({ kind: 'stored', conversationId: opened.conversationId });
+    const stranger = await emails.ingestRaw(
+      inbox,
+      mail({
+        messageId: '<t3@example.org>',
+        from: 'Someone Else <someone@elsewhere.example>',
+        subject: `Re: Genealogy [#${number}]`,
+      }),
+      'imap',
+    );
+    expect(stranger.kind).toBe('stored');
+    expect(stranger.kind === 'stored' && stranger.conversationId).not.toBe(opened.conversationId);
+  });
+
+  it('never opens a conversation for an auto-reply, and records one on its thread without waking it', async () => {
+    const vacation = (id: string, extra: string[]) =>
+      mail({
+        messageId: id,
+        subject: 'Out of office',
+        headers: ['Auto-Submitted: auto-replied', ...extra],
+        body: 'I am away until Monday.',
+      });
+    const loose = await emails.ingestRaw(inbox, vacation('<ooo1@example.org>', []), 'imap');
+    expect(loose).toMatchObject({ kind: 'suppressed', category: 'auto-reply' });
+
+    const opened = await emails.ingestRaw(
+      inbox,
+      mail({ messageId: '<a1@example.org>', subject: 'Inter-library loan' }),
+      'imap',
+    );
+    if (opened.kind !== 'stored') throw new Error('not stored');
+    const before = await conversation(opened.conversationId);
+    const threaded = await emails.ingestRaw(
+      inbox,
+      vacation('<ooo2@example.org>', ['In-Reply-To: <a1@example.org>']),
+      'imap',
+    );
+    expect(threaded).toMatchObject({ kind: 'recorded', category: 'auto-reply', conversationId: opened.conversationId });
+    expect((await conversation(opened.conversationId)).status).toBe(before.status);
+  });
+
+  it('attaches a bounce to the conversation of the reply it returns and marks that reply failed', async () => {
+    const opened = await emails.ingestRaw(inbox, mail({ messageId: '<b1@example.org>', subject: 'Renewals' }), 'imap');
+    if (opened.kind !== 'stored') throw new Error('not stored');
+    const sent = await desk.http
+      .post(`/api/v1/conversations/${opened.conversationId}/replies`)
+      .set(agent)
+      .send({ text: 'Renewed until December.' })
+      .expect(201);
+    // The outbox sends it (to the relay above) under its own Message-ID, the reply's external id.
+    const scope = libraryScope(inbox.libraryId);
+    const repository = desk.app.get(MessageRepository);
+    const deadline = Date.now() + 15_000;
+    let replyId: string | null = null;
+    while (!replyId) {
+      const current = await repository.getById(scope, sent.body.id as string);
+      if (current.deliveryStatus === 'sent') replyId = current.externalId;
+      else if (Date.now() > deadline) throw new Error(`reply not sent: ${JSON.stringify(current.data)}`);
+      else await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const bounce = Buffer.from(
+      [
+        'From: Mail Delivery System <MAILER-DAEMON@mx.example.org>',
+        'To: ask@riverside.example.org',
+        'Subject: Undelivered Mail Returned to Sender',
+        'Message-ID: <bounce-b1@mx.example.org>',
+        'Date: Sun, 22 Nov 2026 10:05:00 +0000',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
+        '',
+        '--B',
+        'Content-Type: text/plain',
+        '',
+        'Your message could not be delivered.',
+        '--B',
+        'Content-Type: message/delivery-status',
+        '',
+        'Reporting-MTA: dns; mx.example.org',
+        '',
+        'Final-Recipient: rfc822; maria.gonzalez@example.org',
+        'Action: failed',
+        'Status: 5.1.1',
+        'Diagnostic-Code: smtp; 550 5.1.1 User unknown',
+        '',
+        '--B',
+        'Content-Type: text/rfc822-headers',
+        '',
+        'From: ask@riverside.example.org',
+        'To: maria.gonzalez@example.org',
+        `Message-ID: ${replyId}`,
+        'Subject: Re: Renewals',
+        '',
+        '--B--',
+        '',
+      ].join('\r\n'),
+    );
+    const outcome = await emails.ingestRaw(inbox, bounce, 'imap');
+    expect(outcome).toMatchObject({ kind: 'recorded', category: 'bounce', conversationId: opened.conversationId });
+    const reply = await desk.app.get(MessageRepository).getById(scope, sent.body.id as string);
+    expect(reply.deliveryStatus).toBe('failed');
+    expect(reply.data.delivery).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('User unknown'),
+    });
+    const kinds = (await timeline(opened.conversationId)).map((m) => m.kind);
+    expect(kinds.filter((k) => k === 'inbound')).toHaveLength(2);
+  });
+
+  it('keeps the message and notes an attachment over the limit; refuses what is not email', async () => {
+    const big = 'A'.repeat(2000);
+    const raw = Buffer.from(
+      [
+        'From: maria.gonzalez@example.org',
+        'To: ask@riverside.example.org',
+        'Subject: Scans',
+        'Message-ID: <att1@example.org>',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/mixed; boundary="M"',
+        '',
+        '--M',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'Two scans attached.',
+        '--M',
+        'Content-Type: image/png; name="small.png"',
+        'Content-Disposition: attachment; filename="small.png"',
+        'Content-Transfer-Encoding: base64',
+        '',
+        Buffer.from('tiny png bytes').toString('base64'),
+        '--M',
+        'Content-Type: application/pdf; name="huge.pdf"',
+        'Content-Disposition: attachment; filename="huge.pdf"',
+        'Content-Transfer-Encoding: base64',
+        '',
+        Buffer.from(big.repeat(700)).toString('base64'),
+        '--M--',
+        '',
+      ].join('\r\n'),
+    );
+    const stored = await emails.ingestRaw(inbox, raw, 'smtp');
+    if (stored.kind !== 'stored') throw new Error(`not stored: ${JSON.stringify(stored)}`);
+    const [message] = (await timeline(stored.conversationId)).filter((m) => m.kind === 'inbound');
+    expect(message.data.droppedAttachments).toEqual([
+      expect.objectContaining({
+        filename: 'huge.pdf',
+        size: 1_400_000,
+        reason: expect.stringContaining('larger than'),
+      }),
+    ]);
+    expect(
+      (message as unknown as { attachments: Array<{ filename: string }> }).attachments.map((a) => a.filename),
+    ).toEqual(['small.png']);
+    expect(await emails.ingestRaw(inbox, Buffer.from('   \r\n'), 'smtp')).toMatchObject({ kind: 'unreadable' });
+  });
+});
