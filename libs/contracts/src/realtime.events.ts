@@ -23,6 +23,17 @@ export interface ServerToClientEvents {
     error: string | null;
   }) => void;
   'conversation.status-changed': (event: { conversationId: string; from: string; to: string }) => void;
+  /**
+   * Subject, priority, tags, department or assignee changed. After a transfer both departments
+   * hear it (the old one to drop the conversation from its queue); the new assignee hears it too.
+   */
+  'conversation.updated': (event: {
+    conversationId: string;
+    departmentId: string | null;
+    previousDepartmentId: string | null;
+    assigneeId: string | null;
+    changed: string[];
+  }) => void;
   /** Sent just before the server drops a socket whose handshake token is missing, forged or expired. */
   'auth.error': (error: { code: string; message: string }) => void;
   'presence.changed': (event: { agentId: string; from: string; to: string; at: string }) => void;

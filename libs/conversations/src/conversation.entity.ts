@@ -53,6 +53,8 @@ export class Conversation extends TenantEntity {
   @Column({ type: 'varchar', length: 500, nullable: true })
   subject!: string | null;
 
+  /** GIN-indexed on PostgreSQL by a hand-written migration (MessageSearch); the schema diff leaves it alone. */
+  @Index('ix_conversations_tags', { synchronize: false })
   @JsonColumn({ default: () => "'[]'" })
   tags!: string[];
 

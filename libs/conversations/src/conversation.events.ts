@@ -31,3 +31,16 @@ export const MessageDeliveryChanged = defineEvent<{
   departmentId: string | null;
   delivery: MessageDelivery;
 }>('conversations.message-delivery-changed');
+/**
+ * Subject, priority, tags, department (a transfer) or assignee changed. `previousDepartmentId`
+ * differs from `departmentId` after a transfer, so both queues hear of it.
+ */
+export const ConversationUpdated = defineEvent<{
+  libraryId: string;
+  conversationId: string;
+  departmentId: string | null;
+  previousDepartmentId: string | null;
+  assigneeId: string | null;
+  changed: Array<'subject' | 'priority' | 'tags' | 'departmentId' | 'assigneeId'>;
+  actorAgentId: string | null;
+}>('conversations.updated');

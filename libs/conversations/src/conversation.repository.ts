@@ -58,6 +58,35 @@ export class ConversationRepository extends TenantRepository<Conversation> {
     if (filter.departmentId) q.andWhere('c.departmentId = :departmentId', { departmentId: filter.departmentId });
     if (filter.readerId) q.andWhere('c.readerId = :readerId', { readerId: filter.readerId });
     if (filter.assigneeId) q.andWhere('c.assigneeId = :assigneeId', { assigneeId: filter.assigneeId });
+    if (filter.tag) {
+      if (this.db.dialect === 'postgres') {
+        q.andWhere('c.tags @> CAST(:tagJson AS jsonb)', { tagJson: JSON.stringify([filter.tag]) });
+      } else {
+        q.andWhere('EXISTS (SELECT 1 FROM json_each(c.tags) t WHERE t.value = :tag)', { tag: filter.tag });
+      }
+    }
+    if (filter.createdFrom)
+      q.andWhere('c.createdAt >= :createdFrom', { createdFrom: this.timestampParameter(filter.createdFrom) });
+    if (filter.createdBefore) {
+      q.andWhere('c.createdAt < :createdBefore', { createdBefore: this.timestampParameter(filter.createdBefore) });
+    }
+    if (filter.text !== undefined) {
+      if (this.db.dialect === 'postgres') {
+        // The same expression as the index ix_messages_search (migration MessageSearch), so the planner uses it.
+        q.andWhere(
+          `c.id IN (SELECT m.conversation_id FROM messages m WHERE m.library_id = :searchLibrary AND ` +
+            `to_tsvector('simple'::regconfig, coalesce(m.subject, '') || ' ' || coalesce(m.text, '')) ` +
+            `@@ plainto_tsquery('simple'::regconfig, :searchText))`,
+          { searchLibrary: scope.libraryId, searchText: filter.text },
+        );
+      } else {
+        q.andWhere(
+          'c.id IN (SELECT s.conversation_id FROM messages_search s WHERE messages_search MATCH :searchMatch ' +
+            'AND s.library_id = :searchLibrary)',
+          { searchLibrary: scope.libraryId, searchMatch: ftsMatch(filter.text) },
+        );
+      }
+    }
     if (visible !== 'all') {
       const ids = [...visible];
       q.andWhere(
@@ -91,4 +120,30 @@ export interface ConversationFilter {
   departmentId?: string;
   readerId?: string;
   assigneeId?: string;
+  /** Conversations carrying this tag (as stored: lower case). */
+  tag?: string;
+  /** Created at or after. */
+  createdFrom?: Date;
+  /** Created before. */
+  createdBefore?: Date;
+  /**
+   * Words that must all appear in one message's subject or text (any order, case-insensitive).
+   * Call `searchWords` first: a text without a word is the caller's error.
+   */
+  text?: string;
+}
+
+/** The words of a search text (letters and digits), at most 32 of them; empty when there is none. */
+export function searchWords(text: string): string[] {
+  return (text.normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 32);
+}
+
+/**
+ * An FTS5 query that means "all these words": each word quoted, so nothing the user types is read
+ * as FTS5 syntax (NEAR, OR, column filters, a stray quote).
+ */
+export function ftsMatch(text: string): string {
+  return searchWords(text)
+    .map((word) => `"${word}"`)
+    .join(' ');
 }

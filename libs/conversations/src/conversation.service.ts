@@ -4,9 +4,15 @@ import { ReadersMerged } from '@readerdesk/readers';
 import { randomUUID } from 'node:crypto';
 import { AttachmentService } from './attachment.service';
 import { Conversation } from './conversation.entity';
-import { ConversationStatusChanged, MessageAppended } from './conversation.events';
+import { ConversationStatusChanged, ConversationUpdated, MessageAppended } from './conversation.events';
 import { ConversationRepository } from './conversation.repository';
-import { afterStaffReply, assertMove, type ConversationStatus, type QuestionType } from './conversation-status';
+import {
+  afterStaffReply,
+  assertMove,
+  type ConversationStatus,
+  type Priority,
+  type QuestionType,
+} from './conversation-status';
 import { Message, MessageKind } from './message.entity';
 import { MessageRepository } from './message.repository';
 
@@ -16,6 +22,24 @@ export interface StatusChange {
   snoozedUntil?: Date;
   readLevel?: number;
   questionType?: QuestionType;
+}
+
+/** What staff may edit directly; department and assignee move through transfer and assign. */
+export interface ConversationEdit {
+  subject?: string | null;
+  priority?: Priority;
+  /** The whole new set (normalised: trimmed, lower case, no duplicates). */
+  tags?: string[];
+}
+
+/** Tags as the desk keeps them: trimmed, lower case, inner spaces as one, no duplicates, in the given order. */
+export function normaliseTags(tags: string[]): string[] {
+  const seen = new Set<string>();
+  for (const tag of tags) {
+    const clean = tag.normalize('NFC').trim().toLowerCase().replace(/\s+/g, ' ');
+    if (clean) seen.add(clean);
+  }
+  return [...seen];
 }
 
 /** What staff do to a conversation: change its status, reply, leave notes, read its timeline. */
@@ -95,6 +119,116 @@ export class ConversationService implements OnModuleInit {
       });
       return this.conversations.getById(scope, id);
     });
+  }
+
+  /** Changes subject, priority or tags; each change is an event on the timeline. Unchanged fields record nothing. */
+  async edit(
+    scope: LibraryScope,
+    id: string,
+    actorAgentId: string | null,
+    edit: ConversationEdit,
+  ): Promise<Conversation> {
+    return this.db.transaction(async () => {
+      const conversation = await this.conversations.getById(scope, id);
+      const changes: Partial<Conversation> = {};
+      const events: Array<Record<string, unknown>> = [];
+      if (edit.subject !== undefined) {
+        const subject = edit.subject === null ? null : edit.subject.trim() || null;
+        if (subject !== conversation.subject) {
+          changes.subject = subject;
+          events.push({ type: 'subject_changed', from: conversation.subject, to: subject });
+        }
+      }
+      if (edit.priority !== undefined && edit.priority !== conversation.priority) {
+        changes.priority = edit.priority;
+        events.push({ type: 'priority_changed', from: conversation.priority, to: edit.priority });
+      }
+      if (edit.tags !== undefined) {
+        const tags = normaliseTags(edit.tags);
+        const added = tags.filter((t) => !conversation.tags.includes(t));
+        const removed = conversation.tags.filter((t) => !tags.includes(t));
+        if (added.length > 0 || removed.length > 0 || tags.join('\n') !== conversation.tags.join('\n')) {
+          changes.tags = tags;
+          events.push({ type: 'tags_changed', added, removed });
+        }
+      }
+      return this.apply(scope, conversation, actorAgentId, changes, events);
+    });
+  }
+
+  /**
+   * Gives the conversation to an agent (or to nobody). Whether that agent may take it (a member of
+   * its department) is the caller's check, which knows the staff.
+   */
+  async assign(
+    scope: LibraryScope,
+    id: string,
+    actorAgentId: string | null,
+    assigneeId: string | null,
+  ): Promise<Conversation> {
+    return this.db.transaction(async () => {
+      const conversation = await this.conversations.getById(scope, id);
+      if (conversation.assigneeId === assigneeId) return conversation;
+      return this.apply(scope, conversation, actorAgentId, { assigneeId }, [
+        { type: 'assigned', from: conversation.assigneeId, to: assigneeId },
+      ]);
+    });
+  }
+
+  /**
+   * Moves the conversation to another department's queue, with an optional note for the colleagues
+   * there. The assignee stays only when `keepAssignee` says they work in the new department too.
+   */
+  async transfer(
+    scope: LibraryScope,
+    id: string,
+    actorAgentId: string | null,
+    departmentId: string,
+    options: { keepAssignee: boolean; note?: string },
+  ): Promise<Conversation> {
+    return this.db.transaction(async () => {
+      const conversation = await this.conversations.getById(scope, id);
+      if (conversation.departmentId === departmentId) return conversation;
+      const changes: Partial<Conversation> = { departmentId };
+      if (!options.keepAssignee) changes.assigneeId = null;
+      const updated = await this.apply(scope, conversation, actorAgentId, changes, [
+        {
+          type: 'transferred',
+          from: conversation.departmentId,
+          to: departmentId,
+          ...(changes.assigneeId === null && conversation.assigneeId ? { unassigned: conversation.assigneeId } : {}),
+        },
+      ]);
+      if (options.note?.trim()) await this.record(scope, updated, 'note', actorAgentId, options.note.trim(), {});
+      return updated;
+    });
+  }
+
+  /** Stores the changes, records one timeline event each, and tells the consoles once. */
+  private async apply(
+    scope: LibraryScope,
+    conversation: Conversation,
+    actorAgentId: string | null,
+    changes: Partial<Conversation>,
+    events: Array<Record<string, unknown>>,
+  ): Promise<Conversation> {
+    const changed = (Object.keys(changes) as Array<keyof Conversation>).filter(
+      (key) => JSON.stringify(changes[key]) !== JSON.stringify(conversation[key]),
+    ) as Array<'subject' | 'priority' | 'tags' | 'departmentId' | 'assigneeId'>;
+    if (changed.length === 0) return conversation;
+    await this.conversations.update(scope, conversation.id, changes);
+    const updated = await this.conversations.getById(scope, conversation.id);
+    for (const data of events) await this.record(scope, updated, 'event', actorAgentId, null, data);
+    this.events.publish(ConversationUpdated, {
+      libraryId: scope.libraryId,
+      conversationId: conversation.id,
+      departmentId: updated.departmentId,
+      previousDepartmentId: conversation.departmentId,
+      assigneeId: updated.assigneeId,
+      changed,
+      actorAgentId,
+    });
+    return updated;
   }
 
   /** Records a staff reply; delivering it on the conversation's channel is the channel's job (an outbox, with the channel issues). */

@@ -114,7 +114,9 @@ export class IngestionService {
     staged: StagedAttachment[],
     dropped: DroppedAttachment[],
   ): Promise<IngestResult> {
-    const at = input.receivedAt ?? this.clock.now();
+    // A channel's time, but never in the future (a sender's clock, a hand-set date): queues sort by it.
+    const now = this.clock.now();
+    const at = input.receivedAt && input.receivedAt < now ? input.receivedAt : now;
     let conversation = input.conversationId ? await this.conversations.findById(scope, input.conversationId) : null;
     if (conversation && conversation.readerId !== readerId && input.channel !== 'email') conversation = null;
     if (conversation && !input.silent && afterReaderReply(conversation.status) === null) conversation = null;
@@ -148,6 +150,8 @@ export class IngestionService {
         waitingSince: at,
         resolvedAt: null,
         lastMessageAt: at,
+        // When the question arrived, not when a backlog was fetched: date filters and SLA clocks read this.
+        createdAt: at,
       } as unknown as Conversation);
       created = true;
     } else {

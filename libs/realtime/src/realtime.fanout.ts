@@ -4,6 +4,7 @@ import {
   ConversationOpened,
   ConversationRepository,
   ConversationStatusChanged,
+  ConversationUpdated,
   MessageAppended,
   MessageDeliveryChanged,
 } from '@readerdesk/conversations';
@@ -79,6 +80,18 @@ export class RealtimeFanout implements OnModuleInit {
         'conversation.status-changed',
         { conversationId: e.conversationId, from: e.from, to: e.to },
       );
+    });
+    this.events.subscribe(ConversationUpdated, (e) => {
+      const to = new Set([toDepartment(e.libraryId, e.departmentId), rooms.conversation(e.conversationId)]);
+      to.add(toDepartment(e.libraryId, e.previousDepartmentId));
+      if (e.assigneeId) to.add(rooms.agent(e.assigneeId));
+      this.emit([...to], 'conversation.updated', {
+        conversationId: e.conversationId,
+        departmentId: e.departmentId,
+        previousDepartmentId: e.previousDepartmentId,
+        assigneeId: e.assigneeId,
+        changed: e.changed,
+      });
     });
     this.events.subscribe(PresenceChanged, (e) => {
       this.emit([rooms.supervisors(e.libraryId), rooms.agent(e.agentId)], 'presence.changed', {

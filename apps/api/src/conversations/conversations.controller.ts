@@ -1,18 +1,22 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { DomainError } from '@readerdesk/platform';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { DomainError, NotFoundError } from '@readerdesk/platform';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   Attachment,
   AttachmentService,
   Conversation,
+  type ConversationFilter,
   ConversationRepository,
   ConversationService,
   Inbox,
   InboxRepository,
   IngestionService,
   Message,
+  normaliseTags,
+  searchWords,
 } from '@readerdesk/conversations';
 import {
+  AgentRepository,
   CurrentStaff,
   DepartmentAccessService,
   DepartmentRepository,
@@ -23,10 +27,12 @@ import {
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import {
+  AssignDto,
   AttachmentDto,
   ChangeStatusDto,
   ConversationDto,
   ConversationPageDto,
+  EditConversationDto,
   ListConversationsQuery,
   CreateInboxDto,
   InboundMessageDto,
@@ -34,6 +40,7 @@ import {
   IngestResultDto,
   MessageDto,
   TextDto,
+  TransferDto,
 } from './conversations.dto';
 
 const inboxDto = (i: Inbox): InboxDto => ({
@@ -102,6 +109,41 @@ function decodeCursor(cursor: string): { lastMessageAt: Date; id: string } {
   }
 }
 
+/** A date or date-time of the query; a date alone is the start of that day (UTC), `endOfDay` the start of the next. */
+function queryTime(name: string, value: string, endOfDay: boolean): Date {
+  const dateOnly = value.length === 10;
+  const at = new Date(dateOnly ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(at.getTime()) || (dateOnly && at.toISOString().slice(0, 10) !== value)) {
+    throw new DomainError('invalid_date', `${name} is not a real date or time: ${value}`, 400);
+  }
+  if (dateOnly && endOfDay) at.setUTCDate(at.getUTCDate() + 1);
+  else if (endOfDay) at.setTime(at.getTime() + 1);
+  return at;
+}
+
+/** The repository filter of a list query: text checked for words, dates turned into a half-open range. */
+function listFilter(query: ListConversationsQuery): ConversationFilter {
+  const filter: ConversationFilter = {
+    status: query.status,
+    departmentId: query.departmentId,
+    readerId: query.readerId,
+    assigneeId: query.assigneeId,
+    tag: query.tag === undefined ? undefined : normaliseTags([query.tag])[0],
+  };
+  if (query.q !== undefined) {
+    if (searchWords(query.q).length === 0) {
+      throw new DomainError('empty_search', 'q holds no word to search for (letters or digits)', 400);
+    }
+    filter.text = query.q;
+  }
+  if (query.from) filter.createdFrom = queryTime('from', query.from, false);
+  if (query.to) filter.createdBefore = queryTime('to', query.to, true);
+  if (filter.createdFrom && filter.createdBefore && filter.createdFrom >= filter.createdBefore) {
+    throw new DomainError('invalid_date_range', 'from must be before to', 400);
+  }
+  return filter;
+}
+
 @ApiTags('conversations')
 @ApiBearerAuth()
 @Controller()
@@ -114,6 +156,7 @@ export class ConversationsController {
     private readonly access: DepartmentAccessService,
     private readonly repository: ConversationRepository,
     private readonly attachments: AttachmentService,
+    private readonly agents: AgentRepository,
   ) {}
 
   /** Loads a conversation the caller may see; another department's answers 404. */
@@ -176,7 +219,7 @@ export class ConversationsController {
     const limit = query.limit ?? 25;
     const after = query.cursor ? decodeCursor(query.cursor) : undefined;
     const visible = await this.access.departmentsOf(me);
-    const rows = await this.repository.page(scopeOf(me), query, visible, limit + 1, after);
+    const rows = await this.repository.page(scopeOf(me), listFilter(query), visible, limit + 1, after);
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
     return { items: items.map(conversationDto), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
@@ -220,6 +263,99 @@ export class ConversationsController {
         readLevel: body.readLevel,
         questionType: body.questionType,
       }),
+    );
+  }
+
+  @Patch('conversations/:id')
+  @ApiOperation({ summary: 'Change subject, priority or tags; each change shows on the timeline' })
+  @ApiOkResponse({ type: ConversationDto })
+  async edit(
+    @CurrentStaff() me: StaffPrincipal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: EditConversationDto,
+  ): Promise<ConversationDto> {
+    await this.visible(me, id);
+    return conversationDto(
+      await this.conversations.edit(scopeOf(me), id, me.agentId, {
+        subject: body.subject,
+        priority: body.priority,
+        tags: body.tags,
+      }),
+    );
+  }
+
+  @Post('conversations/:id/assign')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Give the conversation to an agent of its department, or to nobody (null). Agents take or release it ' +
+      'themselves; supervisors and administrators assign anyone',
+  })
+  @ApiOkResponse({ type: ConversationDto })
+  async assign(
+    @CurrentStaff() me: StaffPrincipal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: AssignDto,
+  ): Promise<ConversationDto> {
+    const conversation = await this.visible(me, id);
+    const scope = scopeOf(me);
+    const assigneeId = body.assigneeId ?? null;
+    if (me.role === 'agent') {
+      const takes = assigneeId === me.agentId && (conversation.assigneeId ?? me.agentId) === me.agentId;
+      const releases = assigneeId === null && conversation.assigneeId === me.agentId;
+      if (!takes && !releases) {
+        throw new DomainError(
+          'assignment_forbidden',
+          'Agents take unassigned conversations or release their own; a supervisor assigns the rest',
+          403,
+        );
+      }
+    }
+    if (assigneeId !== null) {
+      const agent = await this.agents.findById(scope, assigneeId);
+      if (!agent || !agent.active) {
+        throw new DomainError('unknown_assignee', 'The assignee is not an active member of staff of this library', 400);
+      }
+      if (
+        conversation.departmentId &&
+        agent.role !== 'administrator' &&
+        !(await this.agents.departmentIds(scope, assigneeId)).includes(conversation.departmentId)
+      ) {
+        throw new DomainError(
+          'assignee_not_in_department',
+          'The assignee does not work in the conversation’s department; transfer it first',
+          400,
+        );
+      }
+    }
+    return conversationDto(await this.conversations.assign(scope, id, me.agentId, assigneeId));
+  }
+
+  @Post('conversations/:id/transfer')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Move the conversation to another department’s queue, with an optional note; the assignee stays only if ' +
+      'they work there too',
+  })
+  @ApiOkResponse({ type: ConversationDto })
+  async transfer(
+    @CurrentStaff() me: StaffPrincipal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: TransferDto,
+  ): Promise<ConversationDto> {
+    const conversation = await this.visible(me, id);
+    const scope = scopeOf(me);
+    if (!(await this.departments.findById(scope, body.departmentId))) throw new NotFoundError('Department');
+    let keepAssignee = false;
+    if (conversation.assigneeId) {
+      const assignee = await this.agents.findById(scope, conversation.assigneeId);
+      keepAssignee =
+        assignee?.role === 'administrator' ||
+        (await this.agents.departmentIds(scope, conversation.assigneeId)).includes(body.departmentId);
+    }
+    return conversationDto(
+      await this.conversations.transfer(scope, id, me.agentId, body.departmentId, { keepAssignee, note: body.note }),
     );
   }
 

@@ -10,6 +10,7 @@ import {
   IsString,
   IsUUID,
   Length,
+  Matches,
   Max,
   MaxLength,
   Min,
@@ -70,6 +71,41 @@ export class ChangeStatusDto {
   @IsOptional()
   @IsIn(QUESTION_TYPES)
   questionType?: QuestionType;
+}
+
+export class EditConversationDto {
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 500 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  subject?: string | null;
+  @ApiPropertyOptional({ enum: PRIORITIES }) @IsOptional() @IsIn(PRIORITIES) priority?: Priority;
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'The whole new set of tags; stored trimmed and in lower case, without duplicates',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Length(1, 64, { each: true })
+  tags?: string[];
+}
+
+export class AssignDto {
+  @ApiProperty({ nullable: true, type: String, description: 'The agent to give it to; null leaves it unassigned' })
+  @IsOptional()
+  @IsUUID()
+  assigneeId!: string | null;
+}
+
+export class TransferDto {
+  @ApiProperty() @IsUUID() departmentId!: string;
+  @ApiPropertyOptional({ description: 'An internal note for the receiving department' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 10_000)
+  note?: string;
 }
 
 export class TextDto {
@@ -155,6 +191,9 @@ export class IngestResultDto {
   @ApiProperty() duplicate!: boolean;
 }
 
+/** YYYY-MM-DD, or a date-time with seconds optional and a Z or ±hh:mm offset. */
+export const DATE_OR_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
 export class ListConversationsQuery {
   @ApiPropertyOptional({ enum: CONVERSATION_STATUSES })
   @IsOptional()
@@ -163,6 +202,35 @@ export class ListConversationsQuery {
   @ApiPropertyOptional() @IsOptional() @IsUUID() departmentId?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() readerId?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() assigneeId?: string;
+  @ApiPropertyOptional({
+    description:
+      'Full-text search: conversations with a message whose subject or text holds all these words ' +
+      '(any order, case-insensitive; PostgreSQL full-text search, SQLite FTS5)',
+    maxLength: 500,
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  q?: string;
+  @ApiPropertyOptional({ description: 'Conversations with this tag' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  tag?: string;
+  @ApiPropertyOptional({
+    description: 'Created on or after: a date (YYYY-MM-DD, from its start in UTC) or a date-time with offset',
+    example: '2026-11-01',
+  })
+  @IsOptional()
+  @Matches(DATE_OR_DATE_TIME, { message: 'from must be a date (YYYY-MM-DD) or an ISO 8601 date-time' })
+  from?: string;
+  @ApiPropertyOptional({
+    description: 'Created on or before: a date (YYYY-MM-DD, the whole day in UTC) or a date-time with offset',
+    example: '2026-11-30',
+  })
+  @IsOptional()
+  @Matches(DATE_OR_DATE_TIME, { message: 'to must be a date (YYYY-MM-DD) or an ISO 8601 date-time' })
+  to?: string;
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 })
   @IsOptional()
   @Type(() => Number)
