@@ -71,13 +71,35 @@ function row(libraryId: string, i: number): unknown[] {
   return [randomUUID(), libraryId, randomUUID(), 'inbound', `ext-${i}-${randomUUID()}`, body(i), new Date()];
 }
 
+/** Creates the bench table (once per database). */
+export async function createBenchTable(pool: Pool): Promise<void> {
+  await pool.query(DDL);
+}
+
+/**
+ * The ceiling later benchmarks compare to: one message-sized row per autocommit INSERT on
+ * `concurrency` connections, raw pg, no ORM.
+ */
+export function rawSingleRow(pool: Pool, libraryId: string, rows: number, concurrency: number): Promise<Figures> {
+  return measure(`raw pg, 1 row per transaction x${concurrency}`, rows, async (record) => {
+    await lanes(rows, concurrency, async (i) => {
+      const t = process.hrtime.bigint();
+      await pool.query(
+        'INSERT INTO bench_messages (id, library_id, conversation_id, direction, external_id, body, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7)',
+        row(libraryId, i),
+      );
+      record(since(t));
+    });
+  });
+}
+
 export async function insertCeiling(url: string): Promise<{ figures: Figures[]; ratios: Record<string, number> }> {
   const batchedRows = Number(process.env.BENCH_ROWS ?? 50_000);
   const singleRows = Number(process.env.BENCH_SINGLE_ROWS ?? 10_000);
   const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
   const batch = 500;
   const pool = new Pool({ connectionString: url, max: concurrency });
-  await pool.query(DDL);
+  await createBenchTable(pool);
   const libraryId = randomUUID();
   const figures: Figures[] = [];
   const truncate = () => pool.query('TRUNCATE bench_messages');
@@ -100,17 +122,7 @@ export async function insertCeiling(url: string): Promise<{ figures: Figures[]; 
         record(since(t));
       }
     });
-  const rawSingle = async (rows: number) =>
-    measure(`raw pg, 1 row per transaction x${concurrency}`, rows, async (record) => {
-      await lanes(rows, concurrency, async (i) => {
-        const t = process.hrtime.bigint();
-        await pool.query(
-          'INSERT INTO bench_messages (id, library_id, conversation_id, direction, external_id, body, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7)',
-          row(libraryId, i),
-        );
-        record(since(t));
-      });
-    });
+  const rawSingle = (rows: number) => rawSingleRow(pool, libraryId, rows, concurrency);
 
   const env = loadEnvironment({ DATABASE_URL: url, NODE_ENV: 'test', LOG_LEVEL: 'silent' });
   const db = new DatabaseService(env, new BenchOptions());

@@ -7,9 +7,11 @@ import { BENCH_BASE_URL } from './postgres-dialect';
 import { createScratchPostgres } from '@readerdesk/persistence';
 import { insertCeiling } from './insert-ceiling';
 import { emailBench } from './email';
+import { ingestBench } from './ingest';
 
 const BENCHMARKS: Record<string, (url: string) => Promise<unknown>> = {
   'insert-ceiling': insertCeiling,
+  ingest: ingestBench,
   email: emailBench,
 };
 
