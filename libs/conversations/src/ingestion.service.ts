@@ -76,7 +76,10 @@ export class IngestionService {
     const inbox = await this.inboxes.getById(scope, input.inboxId);
     const known = await this.stored(scope, input);
     if (known) return known;
-    const { reader } = await this.identity.resolve(scope, { handles: input.handles, displayName: input.displayName });
+    const { reader } = await this.identity.resolveReader(scope, {
+      handles: input.handles,
+      displayName: input.displayName,
+    });
     const { staged, dropped } = await this.attachments.stageInbound(scope, input.attachments ?? []);
     dropped.push(...(input.droppedAttachments ?? []));
     try {

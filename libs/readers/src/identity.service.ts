@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseService, DomainError, EventBus, isUniqueViolation, LibraryScope } from '@readerdesk/platform';
-import { LibraryRepository } from '@readerdesk/tenancy';
+import { Library, LibraryRepository } from '@readerdesk/tenancy';
 import { randomUUID } from 'node:crypto';
 import { normaliseHandle, NormalisedHandle } from './handle-normaliser';
 import { ReaderEvent, ReaderEventType } from './reader-event.entity';
@@ -34,6 +34,8 @@ export interface Resolution {
 /** The strongest identifier decides whose record a contact joins when its handles point at several readers. */
 const PRIORITY: Record<HandleKind, number> = { card: 0, email: 1, phone: 2, chat: 3 };
 const ATTEMPTS = 3;
+/** How long a process trusts the library settings it read (a changed default country applies after this). */
+const LIBRARY_CACHE_MS = 30_000;
 
 /**
  * Finds or creates the reader behind a contact's handles, merges two readers and unlinks a handle
@@ -51,9 +53,24 @@ export class IdentityService {
     private readonly history: ReaderEventRepository,
   ) {}
 
-  async normalise(scope: LibraryScope, inputs: HandleInput[]): Promise<NormalisedHandle[]> {
+  private readonly libraryCache = new Map<string, { library: Library; until: number }>();
+
+  /**
+   * The library's identity settings (default country, consent default), read at most every
+   * LIBRARY_CACHE_MS per process: every inbound contact needs them, and they change rarely.
+   */
+  private async library(scope: LibraryScope): Promise<Library> {
+    const cached = this.libraryCache.get(scope.libraryId);
+    const now = Date.now();
+    if (cached && cached.until > now) return cached.library;
     const library = await this.libraries.findById(scope.libraryId);
     if (!library) throw new DomainError('not_found', 'Library was not found', 404);
+    this.libraryCache.set(scope.libraryId, { library, until: now + LIBRARY_CACHE_MS });
+    return library;
+  }
+
+  async normalise(scope: LibraryScope, inputs: HandleInput[]): Promise<NormalisedHandle[]> {
+    const library = await this.library(scope);
     const seen = new Map<string, NormalisedHandle>();
     for (const input of inputs) {
       if (!input.value?.trim()) continue;
@@ -76,12 +93,31 @@ export class IdentityService {
     }
   }
 
+  /**
+   * The reader behind a contact, for the ingestion path: the same outcome as `resolve`, but when every
+   * handle is already known and names one reader with nothing to fill in (the usual case for a
+   * returning reader) it is two reads and no transaction, and the reader's handles are not loaded.
+   */
+  async resolveReader(scope: LibraryScope, input: ResolveInput): Promise<{ reader: Reader; created: boolean }> {
+    const wanted = await this.normalise(scope, input.handles);
+    if (wanted.length > 0) {
+      const existing = await this.handles.findValues(scope, wanted);
+      const owners = new Set(existing.map((h) => h.readerId));
+      if (existing.length === wanted.length && owners.size === 1) {
+        const reader = await this.readers.findById(scope, existing[0].readerId);
+        if (reader && (reader.displayName || !input.displayName)) return { reader, created: false };
+      }
+    }
+    const { reader, created } = await this.resolve(scope, input);
+    return { reader, created };
+  }
+
   private async resolveOnce(scope: LibraryScope, wanted: NormalisedHandle[], input: ResolveInput): Promise<Resolution> {
     const existing = await this.handles.findValues(scope, wanted);
     let reader: Reader;
     let created = false;
     if (existing.length === 0) {
-      const library = await this.libraries.findById(scope.libraryId);
+      const library = await this.library(scope);
       [reader] = await this.readers.insert(scope, {
         id: randomUUID(),
         displayName: input.displayName ?? null,
@@ -90,7 +126,7 @@ export class IdentityService {
         ilsId: null,
         category: null,
         homeBranchId: null,
-        keepHistory: library?.keepHistoryByDefault ?? false,
+        keepHistory: library.keepHistoryByDefault,
         mergedIntoId: null,
       } as Reader);
       created = true;
@@ -182,7 +218,7 @@ export class IdentityService {
       if ((await this.handles.count(scope, { readerId: from.id })) < 2) {
         throw new DomainError('last_handle', "A reader's only handle cannot be unlinked", 409);
       }
-      const library = await this.libraries.findById(scope.libraryId);
+      const library = await this.library(scope);
       const [reader] = await this.readers.insert(scope, {
         id: randomUUID(),
         displayName: null,
@@ -191,7 +227,7 @@ export class IdentityService {
         ilsId: null,
         category: null,
         homeBranchId: null,
-        keepHistory: library?.keepHistoryByDefault ?? false,
+        keepHistory: library.keepHistoryByDefault,
         mergedIntoId: null,
       } as Reader);
       await this.handles.update(scope, handle.id, { readerId: reader.id });
