@@ -240,4 +240,73 @@ describeWithDatabase('ingestion and the conversation lifecycle', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect((await service.get(scope, b.conversation.id)).readerId).toBe(a.conversation.readerId);
   });
+
+  it('stores contacts arriving together as if one after the other (batched): one reader and conversation per person', async () => {
+    const run = randomUUID().slice(0, 8);
+    const known = await ingestion.ingest(scope, inbound({ handles: [{ kind: 'chat', value: `known-${run}` }] }));
+    const contacts = [
+      ...Array.from({ length: 5 }, (_, k) =>
+        inbound({ handles: [{ kind: 'chat', value: `newcomer-${run}` }], text: `newcomer ${k}` }),
+      ),
+      ...Array.from({ length: 3 }, (_, k) =>
+        inbound({ handles: [{ kind: 'chat', value: `known-${run}` }], text: `known ${k}` }),
+      ),
+      // Handles of two different people: resolved alone, never merged.
+      inbound({
+        handles: [
+          { kind: 'chat', value: `known-${run}` },
+          { kind: 'email', value: `someone-${run}@example.org` },
+        ],
+      }),
+    ];
+    const results = await Promise.all(contacts.map((c) => ingestion.ingest(scope, c)));
+    const newcomer = results.slice(0, 5);
+    expect(new Set(newcomer.map((r) => r.conversation.readerId)).size).toBe(1);
+    expect(new Set(newcomer.map((r) => r.conversation.id)).size).toBe(1);
+    expect(newcomer.filter((r) => r.conversationCreated)).toHaveLength(1);
+    const timeline = await messages.timeline(scope, newcomer[0].conversation.id);
+    expect(timeline.map((m) => m.text).sort()).toEqual([
+      'newcomer 0',
+      'newcomer 1',
+      'newcomer 2',
+      'newcomer 3',
+      'newcomer 4',
+    ]);
+    const conversation = await service.get(scope, newcomer[0].conversation.id);
+    expect(conversation.status).toBe('new');
+    expect(conversation.number).toBeGreaterThan(known.conversation.number);
+    for (const r of results.slice(5, 8)) {
+      expect(r).toMatchObject({ duplicate: false, conversationCreated: false });
+      expect(r.conversation.id).toBe(known.conversation.id);
+    }
+    expect(results[8].conversation.readerId).toBe(known.conversation.readerId);
+    // Numbers stay unique and without gaps however the contacts were grouped.
+    const numbers = (await new ConversationRepository(database).find(scope, {}))
+      .map((c) => c.number)
+      .sort((a, b) => a - b);
+    expect(numbers).toEqual(numbers.map((_, k) => k + 1));
+  });
+
+  it('loses nothing when a batch fails: the others are stored, the bad one gets its own error', async () => {
+    const run = randomUUID().slice(0, 8);
+    const good = Array.from({ length: 4 }, (_, k) =>
+      inbound({ handles: [{ kind: 'chat', value: `batch-${run}-${k}` }], text: `fine ${k}` }),
+    );
+    // Longer than the external id column: PostgreSQL refuses it (SQLite does not check lengths).
+    const bad = inbound({ externalId: `x`.repeat(300), handles: [{ kind: 'chat', value: `bad-${run}` }] });
+    const outcomes = await Promise.allSettled([...good, bad, ...good].map((c) => ingestion.ingest(scope, c)));
+    const stored = outcomes.slice(0, 4);
+    expect(stored.every((o) => o.status === 'fulfilled')).toBe(true);
+    for (const c of good) expect(await messages.count(scope, { externalId: c.externalId })).toBe(1);
+    // Each repeat and its original: one message, reported new once and duplicate once, whichever path stored it.
+    type Stored = PromiseFulfilledResult<{ message: { id: string }; duplicate: boolean }>;
+    for (const [k, repeat] of outcomes.slice(5).entries()) {
+      expect(repeat.status).toBe('fulfilled');
+      const pair = [stored[k] as Stored, repeat as Stored].map((o) => o.value);
+      expect(pair[0].message.id).toBe(pair[1].message.id);
+      expect(pair.map((p) => p.duplicate).sort()).toEqual([false, true]);
+    }
+    if (database.dialect === 'postgres') expect(outcomes[4].status).toBe('rejected');
+    else expect(outcomes[4].status).toBe('fulfilled');
+  });
 });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DatabaseService, DomainError, EventBus, isUniqueViolation, LibraryScope } from '@readerdesk/platform';
 import { Library, LibraryRepository } from '@readerdesk/tenancy';
 import { randomUUID } from 'node:crypto';
+import { In } from 'typeorm';
 import { normaliseHandle, NormalisedHandle } from './handle-normaliser';
 import { ReaderEvent, ReaderEventType } from './reader-event.entity';
 import { ReaderEventRepository } from './reader-event.repository';
@@ -110,6 +111,81 @@ export class IdentityService {
     }
     const { reader, created } = await this.resolve(scope, input);
     return { reader, created };
+  }
+
+  /**
+   * Resolution of many contacts at once, for batched ingestion, inside the caller's transaction: one
+   * read of all their handles and readers, and one insert of the new readers and handles. A contact
+   * gets null when it needs `resolve`'s full treatment (no handle, handles of several readers, some
+   * handles known and others not, a name to fill in); the caller resolves those one by one. Contacts
+   * of the same new person in one batch share the reader created for the first. A unique violation
+   * (another process created the same handle meanwhile) fails the caller's transaction, which then
+   * falls back to `resolve` for every contact.
+   */
+  async resolveMany(
+    scope: LibraryScope,
+    inputs: ResolveInput[],
+  ): Promise<Array<{ reader: Reader; created: boolean } | null>> {
+    const key = (h: { kind: string; value: string }) => `${h.kind}\u0000${h.value}`;
+    const wanted = await Promise.all(inputs.map((input) => this.normalise(scope, input.handles)));
+    const distinct = new Map(wanted.flat().map((h) => [key(h), h]));
+    const existing = await this.handles.findValues(scope, [...distinct.values()]);
+    const known = new Map(existing.map((h) => [key(h), h]));
+    const ownerIds = [...new Set(existing.map((h) => h.readerId))];
+    const owners = new Map(
+      (ownerIds.length > 0 ? await this.readers.find(scope, { id: In(ownerIds) }) : []).map((r) => [r.id, r]),
+    );
+    const library = await this.library(scope);
+    const createdHere = new Map<string, Reader>();
+    const newReaders: Reader[] = [];
+    const newHandles: ReaderHandle[] = [];
+    const results = inputs.map((input, i): { reader: Reader; created: boolean } | null => {
+      const handles = wanted[i];
+      if (handles.length === 0) return null;
+      const found = handles.map((h) => known.get(key(h)));
+      if (found.every((h) => h !== undefined)) {
+        const readerIds = new Set(found.map((h) => h.readerId));
+        const reader = owners.get(found[0].readerId);
+        if (readerIds.size !== 1 || !reader || (!reader.displayName && input.displayName)) return null;
+        return { reader, created: false };
+      }
+      if (found.some((h) => h !== undefined)) return null;
+      const mine = new Set(handles.map((h) => createdHere.get(key(h))));
+      if (mine.size === 1 && !mine.has(undefined)) return { reader: [...mine][0]!, created: false };
+      if (mine.size > 1) return null;
+      const reader = {
+        id: randomUUID(),
+        displayName: input.displayName ?? null,
+        preferredLanguage: input.preferredLanguage ?? null,
+        cardNumber: handles.find((h) => h.kind === 'card')?.value ?? null,
+        ilsId: null,
+        category: null,
+        homeBranchId: null,
+        keepHistory: library.keepHistoryByDefault,
+        mergedIntoId: null,
+      } as Reader;
+      newReaders.push(reader);
+      for (const h of handles) {
+        createdHere.set(key(h), reader);
+        newHandles.push({
+          id: randomUUID(),
+          readerId: reader.id,
+          kind: h.kind,
+          value: h.value,
+          raw: h.raw,
+          valid: h.valid,
+        } as ReaderHandle);
+      }
+      return { reader, created: true };
+    });
+    if (newReaders.length === 0) return results;
+    // The stored rows (with their defaults) stand in for the drafts.
+    const stored = new Map((await this.readers.insert(scope, ...newReaders)).map((r) => [r.id, r]));
+    await this.handles.insert(scope, ...newHandles);
+    for (const reader of newReaders) {
+      this.events.publish(ReaderCreated, { libraryId: scope.libraryId, readerId: reader.id });
+    }
+    return results.map((r) => (r ? { reader: stored.get(r.reader.id) ?? r.reader, created: r.created } : null));
   }
 
   private async resolveOnce(scope: LibraryScope, wanted: NormalisedHandle[], input: ResolveInput): Promise<Resolution> {

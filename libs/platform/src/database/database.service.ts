@@ -172,6 +172,11 @@ export class DatabaseService implements OnApplicationBootstrap, OnApplicationShu
    * Runs `work` in a transaction (or joins the surrounding one). Callbacks queued with
    * `afterCommit` run once the outermost transaction has committed, and never after a rollback.
    */
+  /** Whether the caller runs inside `transaction` (its work joins that transaction). */
+  get inTransaction(): boolean {
+    return this.transactions.getStore() !== undefined;
+  }
+
   async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const outer = this.transactions.getStore();
     if (outer) return work(outer.manager);
