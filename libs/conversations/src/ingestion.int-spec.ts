@@ -309,4 +309,34 @@ describeWithDatabase('ingestion and the conversation lifecycle', () => {
     if (database.dialect === 'postgres') expect(outcomes[4].status).toBe('rejected');
     else expect(outcomes[4].status).toBe('fulfilled');
   });
+
+  it('keeps email rules when emails arrive together: unthreaded ones open conversations, named ones continue theirs', async () => {
+    const run = randomUUID().slice(0, 8);
+    const email = (over: Partial<InboundMessage>) =>
+      inbound({
+        inboxId: mail,
+        channel: 'email',
+        handles: [{ kind: 'email', value: `together-${run}@example.org` }],
+        ...over,
+      });
+    const first = await ingestion.ingest(scope, email({ subject: 'First question' }));
+    await service.changeStatus(scope, first.conversation.id, { to: 'pending', actorAgentId: null });
+    const results = await Promise.all(
+      [
+        email({ subject: 'Second question' }),
+        email({ subject: 'Third question' }),
+        email({ subject: 'Re: First question', conversationId: first.conversation.id }),
+        email({ subject: 'Re: First question', conversationId: first.conversation.id, text: 'And one more thing' }),
+        // Named, but of another library: not found, so a conversation of its own.
+        email({ subject: 'Stray', conversationId: randomUUID() }),
+      ].map((c) => ingestion.ingest(scope, c)),
+    );
+    const ids = results.map((r) => r.conversation.id);
+    expect(new Set([ids[0], ids[1], ids[4], first.conversation.id]).size).toBe(4);
+    expect(ids[2]).toBe(first.conversation.id);
+    expect(ids[3]).toBe(first.conversation.id);
+    expect(results.map((r) => r.conversationCreated)).toEqual([true, true, false, false, true]);
+    expect((await service.get(scope, first.conversation.id)).status).toBe('open');
+    expect(await messages.timeline(scope, first.conversation.id)).toHaveLength(4); // 3 emails + the status event
+  });
 });

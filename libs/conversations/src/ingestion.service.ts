@@ -64,18 +64,11 @@ interface Pending {
 }
 
 /**
- * A contact the batch path stores exactly as `ingestOne` would: no files, no conversation named by
- * the channel (email threading, a chat session), not silent, and not email (which never continues
- * a conversation without its headers).
+ * A contact the batch path stores exactly as `ingestOne` would: no files (staged and recorded one
+ * by one) and not silent (machine mail recorded without waking its conversation).
  */
 function isPlain(input: InboundMessage): boolean {
-  return (
-    input.channel !== 'email' &&
-    !input.conversationId &&
-    !input.silent &&
-    !(input.attachments?.length ?? 0) &&
-    !(input.droppedAttachments?.length ?? 0)
-  );
+  return !input.silent && !(input.attachments?.length ?? 0) && !(input.droppedAttachments?.length ?? 0);
 }
 
 /**
@@ -116,7 +109,7 @@ export class IngestionService {
   private batchesRunning = 0;
 
   /**
-   * Group commit: plain contacts (no attachments, no conversation named by the channel, not silent)
+   * Group commit: plain contacts (no attachments, not silent)
    * that arrive while a batch is being written wait for the next one, which stores all of them with
    * a handful of set-based statements in one transaction instead of a dozen statements each. With
    * one contact at a time nothing waits. A batch that fails for any reason (a unique violation from
@@ -204,10 +197,17 @@ export class IngestionService {
     const readerOf = new Map(fresh.map((i, k) => [i, readers[k]]));
 
     // The reader's ongoing conversation in the inbox (what `latestOngoing` finds), for readers the desk knew.
+    // Email never continues a conversation this way: only through its headers (the channel's hint).
     const knownReaders = [
-      ...new Set(ready.filter((i) => !readerOf.get(i)!.created).map((i) => readerOf.get(i)!.reader.id)),
+      ...new Set(
+        ready
+          .filter((i) => !readerOf.get(i)!.created && items[i].input.channel !== 'email')
+          .map((i) => readerOf.get(i)!.reader.id),
+      ),
     ];
     const ongoing = new Map<string, Conversation>();
+    // Every conversation the batch touches, by id, so that later contacts see earlier ones' changes.
+    const byId = new Map<string, Conversation>();
     if (knownReaders.length > 0) {
       const rows = await this.conversations.find(
         scope,
@@ -217,7 +217,15 @@ export class IngestionService {
       for (const c of rows) {
         const key = `${c.readerId}\u0000${c.inboxId}`;
         if (!ongoing.has(key)) ongoing.set(key, c);
+        byId.set(c.id, c);
       }
+    }
+    // Conversations the channels named (email threading, a chat session).
+    const hinted = [
+      ...new Set(ready.map((i) => items[i].input.conversationId).filter((id): id is string => !!id && !byId.has(id))),
+    ];
+    if (hinted.length > 0) {
+      for (const c of await this.conversations.find(scope, { id: In(hinted) })) byId.set(c.id, c);
     }
 
     const now = this.clock.now();
@@ -231,7 +239,17 @@ export class IngestionService {
       const readerId = readerOf.get(i)!.reader.id;
       const at = input.receivedAt && input.receivedAt < now ? input.receivedAt : now;
       const key = `${readerId}\u0000${inbox.id}`;
-      let conversation = ongoing.get(key);
+      // As `ingestOne` decides: the named conversation if it may take the message, else (without a name,
+      // outside email) the reader's ongoing one, else a new one.
+      let conversation: Conversation | undefined;
+      if (input.conversationId) {
+        const named = byId.get(input.conversationId);
+        if (named && (named.readerId === readerId || input.channel === 'email') && afterReaderReply(named.status)) {
+          conversation = named;
+        }
+      } else if (input.channel !== 'email') {
+        conversation = ongoing.get(key);
+      }
       let created = false;
       if (!conversation) {
         conversation = {
@@ -256,7 +274,8 @@ export class IngestionService {
           lastMessageAt: at,
           createdAt: at,
         } as unknown as Conversation;
-        ongoing.set(key, conversation);
+        if (input.channel !== 'email') ongoing.set(key, conversation);
+        byId.set(conversation.id, conversation);
         opened.push(conversation);
         created = true;
       } else {
