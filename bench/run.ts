@@ -8,10 +8,12 @@ import { createScratchPostgres } from '@readerdesk/persistence';
 import { insertCeiling } from './insert-ceiling';
 import { emailBench } from './email';
 import { ingestBench } from './ingest';
+import { fanoutBench } from './fanout';
 
 const BENCHMARKS: Record<string, (url: string) => Promise<unknown>> = {
   'insert-ceiling': insertCeiling,
   ingest: ingestBench,
+  fanout: fanoutBench,
   email: emailBench,
 };
 

@@ -22,7 +22,7 @@ export interface MailboxFetcherOptions {
   logger?: { log(message: string): void; warn(message: string): void };
   /** Messages larger than this are not downloaded whole: the headers and a note are handed on. */
   maxMessageBytes?: number;
-  /** Messages handled at once (one sender's always in order). Default 4. */
+  /** Messages handled at once (one sender’s always in order). Default 16. */
   concurrency?: number;
   /** Messages downloaded per round; memory stays bounded whatever the mailbox holds. */
   batchSize?: number;
@@ -46,6 +46,11 @@ export interface RunningMailbox {
 const DEFAULT_MAX_BYTES = 40 * 1024 * 1024;
 /** Bytes downloaded in one FETCH at most (one message larger than this comes alone). */
 const GROUP_BYTES = 8 * 1024 * 1024;
+/**
+ * Messages of a group handled at once (one sender's always in order). Enough for the ingestion's
+ * group commit to store several in one transaction; few enough to keep memory flat.
+ */
+const DEFAULT_CONCURRENCY = 16;
 
 interface Listed {
   uid: number;
@@ -231,7 +236,7 @@ export class MailboxFetcher implements RunningMailbox {
     const done: number[] = [];
     const chains = new Map<string, Promise<void>>();
     const running = new Set<Promise<void>>();
-    const limit = Math.max(1, this.options.concurrency ?? 4);
+    const limit = Math.max(1, this.options.concurrency ?? DEFAULT_CONCURRENCY);
     for (const item of group) {
       if (this.stopped) break;
       const raw = sources.get(item.uid) ?? null;
