@@ -4,9 +4,6 @@ import { Brackets, In } from 'typeorm';
 import { Conversation } from './conversation.entity';
 import type { ConversationStatus } from './conversation-status';
 
-/** Advisory-lock namespace of conversation numbering (the second key is the library). */
-const NUMBER_LOCK = 4_201;
-
 @Injectable()
 export class ConversationRepository extends TenantRepository<Conversation> {
   constructor(db: DatabaseService) {
@@ -14,20 +11,30 @@ export class ConversationRepository extends TenantRepository<Conversation> {
   }
 
   /**
-   * The next reference number of the library. Call inside the transaction that inserts the
-   * conversation. On PostgreSQL a transaction-scoped advisory lock per library makes concurrent
-   * openings take turns for the few milliseconds to commit (without it, a busy library's openers
-   * kept colliding on MAX+1 and one could starve); SQLite's transactions take turns anyway. The
-   * unique index stays the final arbiter.
+   * Takes `count` consecutive reference numbers of the library and returns the first. The counter
+   * row is updated in a statement of its own outside the caller's transaction (on PostgreSQL), so
+   * the row lock lasts that statement and concurrent openings never queue behind each other's
+   * commits; a conversation that is rolled back leaves its number unused, as a deleted ticket does
+   * in other desks. The counter never falls behind the numbers in the table (an import, a restore):
+   * it starts above the highest one. The unique index on (library, number) stays the final arbiter.
    */
-  async nextNumber(scope: LibraryScope): Promise<number> {
-    if (this.db.dialect === 'postgres') {
-      await this.db.manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [NUMBER_LOCK, scope.libraryId]);
-    }
-    const row = await this.query(scope, 'c')
-      .select('MAX(c.number)', 'max')
-      .getRawOne<{ max: number | string | null }>();
-    return Number(row?.max ?? 0) + 1;
+  async allocateNumbers(scope: LibraryScope, count = 1): Promise<number> {
+    const postgres = this.db.dialect === 'postgres';
+    const highest = (p: string) => `(SELECT COALESCE(MAX(c.number), 0) FROM conversations c WHERE c.library_id = ${p})`;
+    const sql = postgres
+      ? `INSERT INTO conversation_counters (library_id, last_number) VALUES ($1, ${highest('$1')} + $2)
+         ON CONFLICT (library_id) DO UPDATE
+           SET last_number = GREATEST(conversation_counters.last_number, ${highest('$1')}) + $2
+         RETURNING last_number`
+      : `INSERT INTO conversation_counters (library_id, last_number) VALUES (?, ${highest('?')} + ?)
+         ON CONFLICT (library_id) DO UPDATE
+           SET last_number = MAX(conversation_counters.last_number, ${highest('?')}) + ?
+         RETURNING last_number`;
+    const params = postgres
+      ? [scope.libraryId, count]
+      : [scope.libraryId, scope.libraryId, count, scope.libraryId, count];
+    const rows = await this.db.outsideTransaction<{ last_number: number | string }>(sql, params);
+    return Number(rows[0].last_number) - count + 1;
   }
 
   findByNumber(scope: LibraryScope, number: number): Promise<Conversation | null> {

@@ -1,5 +1,6 @@
 export * from './conversation-status';
 export * from './conversation.entity';
+export * from './conversation-counter.entity';
 export * from './conversation.events';
 export * from './conversation.repository';
 export * from './conversation.service';

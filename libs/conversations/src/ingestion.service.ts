@@ -94,15 +94,36 @@ export class IngestionService {
       throw new DomainError('external_id_required', 'An inbound message needs the channel’s id for it', 400);
     if (!input.text?.trim() && !input.html?.trim())
       throw new DomainError('empty_message', 'An inbound message needs a text or an HTML body', 400);
-    // A caller's own transaction must hold its contact; a batch runs in a transaction of its own.
-    if (isPlain(input) && !this.db.inTransaction) {
-      return new Promise<IngestResult>((resolve, reject) => {
-        this.waiting.push({ scope, input, resolve, reject });
-        this.drain();
-      });
+    // A caller's own transaction must hold its contact: it never shares work with others.
+    if (this.db.inTransaction) return this.ingestOne(scope, input);
+    // The same contact delivered again while it is being stored (a webhook retried at once, a
+    // mailbox fetched twice) waits for the first delivery's outcome instead of racing it to the
+    // unique index, which would cost a rolled-back transaction (and a conversation number).
+    const key = `${scope.libraryId}\u0000${input.inboxId}\u0000${input.externalId}`;
+    const first = this.inFlight.get(key);
+    if (first) {
+      return first.then(
+        (result) => ({ ...result, duplicate: true, conversationCreated: false }),
+        () => this.ingest(scope, input),
+      );
     }
-    return this.ingestOne(scope, input);
+    const storing = isPlain(input)
+      ? new Promise<IngestResult>((resolve, reject) => {
+          // A batch runs in a transaction of its own.
+          this.waiting.push({ scope, input, resolve, reject });
+          this.drain();
+        })
+      : this.ingestOne(scope, input);
+    this.inFlight.set(key, storing);
+    const done = () => {
+      if (this.inFlight.get(key) === storing) this.inFlight.delete(key);
+    };
+    storing.then(done, done);
+    return storing;
   }
+
+  /** Contacts being stored now, by library, inbox and external id. */
+  private readonly inFlight = new Map<string, Promise<IngestResult>>();
 
   /** Contacts waiting for the next batch, and how many batches are being written now. */
   private readonly waiting: Pending[] = [];
@@ -338,12 +359,14 @@ export class IngestionService {
       results[i] = { conversation, message, duplicate: false, conversationCreated: created };
     }
 
+    // Numbers come over a connection of their own (PostgreSQL): taken while the updates run.
+    const numbering = opened.length > 0 ? this.conversations.allocateNumbers(scope, opened.length) : null;
+    numbering?.catch(() => undefined);
     for (const { conversation, changes } of changed.values()) {
       await this.conversations.update(scope, conversation.id, changes);
     }
-    // Numbering takes the library's lock until commit: as late as possible, so batches overlap until here.
-    if (opened.length > 0) {
-      const first = await this.conversations.nextNumber(scope);
+    if (numbering) {
+      const first = await numbering;
       opened.forEach((c, k) => (c.number = first + k));
       await this.conversations.insert(scope, ...opened);
     }
@@ -424,7 +447,7 @@ export class IngestionService {
     } else if (!conversation) {
       [conversation] = await this.conversations.insert(scope, {
         id: randomUUID(),
-        number: await this.conversations.nextNumber(scope),
+        number: await this.conversations.allocateNumbers(scope),
         readerId,
         inboxId: inbox.id,
         channel: input.channel,

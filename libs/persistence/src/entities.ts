@@ -1,5 +1,5 @@
 import { Agent, AgentDepartment, Department, PresenceChange, RefreshToken } from '@readerdesk/staff';
-import { Attachment, Conversation, Inbox, Message } from '@readerdesk/conversations';
+import { Attachment, Conversation, ConversationCounter, Inbox, Message } from '@readerdesk/conversations';
 import { Reader, ReaderEvent, ReaderHandle } from '@readerdesk/readers';
 import { MailboxCursor } from '@readerdesk/channels';
 import { Branch, Library } from '@readerdesk/tenancy';
@@ -18,6 +18,7 @@ export const ENTITIES = [
   PresenceChange,
   Inbox,
   Conversation,
+  ConversationCounter,
   Message,
   Attachment,
   MailboxCursor,

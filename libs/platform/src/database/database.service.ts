@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, DataSourceOptions, EntityManager } from 'typeorm';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { Client } from 'pg';
 import { Environment } from '../config/environment';
 import { ServiceUnavailableError } from '../errors/domain-error';
 import { Dialect, dialectOf, ENTITY_DIALECT } from './dialect';
@@ -18,6 +19,9 @@ interface TransactionContext {
 }
 
 const MIGRATION_LOCK_KEY = 424_242_001;
+
+/** Side connections that failed or ended: replaced at the next use. */
+const sideBroken = new WeakSet<Client>();
 
 /**
  * Owns the one DataSource of the process. Connecting happens in the background with backoff so
@@ -201,6 +205,47 @@ export class DatabaseService implements OnApplicationBootstrap, OnApplicationShu
     return turn;
   }
 
+  private side?: Promise<Client>;
+
+  /**
+   * Runs one statement in a transaction of its own, whatever transaction the caller is in, so that
+   * what it locks is let go when it ends (a counter's row). On PostgreSQL it goes over a connection
+   * of its own, outside the pool, so that it never waits for a pool slot that a caller's transaction
+   * holds while waiting for it. SQLite has one connection and one writer: the statement joins the
+   * caller's transaction there, which holds the only write lock anyway.
+   */
+  async outsideTransaction<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    if (this.dialect === 'sqlite') return this.manager.query(sql, params);
+    if (this.stopping) throw new ServiceUnavailableError('database_unavailable', 'The desk is shutting down');
+    const side = (this.side ??= this.connectSide());
+    try {
+      return (await (await side).query(sql, params)).rows as T[];
+    } catch (error) {
+      // A broken connection is replaced at the next call; a statement's own error leaves it be.
+      if (
+        this.side === side &&
+        (await side.then(
+          (c) => sideBroken.has(c),
+          () => true,
+        ))
+      )
+        this.side = undefined;
+      throw error;
+    }
+  }
+
+  private async connectSide(): Promise<Client> {
+    const client = new Client({ connectionString: this.env.DATABASE_URL, application_name: 'readerdesk-side' });
+    client.on('error', () => sideBroken.add(client));
+    client.on('end', () => sideBroken.add(client));
+    await client.connect();
+    // What runs here is a counter that is checked against the rows themselves before use (see
+    // ConversationRepository.allocateNumbers): losing its last updates in a crash loses nothing,
+    // so its commits need not wait for the disk.
+    await client.query('SET synchronous_commit = off');
+    return client;
+  }
+
   /** Defers `callback` until the surrounding transaction commits; runs it at once outside one. */
   afterCommit(callback: () => void): void {
     const context = this.transactions.getStore();
@@ -211,6 +256,15 @@ export class DatabaseService implements OnApplicationBootstrap, OnApplicationShu
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    const side = this.side;
+    this.side = undefined;
+    if (side)
+      await side
+        .then(
+          (c) => c.end(),
+          () => undefined,
+        )
+        .catch(() => undefined);
     if (this.current?.isInitialized) await this.current.destroy();
     this.ready = false;
   }
