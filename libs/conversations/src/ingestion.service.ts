@@ -71,6 +71,79 @@ function isPlain(input: InboundMessage): boolean {
   return !input.silent && !(input.attachments?.length ?? 0) && !(input.droppedAttachments?.length ?? 0);
 }
 
+/** A conversation opened by a reader's contact (`number` 0 until the batch numbers it). */
+function newConversation(
+  scope: LibraryScope,
+  readerId: string,
+  inbox: Inbox,
+  input: InboundMessage,
+  at: Date,
+  number: number,
+): Conversation {
+  return {
+    id: randomUUID(),
+    libraryId: scope.libraryId,
+    number,
+    readerId,
+    inboxId: inbox.id,
+    channel: input.channel,
+    departmentId: input.departmentId ?? inbox.defaultDepartmentId,
+    assigneeId: null,
+    status: 'new',
+    priority: 'normal',
+    subject: input.subject?.slice(0, 500) ?? null,
+    tags: [],
+    snoozedUntil: null,
+    readLevel: null,
+    questionType: null,
+    firstResponseAt: null,
+    waitingSince: at,
+    resolvedAt: null,
+    lastMessageAt: at,
+    // When the question arrived, not when a backlog was fetched: date filters and SLA clocks read this.
+    createdAt: at,
+  } as unknown as Conversation;
+}
+
+/** What a reader's new message does to the conversation it continues. */
+function readerReply(conversation: Conversation, at: Date) {
+  const from = conversation.status;
+  const to = afterReaderReply(from) ?? from;
+  const changes = {
+    status: to,
+    waitingSince: conversation.waitingSince ?? at,
+    lastMessageAt: at,
+    snoozedUntil: to === 'open' ? null : conversation.snoozedUntil,
+  };
+  return { from, to, changes };
+}
+
+function newInboundMessage(
+  scope: LibraryScope,
+  conversationId: string,
+  inbox: Inbox,
+  input: InboundMessage,
+  at: Date,
+  data: Record<string, unknown>,
+): Message {
+  return {
+    id: randomUUID(),
+    libraryId: scope.libraryId,
+    conversationId,
+    inboxId: inbox.id,
+    kind: 'inbound',
+    externalId: input.externalId,
+    authorAgentId: null,
+    subject: input.subject?.slice(0, 500) ?? null,
+    text: input.text ?? null,
+    html: input.html ? sanitiseHtml(input.html) : null,
+    rawHtml: input.html ?? null,
+    deliveryStatus: null,
+    data,
+    createdAt: at,
+  };
+}
+
 /**
  * The one entry point for inbound contacts: resolve the reader, find or open the conversation,
  * append the message, publish events after commit. Idempotent on (inbox, external id), also when
@@ -273,41 +346,13 @@ export class IngestionService {
       }
       let created = false;
       if (!conversation) {
-        conversation = {
-          id: randomUUID(),
-          libraryId: scope.libraryId,
-          number: 0,
-          readerId,
-          inboxId: inbox.id,
-          channel: input.channel,
-          departmentId: input.departmentId ?? inbox.defaultDepartmentId,
-          assigneeId: null,
-          status: 'new',
-          priority: 'normal',
-          subject: input.subject?.slice(0, 500) ?? null,
-          tags: [],
-          snoozedUntil: null,
-          readLevel: null,
-          questionType: null,
-          firstResponseAt: null,
-          waitingSince: at,
-          resolvedAt: null,
-          lastMessageAt: at,
-          createdAt: at,
-        } as unknown as Conversation;
+        conversation = newConversation(scope, readerId, inbox, input, at, 0);
         if (input.channel !== 'email') ongoing.set(key, conversation);
         byId.set(conversation.id, conversation);
         opened.push(conversation);
         created = true;
       } else {
-        const from = conversation.status;
-        const to = afterReaderReply(from) ?? from;
-        const changes = {
-          status: to,
-          waitingSince: conversation.waitingSince ?? at,
-          lastMessageAt: at,
-          snoozedUntil: to === 'open' ? null : conversation.snoozedUntil,
-        };
+        const { from, to, changes } = readerReply(conversation, at);
         Object.assign(conversation, changes);
         if (!opened.includes(conversation)) {
           const entry = changed.get(conversation.id) ?? { conversation, changes: {} };
@@ -319,22 +364,7 @@ export class IngestionService {
           after.push(() => this.events.publish(ConversationStatusChanged, event));
         }
       }
-      const message = {
-        id: randomUUID(),
-        libraryId: scope.libraryId,
-        conversationId: conversation.id,
-        inboxId: inbox.id,
-        kind: 'inbound',
-        externalId: input.externalId,
-        authorAgentId: null,
-        subject: input.subject?.slice(0, 500) ?? null,
-        text: input.text ?? null,
-        html: input.html ? sanitiseHtml(input.html) : null,
-        rawHtml: input.html ?? null,
-        deliveryStatus: null,
-        data: input.data ?? {},
-        createdAt: at,
-      } as Message;
+      const message = newInboundMessage(scope, conversation.id, inbox, input, at, input.data ?? {});
       newMessages.push(message);
       const snapshot = conversation;
       const base = { libraryId: scope.libraryId, conversationId: snapshot.id };
@@ -445,38 +475,14 @@ export class IngestionService {
     if (conversation && input.silent) {
       // Recorded for the record only: the conversation's state is the staff's and the reader's business.
     } else if (!conversation) {
-      [conversation] = await this.conversations.insert(scope, {
-        id: randomUUID(),
-        number: await this.conversations.allocateNumbers(scope),
-        readerId,
-        inboxId: inbox.id,
-        channel: input.channel,
-        departmentId: input.departmentId ?? inbox.defaultDepartmentId,
-        assigneeId: null,
-        status: 'new',
-        priority: 'normal',
-        subject: input.subject?.slice(0, 500) ?? null,
-        tags: [],
-        snoozedUntil: null,
-        readLevel: null,
-        questionType: null,
-        firstResponseAt: null,
-        waitingSince: at,
-        resolvedAt: null,
-        lastMessageAt: at,
-        // When the question arrived, not when a backlog was fetched: date filters and SLA clocks read this.
-        createdAt: at,
-      } as unknown as Conversation);
+      const number = await this.conversations.allocateNumbers(scope);
+      [conversation] = await this.conversations.insert(
+        scope,
+        newConversation(scope, readerId, inbox, input, at, number),
+      );
       created = true;
     } else {
-      const from = conversation.status;
-      const to = afterReaderReply(from) ?? from;
-      const changes = {
-        status: to,
-        waitingSince: conversation.waitingSince ?? at,
-        lastMessageAt: at,
-        snoozedUntil: to === 'open' ? null : conversation.snoozedUntil,
-      };
+      const { from, to, changes } = readerReply(conversation, at);
       await this.conversations.update(scope, conversation.id, changes);
       Object.assign(conversation, changes);
       if (to !== from) {
@@ -489,21 +495,11 @@ export class IngestionService {
         });
       }
     }
-    const [message] = await this.messages.insert(scope, {
-      id: randomUUID(),
-      conversationId: conversation.id,
-      inboxId: inbox.id,
-      kind: 'inbound',
-      externalId: input.externalId,
-      authorAgentId: null,
-      subject: input.subject?.slice(0, 500) ?? null,
-      text: input.text ?? null,
-      html: input.html ? sanitiseHtml(input.html) : null,
-      rawHtml: input.html ?? null,
-      deliveryStatus: null,
-      data: dropped.length > 0 ? { ...input.data, droppedAttachments: dropped } : (input.data ?? {}),
-      createdAt: at,
-    } as Message);
+    const data = dropped.length > 0 ? { ...input.data, droppedAttachments: dropped } : (input.data ?? {});
+    const [message] = await this.messages.insert(
+      scope,
+      newInboundMessage(scope, conversation.id, inbox, input, at, data),
+    );
     await this.attachments.record(scope, staged, conversation.id, message.id);
     const base = { libraryId: scope.libraryId, conversationId: conversation.id };
     if (created) {
