@@ -218,7 +218,11 @@ export class ConversationService implements OnModuleInit {
     if (changed.length === 0) return conversation;
     await this.conversations.update(scope, conversation.id, changes);
     const updated = await this.conversations.getById(scope, conversation.id);
-    for (const data of events) await this.record(scope, updated, 'event', actorAgentId, null, data);
+    // One change after the other on the timeline, also when they fall in the same millisecond (it sorts by time, then id).
+    const now = this.clock.now().getTime();
+    for (const [k, data] of events.entries()) {
+      await this.record(scope, updated, 'event', actorAgentId, null, data, [], new Date(now + k));
+    }
     this.events.publish(ConversationUpdated, {
       libraryId: scope.libraryId,
       conversationId: conversation.id,
@@ -285,6 +289,7 @@ export class ConversationService implements OnModuleInit {
     text: string | null,
     data: Record<string, unknown>,
     attachmentIds: string[] = [],
+    at: Date = this.clock.now(),
   ): Promise<Message> {
     const [message] = await this.messages.insert(scope, {
       id: randomUUID(),
@@ -299,7 +304,7 @@ export class ConversationService implements OnModuleInit {
       rawHtml: null,
       deliveryStatus: null,
       data,
-      createdAt: this.clock.now(),
+      createdAt: at,
     } as Message);
     await this.attachments.attachUploads(scope, conversation.id, message.id, attachmentIds);
     this.events.publish(MessageAppended, {
