@@ -8,10 +8,11 @@ import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EmailInboxService, MailboxCursor, MailboxSupervisor } from '@readerdesk/channels';
 import { Conversation, Message } from '@readerdesk/conversations';
-import { DatabaseService, libraryScope, loadEnvironment } from '@readerdesk/platform';
+import { DatabaseService, libraryScope } from '@readerdesk/platform';
 import { LibraryRepository } from '@readerdesk/tenancy';
 // The harness, not the testing library's index (that one needs Jest's globals).
 import { dovecotSkipReason, startDovecot } from '../libs/testing/src/dovecot';
+import { benchEnvironment } from './environment';
 import { DeskModule } from '../apps/desk/src/desk.module';
 
 const TOTAL = Number(process.env.BENCH_EMAIL_MESSAGES ?? 10_000);
@@ -56,14 +57,7 @@ export async function emailBench(url: string): Promise<unknown> {
     await dovecot.appendMany('desk', 'INBOX', generated());
     console.log(`placed ${TOTAL} messages in Dovecot in ${((Date.now() - filling) / 1000).toFixed(1)} s`);
 
-    const env = loadEnvironment({
-      NODE_ENV: 'test',
-      DATABASE_URL: url,
-      LOG_LEVEL: 'warn',
-      DESK_SEED_DEMO: 'true',
-      DESK_SECRET_KEY: 'bench-secret-key-that-is-long-enough-0123456789',
-      DESK_STORAGE_DIR: '/tmp/readerdesk-bench-blobs',
-    });
+    const env = benchEnvironment(url);
     app = await NestFactory.createApplicationContext(DeskModule.forRoot(env), { logger: ['error', 'warn'] });
     await app.init();
     const db = app.get(DatabaseService);

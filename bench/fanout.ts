@@ -11,7 +11,7 @@ import { INestApplication } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { rooms } from '@readerdesk/contracts';
 import { MessageAppended } from '@readerdesk/conversations';
-import { createHttpApp, DatabaseService, EventBus, libraryScope, loadEnvironment } from '@readerdesk/platform';
+import { createHttpApp, DatabaseService, EventBus, libraryScope } from '@readerdesk/platform';
 import { RealtimeGateway } from '@readerdesk/realtime';
 import { ACCESS_TOKEN_TTL_SECONDS, Agent, AgentRepository, Department, StaffAdminService } from '@readerdesk/staff';
 import { LibraryRepository } from '@readerdesk/tenancy';
@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { Server } from 'socket.io';
 import { DeskModule } from '../apps/desk/src/desk.module';
 import type { ClientSpec, FromClients, ToClients } from './fanout-clients';
+import { benchEnvironment } from './environment';
 import { percentile } from './stats';
 
 const SOCKETS = Number(process.env.BENCH_FANOUT_SOCKETS ?? 1000);
@@ -321,14 +322,7 @@ async function rawPhase(): Promise<PhaseFigures> {
 
 /** The whole desk as `npm start` runs it (HTTP, socket.io gateway, worker handlers), one process, no Redis. */
 async function deskPhase(url: string): Promise<PhaseFigures> {
-  const env = loadEnvironment({
-    NODE_ENV: 'test',
-    DATABASE_URL: url,
-    LOG_LEVEL: 'warn',
-    DESK_SEED_DEMO: 'true',
-    DESK_SECRET_KEY: 'bench-secret-key-that-is-long-enough-0123456789',
-    DESK_STORAGE_DIR: '/tmp/readerdesk-bench-blobs',
-  });
+  const env = benchEnvironment(url);
   let app: INestApplication | undefined;
   try {
     app = await createHttpApp(DeskModule.forRoot(env));

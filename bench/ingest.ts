@@ -8,12 +8,13 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Inbox, InboxRepository, IngestionService } from '@readerdesk/conversations';
-import { DatabaseService, libraryScope, loadEnvironment } from '@readerdesk/platform';
+import { DatabaseService, libraryScope } from '@readerdesk/platform';
 import { LibraryRepository } from '@readerdesk/tenancy';
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { DeskModule } from '../apps/desk/src/desk.module';
 import { createBenchTable, rawSingleRow } from './insert-ceiling';
+import { benchEnvironment } from './environment';
 import { Figures, lanes, measure, since, table } from './stats';
 
 const READERS = Number(process.env.BENCH_INGEST_READERS ?? 100_000);
@@ -98,14 +99,7 @@ async function seed(pool: Pool, libraryId: string, inboxId: string): Promise<num
 }
 
 export async function ingestBench(url: string): Promise<unknown> {
-  const env = loadEnvironment({
-    NODE_ENV: 'test',
-    DATABASE_URL: url,
-    LOG_LEVEL: 'warn',
-    DESK_SEED_DEMO: 'true',
-    DESK_SECRET_KEY: 'bench-secret-key-that-is-long-enough-0123456789',
-    DESK_STORAGE_DIR: '/tmp/readerdesk-bench-blobs',
-  });
+  const env = benchEnvironment(url);
   let app: INestApplicationContext | undefined;
   const pool = new Pool({ connectionString: url, max: Math.max(...LANES) });
   try {

@@ -43,6 +43,25 @@ const LIBRARY_CACHE_MS = 30_000;
  * merged by mistake. Safe under concurrency: the unique index on (library, kind, value) decides a
  * race, and the loser retries and finds the winner's reader.
  */
+/** A reader first met through these handles: their card number if one is a card, consent as the library's default. */
+function newReader(
+  input: { displayName?: string | null; preferredLanguage?: string | null },
+  handles: Array<{ kind: string; value: string }>,
+  keepHistory: boolean,
+): Reader {
+  return {
+    id: randomUUID(),
+    displayName: input.displayName ?? null,
+    preferredLanguage: input.preferredLanguage ?? null,
+    cardNumber: handles.find((h) => h.kind === 'card')?.value ?? null,
+    ilsId: null,
+    category: null,
+    homeBranchId: null,
+    keepHistory,
+    mergedIntoId: null,
+  } as Reader;
+}
+
 @Injectable()
 export class IdentityService {
   constructor(
@@ -153,17 +172,7 @@ export class IdentityService {
       const mine = new Set(handles.map((h) => createdHere.get(key(h))));
       if (mine.size === 1 && !mine.has(undefined)) return { reader: [...mine][0]!, created: false };
       if (mine.size > 1) return null;
-      const reader = {
-        id: randomUUID(),
-        displayName: input.displayName ?? null,
-        preferredLanguage: input.preferredLanguage ?? null,
-        cardNumber: handles.find((h) => h.kind === 'card')?.value ?? null,
-        ilsId: null,
-        category: null,
-        homeBranchId: null,
-        keepHistory: library.keepHistoryByDefault,
-        mergedIntoId: null,
-      } as Reader;
+      const reader = newReader(input, handles, library.keepHistoryByDefault);
       newReaders.push(reader);
       for (const h of handles) {
         createdHere.set(key(h), reader);
@@ -194,17 +203,7 @@ export class IdentityService {
     let created = false;
     if (existing.length === 0) {
       const library = await this.library(scope);
-      [reader] = await this.readers.insert(scope, {
-        id: randomUUID(),
-        displayName: input.displayName ?? null,
-        preferredLanguage: input.preferredLanguage ?? null,
-        cardNumber: wanted.find((h) => h.kind === 'card')?.value ?? null,
-        ilsId: null,
-        category: null,
-        homeBranchId: null,
-        keepHistory: library.keepHistoryByDefault,
-        mergedIntoId: null,
-      } as Reader);
+      [reader] = await this.readers.insert(scope, newReader(input, wanted, library.keepHistoryByDefault));
       created = true;
       this.events.publish(ReaderCreated, { libraryId: scope.libraryId, readerId: reader.id });
     } else {
