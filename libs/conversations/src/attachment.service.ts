@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { BlobStorage, Clock, DomainError, Environment, LibraryScope, StoredBlob } from '@readerdesk/platform';
-import { randomUUID } from 'node:crypto';
+import { BlobStorage, Clock, DomainError, Environment, LibraryScope, newRowId, StoredBlob } from '@readerdesk/platform';
 import { IsNull } from 'typeorm';
 import type { Readable } from 'node:stream';
 import { Attachment } from './attachment.entity';
@@ -94,7 +93,7 @@ export class AttachmentService {
           });
           continue;
         }
-        const id = randomUUID();
+        const id = newRowId();
         const blob = await this.storage.put(this.key(scope, id), file.content, { contentType });
         staged.push({ id, blob, filename, contentType, contentId: file.contentId ?? null, inline: !!file.inline });
       }
@@ -154,7 +153,7 @@ export class AttachmentService {
     agentId: string,
     file: { filename: string; contentType: string; body: Readable; declaredLength?: number },
   ): Promise<Attachment> {
-    const id = randomUUID();
+    const id = newRowId();
     const contentType = cleanContentType(file.contentType);
     const blob = await this.storage.put(this.key(scope, id), file.body, { contentType, maxBytes: this.maxBytes });
     if (blob.size === 0) {

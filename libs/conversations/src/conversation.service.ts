@@ -1,7 +1,14 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { Clock, DatabaseService, DomainError, EventBus, libraryScope, LibraryScope } from '@readerdesk/platform';
+import {
+  Clock,
+  DatabaseService,
+  DomainError,
+  EventBus,
+  libraryScope,
+  LibraryScope,
+  newRowId,
+} from '@readerdesk/platform';
 import { ReadersMerged } from '@readerdesk/readers';
-import { randomUUID } from 'node:crypto';
 import { AttachmentService } from './attachment.service';
 import { Conversation } from './conversation.entity';
 import { ConversationStatusChanged, ConversationUpdated, MessageAppended } from './conversation.events';
@@ -292,7 +299,7 @@ export class ConversationService implements OnModuleInit {
     at: Date = this.clock.now(),
   ): Promise<Message> {
     const [message] = await this.messages.insert(scope, {
-      id: randomUUID(),
+      id: newRowId(),
       conversationId: conversation.id,
       inboxId: kind === 'outbound' ? conversation.inboxId : null,
       kind,

@@ -12,7 +12,7 @@ import { ConversationRepository } from './conversation.repository';
 import { ConversationService } from './conversation.service';
 import { Inbox } from './inbox.entity';
 import { InboxRepository } from './inbox.repository';
-import { InboundMessage, IngestionService } from './ingestion.service';
+import { InboundMessage, IngestionService, IngestResult } from './ingestion.service';
 import { MessageRepository } from './message.repository';
 
 describeWithDatabase('ingestion and the conversation lifecycle', () => {
@@ -317,6 +317,34 @@ describeWithDatabase('ingestion and the conversation lifecycle', () => {
       .map((c) => c.number)
       .sort((a, b) => a - b);
     expect(new Set(numbers).size).toBe(numbers.length);
+  });
+
+  it('wakes every conversation of a batch with its own reader’s time (all changed by one statement)', async () => {
+    const run = randomUUID().slice(0, 8);
+    const handles = (k: number) => [{ kind: 'chat' as const, value: `reopen-${run}-${k}` }];
+    const firsts: IngestResult[] = [];
+    for (let k = 0; k < 6; k += 1) firsts.push(await ingestion.ingest(scope, inbound({ handles: handles(k) })));
+    for (const first of firsts) await service.reply(scope, first.conversation.id, randomUUID(), 'See the catalogue');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const woken = Date.now();
+    const base = woken - 60_000;
+    const results = await Promise.all(
+      firsts.map((_, k) =>
+        ingestion.ingest(
+          scope,
+          inbound({ handles: handles(k), text: `answer ${k}`, receivedAt: new Date(base + k * 1000) }),
+        ),
+      ),
+    );
+    for (const [k, result] of results.entries()) {
+      expect(result).toMatchObject({ duplicate: false, conversationCreated: false });
+      expect(result.conversation.id).toBe(firsts[k].conversation.id);
+      const stored = await service.get(scope, result.conversation.id);
+      expect(stored.status).toBe('open');
+      expect(stored.lastMessageAt.getTime()).toBe(base + k * 1000);
+      expect(stored.waitingSince?.getTime()).toBe(base + k * 1000);
+      expect(stored.updatedAt.getTime()).toBeGreaterThanOrEqual(woken);
+    }
   });
 
   it('loses nothing when a batch fails: the others are stored, the bad one gets its own error', async () => {

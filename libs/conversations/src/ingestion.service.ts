@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, DatabaseService, DomainError, EventBus, isUniqueViolation, LibraryScope } from '@readerdesk/platform';
+import {
+  Clock,
+  DatabaseService,
+  DomainError,
+  EventBus,
+  isUniqueViolation,
+  LibraryScope,
+  newRowId,
+} from '@readerdesk/platform';
 import { HandleInput, IdentityService } from '@readerdesk/readers';
-import { randomUUID } from 'node:crypto';
 import { In } from 'typeorm';
 import { AttachmentService, DroppedAttachment, InboundAttachment, StagedAttachment } from './attachment.service';
 import { Conversation } from './conversation.entity';
@@ -81,7 +88,7 @@ function newConversation(
   number: number,
 ): Conversation {
   return {
-    id: randomUUID(),
+    id: newRowId(),
     libraryId: scope.libraryId,
     number,
     readerId,
@@ -127,7 +134,7 @@ function newInboundMessage(
   data: Record<string, unknown>,
 ): Message {
   return {
-    id: randomUUID(),
+    id: newRowId(),
     libraryId: scope.libraryId,
     conversationId,
     inboxId: inbox.id,
@@ -392,9 +399,10 @@ export class IngestionService {
     // Numbers come over a connection of their own (PostgreSQL): taken while the updates run.
     const numbering = opened.length > 0 ? this.conversations.allocateNumbers(scope, opened.length) : null;
     numbering?.catch(() => undefined);
-    for (const { conversation, changes } of changed.values()) {
-      await this.conversations.update(scope, conversation.id, changes);
-    }
+    await this.conversations.updateMany(
+      scope,
+      [...changed.values()].map(({ conversation, changes }) => ({ id: conversation.id, changes })),
+    );
     if (numbering) {
       const first = await numbering;
       opened.forEach((c, k) => (c.number = first + k));

@@ -26,3 +26,4 @@ export * from './storage/s3.storage';
 export * from './storage/storage.module';
 export * from './crypto/secret-box';
 export * from './database/tenant-entity';
+export * from './database/row-id';

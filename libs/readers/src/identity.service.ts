@@ -1,8 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { DatabaseService, DomainError, EventBus, isUniqueViolation, LibraryScope } from '@readerdesk/platform';
+import {
+  DatabaseService,
+  DomainError,
+  EventBus,
+  isUniqueViolation,
+  LibraryScope,
+  newRowId,
+} from '@readerdesk/platform';
 import { Library, LibraryRepository } from '@readerdesk/tenancy';
-import { randomUUID } from 'node:crypto';
-import { In } from 'typeorm';
 import { normaliseHandle, NormalisedHandle } from './handle-normaliser';
 import { ReaderEvent, ReaderEventType } from './reader-event.entity';
 import { ReaderEventRepository } from './reader-event.repository';
@@ -50,7 +55,7 @@ function newReader(
   keepHistory: boolean,
 ): Reader {
   return {
-    id: randomUUID(),
+    id: newRowId(),
     displayName: input.displayName ?? null,
     preferredLanguage: input.preferredLanguage ?? null,
     cardNumber: handles.find((h) => h.kind === 'card')?.value ?? null,
@@ -148,12 +153,9 @@ export class IdentityService {
     const key = (h: { kind: string; value: string }) => `${h.kind}\u0000${h.value}`;
     const wanted = await Promise.all(inputs.map((input) => this.normalise(scope, input.handles)));
     const distinct = new Map(wanted.flat().map((h) => [key(h), h]));
-    const existing = await this.handles.findValues(scope, [...distinct.values()]);
+    const existing = await this.handles.findValuesWithReaders(scope, [...distinct.values()]);
     const known = new Map(existing.map((h) => [key(h), h]));
-    const ownerIds = [...new Set(existing.map((h) => h.readerId))];
-    const owners = new Map(
-      (ownerIds.length > 0 ? await this.readers.find(scope, { id: In(ownerIds) }) : []).map((r) => [r.id, r]),
-    );
+    const owners = new Map(existing.map((h) => [h.readerId, h.reader]));
     const library = await this.library(scope);
     const createdHere = new Map<string, Reader>();
     const newReaders: Reader[] = [];
@@ -177,7 +179,7 @@ export class IdentityService {
       for (const h of handles) {
         createdHere.set(key(h), reader);
         newHandles.push({
-          id: randomUUID(),
+          id: newRowId(),
           readerId: reader.id,
           kind: h.kind,
           value: h.value,
@@ -221,7 +223,7 @@ export class IdentityService {
         ...missing.map(
           (h) =>
             ({
-              id: randomUUID(),
+              id: newRowId(),
               readerId: reader.id,
               kind: h.kind,
               value: h.value,
@@ -295,7 +297,7 @@ export class IdentityService {
       }
       const library = await this.library(scope);
       const [reader] = await this.readers.insert(scope, {
-        id: randomUUID(),
+        id: newRowId(),
         displayName: null,
         preferredLanguage: null,
         cardNumber: null,
@@ -341,6 +343,6 @@ export class IdentityService {
     data: Record<string, unknown>,
   ): ReaderEvent {
     // The repository stamps the library id from the scope.
-    return { id: randomUUID(), libraryId: '', readerId, type, actorAgentId, data } as ReaderEvent;
+    return { id: newRowId(), libraryId: '', readerId, type, actorAgentId, data } as ReaderEvent;
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DatabaseService, LibraryScope, TenantRepository } from '@readerdesk/platform';
 import { In } from 'typeorm';
 import { ReaderHandle, HandleKind } from './reader-handle.entity';
+import { Reader } from './reader.entity';
 
 @Injectable()
 export class ReaderHandleRepository extends TenantRepository<ReaderHandle> {
@@ -15,6 +16,23 @@ export class ReaderHandleRepository extends TenantRepository<ReaderHandle> {
     const kinds = [...new Set(wanted.map((w) => w.kind))];
     const rows = await this.find(scope, { kind: In(kinds), value: In(wanted.map((w) => w.value)) });
     return rows.filter((row) => wanted.some((w) => w.kind === row.kind && w.value === row.value));
+  }
+
+  /** As `findValues`, each with its reader, in one read. */
+  async findValuesWithReaders(
+    scope: LibraryScope,
+    wanted: Array<{ kind: HandleKind; value: string }>,
+  ): Promise<Array<ReaderHandle & { reader: Reader }>> {
+    if (wanted.length === 0) return [];
+    const rows = await this.query(scope, 'handle')
+      .innerJoinAndSelect('handle.reader', 'reader')
+      .andWhere('handle.kind IN (:...kinds)', { kinds: [...new Set(wanted.map((w) => w.kind))] })
+      .andWhere('handle.value IN (:...values)', { values: [...new Set(wanted.map((w) => w.value))] })
+      .getMany();
+    return rows.filter(
+      (row): row is ReaderHandle & { reader: Reader } =>
+        !!row.reader && wanted.some((w) => w.kind === row.kind && w.value === row.value),
+    );
   }
 
   forReader(scope: LibraryScope, readerId: string): Promise<ReaderHandle[]> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { Clock, DatabaseService, DomainError, libraryScope } from '@readerdesk/platform';
+import { Clock, DatabaseService, DomainError, libraryScope, newRowId } from '@readerdesk/platform';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Agent, AgentRole } from './agent.entity';
 import { AgentRepository } from './agent.repository';
@@ -130,7 +130,7 @@ export class AuthService {
     );
     const refreshToken = randomBytes(32).toString('base64url');
     await this.refreshTokens.insert(scope, {
-      id: randomUUID(),
+      id: newRowId(),
       libraryId: agent.libraryId,
       agentId: agent.id,
       familyId,

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, DatabaseService, defineEvent, EventBus, LibraryScope, TenantRepository } from '@readerdesk/platform';
-import { randomUUID } from 'node:crypto';
+import {
+  Clock,
+  DatabaseService,
+  defineEvent,
+  EventBus,
+  LibraryScope,
+  newRowId,
+  TenantRepository,
+} from '@readerdesk/platform';
 import type { Presence } from './agent.entity';
 import { AgentRepository } from './agent.repository';
 import { PresenceChange } from './presence-change.entity';
@@ -37,7 +44,7 @@ export class PresenceService {
       if (agent.presence === to) return to;
       const at = this.clock.now();
       await this.agents.update(scope, agentId, { presence: to, presenceChangedAt: at });
-      await this.history.insert(scope, { id: randomUUID(), agentId, from: agent.presence, to } as PresenceChange);
+      await this.history.insert(scope, { id: newRowId(), agentId, from: agent.presence, to } as PresenceChange);
       this.events.publish(PresenceChanged, {
         libraryId: scope.libraryId,
         agentId,

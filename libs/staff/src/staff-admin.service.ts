@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DatabaseService, DomainError, isUniqueViolation, LibraryScope } from '@readerdesk/platform';
-import { randomUUID } from 'node:crypto';
+import { DatabaseService, DomainError, isUniqueViolation, LibraryScope, newRowId } from '@readerdesk/platform';
 import { In } from 'typeorm';
 import { Agent, AgentRole } from './agent.entity';
 import { AgentRepository } from './agent.repository';
@@ -23,7 +22,7 @@ export class StaffAdminService {
   async createDepartment(scope: LibraryScope, fields: DepartmentFields): Promise<Department> {
     return this.unique(`A department with code "${fields.code}" exists already`, async () => {
       const [department] = await this.departments.insert(scope, {
-        id: randomUUID(),
+        id: newRowId(),
         description: null,
         ...fields,
       } as Department);
@@ -48,7 +47,7 @@ export class StaffAdminService {
       await this.checkDepartments(scope, fields.departmentIds);
       const agent = await this.unique(`An account for ${fields.email} exists already`, async () => {
         const [row] = await this.agents.insert(scope, {
-          id: randomUUID(),
+          id: newRowId(),
           email: fields.email.trim().toLowerCase(),
           displayName: fields.displayName,
           role: fields.role,

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DatabaseService, DomainError, isUniqueViolation, LibraryScope, NotFoundError } from '@readerdesk/platform';
-import { randomUUID } from 'node:crypto';
+import {
+  DatabaseService,
+  DomainError,
+  isUniqueViolation,
+  LibraryScope,
+  newRowId,
+  NotFoundError,
+} from '@readerdesk/platform';
 import { Branch } from './branch.entity';
 import { BranchRepository } from './branch.repository';
 import { Library } from './library.entity';
@@ -41,7 +47,7 @@ export class LibraryAdminService {
     checkTimeZone(fields.timeZone);
     try {
       const [branch] = await this.branches.insert(scope, {
-        id: randomUUID(),
+        id: newRowId(),
         libraryId: scope.libraryId,
         address: null,
         ...fields,

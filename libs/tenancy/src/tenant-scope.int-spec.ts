@@ -99,4 +99,29 @@ describeWithDatabase('tenant-scoped repositories', () => {
     const rows = await branches.insert(north, ...['m1', 'm2', 'm3', 'm4', 'm5'].map((code) => branch(code)));
     for (const row of rows) expect((await branches.getById(north, row.id)).code).toBe(row.code);
   });
+
+  it('updates many rows with their own changes in one call, within the scope only', async () => {
+    const [a, b, c] = await branches.insert(north, branch('u1'), branch('u2'), branch('u3'));
+    const [theirs] = await branches.insert(south, branch('u4'));
+    await branches.updateMany(north, [
+      { id: a.id, changes: { name: 'Alpha', address: 'Market Square 1' } },
+      { id: b.id, changes: { name: 'Beta', address: null } },
+      { id: c.id, changes: { timeZone: 'Europe/Vienna' } },
+      { id: theirs.id, changes: { name: 'hijacked' } },
+      { id: a.id, changes: { address: "O'Connell Street 2" } },
+    ]);
+    expect(await branches.getById(north, a.id)).toMatchObject({ name: 'Alpha', address: "O'Connell Street 2" });
+    expect(await branches.getById(north, b.id)).toMatchObject({
+      name: 'Beta',
+      address: null,
+      timeZone: 'Europe/Berlin',
+    });
+    expect(await branches.getById(north, c.id)).toMatchObject({ name: 'Branch u3', timeZone: 'Europe/Vienna' });
+    expect((await branches.getById(south, theirs.id)).name).toBe('Branch u4');
+    if (database.dialect === 'postgres') {
+      // The typed VALUES list must not cut a value to its column's length (SQLite enforces no lengths).
+      await expect(branches.updateMany(north, [{ id: a.id, changes: { name: 'x'.repeat(201) } }])).rejects.toThrow();
+      expect((await branches.getById(north, a.id)).name).toBe('Alpha');
+    }
+  });
 });

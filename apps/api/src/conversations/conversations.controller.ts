@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
-import { DomainError, NotFoundError } from '@readerdesk/platform';
+import { DomainError, newRowId, NotFoundError } from '@readerdesk/platform';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   Attachment,
@@ -25,7 +25,6 @@ import {
   type StaffPrincipal,
 } from '@readerdesk/staff';
 import type { Response } from 'express';
-import { randomUUID } from 'node:crypto';
 import {
   AssignDto,
   AttachmentDto,
@@ -179,7 +178,7 @@ export class ConversationsController {
     const scope = scopeOf(me);
     if (body.defaultDepartmentId) await this.departments.getById(scope, body.defaultDepartmentId);
     const [inbox] = await this.inboxes.insert(scope, {
-      id: randomUUID(),
+      id: newRowId(),
       libraryId: scope.libraryId,
       channel: body.channel,
       name: body.name,

@@ -9,8 +9,7 @@ import {
   MessageDeliveryChanged,
   MessageRepository,
 } from '@readerdesk/conversations';
-import { Clock, DatabaseService, EventBus, LibraryScope, libraryScope } from '@readerdesk/platform';
-import { randomUUID } from 'node:crypto';
+import { Clock, DatabaseService, EventBus, LibraryScope, libraryScope, newRowId } from '@readerdesk/platform';
 import type { EmailAddress } from './email-address';
 import { EmailInboxService } from './email-inbox.service';
 import { formatMailbox, UnsafeAddressError } from './header-safety';
@@ -102,7 +101,7 @@ export class EmailAcknowledgementService implements OnModuleInit {
       }
       const delivery: MessageDelivery = { status: 'queued', attempts: 0, error: null, at: now.toISOString() };
       const [message] = await this.messages.insert(scope, {
-        id: randomUUID(),
+        id: newRowId(),
         libraryId: scope.libraryId,
         conversationId: conversation.id,
         inboxId: inbox.id,

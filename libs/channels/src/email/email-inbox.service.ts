@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Inbox, InboxRepository } from '@readerdesk/conversations';
-import { DomainError, isUniqueViolation, LibraryScope, SecretBox } from '@readerdesk/platform';
-import { randomUUID } from 'node:crypto';
+import { DomainError, isUniqueViolation, LibraryScope, newRowId, SecretBox } from '@readerdesk/platform';
 import {
   DEFAULT_POLL_SECONDS,
   EmailInboxSecrets,
@@ -68,7 +67,7 @@ export class EmailInboxService {
     const { settings, secrets } = this.merge(null, {}, input);
     try {
       const [inbox] = await this.inboxes.insert(scope, {
-        id: randomUUID(),
+        id: newRowId(),
         channel: 'email',
         name: input.name,
         defaultDepartmentId: input.defaultDepartmentId ?? null,

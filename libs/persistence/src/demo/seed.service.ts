@@ -1,9 +1,8 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { DatabaseService, Environment, libraryScope, LibraryScope } from '@readerdesk/platform';
+import { DatabaseService, Environment, libraryScope, LibraryScope, newRowId } from '@readerdesk/platform';
 import { IdentityService, ReaderRepository } from '@readerdesk/readers';
 import { Agent, AgentRepository, Department, DepartmentRepository, PasswordHasher } from '@readerdesk/staff';
 import { Branch, BranchRepository, Library, LibraryRepository } from '@readerdesk/tenancy';
-import { randomUUID } from 'node:crypto';
 import { DEMO, DEMO_ADMIN, DEMO_AGENT_PASSWORD } from './demo-library';
 
 /**
@@ -44,21 +43,21 @@ export class SeedService implements OnModuleInit {
   private async seedDemoLibrary(): Promise<Library> {
     const existing = await this.libraries.findBySlug(DEMO.library.slug);
     if (existing) return existing;
-    const library = await this.libraries.insert({ id: randomUUID(), ...DEMO.library } as Library);
+    const library = await this.libraries.insert({ id: newRowId(), ...DEMO.library } as Library);
     const scope = libraryScope(library.id);
     const branches = await this.branches.insert(
       scope,
-      ...DEMO.branches.map((b) => ({ id: randomUUID(), libraryId: library.id, ...b }) as Branch),
+      ...DEMO.branches.map((b) => ({ id: newRowId(), libraryId: library.id, ...b }) as Branch),
     );
     const departments = await this.departments.insert(
       scope,
-      ...DEMO.departments.map((d) => ({ id: randomUUID(), libraryId: library.id, ...d }) as Department),
+      ...DEMO.departments.map((d) => ({ id: newRowId(), libraryId: library.id, ...d }) as Department),
     );
     const byCode = new Map(departments.map((d) => [d.code, d.id]));
     const passwordHash = await this.hasher.hash(DEMO_AGENT_PASSWORD);
     for (const demo of DEMO.agents) {
       const [agent] = await this.agents.insert(scope, {
-        id: randomUUID(),
+        id: newRowId(),
         libraryId: library.id,
         email: demo.email,
         displayName: demo.displayName,
@@ -103,7 +102,7 @@ export class SeedService implements OnModuleInit {
     const library = demoLibrary ?? (await this.firstLibrary());
     const scope: LibraryScope = libraryScope(library.id);
     const [admin] = await this.agents.insert(scope, {
-      id: randomUUID(),
+      id: newRowId(),
       libraryId: library.id,
       email,
       displayName: DEMO_ADMIN.displayName,
@@ -126,7 +125,7 @@ export class SeedService implements OnModuleInit {
     const existing = await this.database.manager.getRepository(Library).find({ order: { createdAt: 'ASC' }, take: 1 });
     if (existing[0]) return existing[0];
     return this.libraries.insert({
-      id: randomUUID(),
+      id: newRowId(),
       slug: 'main',
       name: 'My Library',
       defaultCountry: 'US',

@@ -173,6 +173,96 @@ export abstract class TenantRepository<E extends TenantOwned> {
     return (result.affected ?? 0) > 0;
   }
 
+  /**
+   * Gives many rows each their own changes with one statement per set of changed columns
+   * (`WITH v AS (VALUES …) UPDATE … FROM v`) instead of one statement per row; the update-date
+   * column is stamped as `update` stamps it. Rows of another library are left alone; an id listed
+   * twice takes its later changes.
+   */
+  async updateMany(
+    scope: LibraryScope,
+    rows: Array<{ id: string; changes: Partial<Omit<E, 'id' | 'libraryId'>> }>,
+  ): Promise<void> {
+    const metadata = this.repo().metadata;
+    const merged = new Map<string, Record<string, unknown>>();
+    for (const { id, changes } of rows) {
+      merged.set(id, {
+        ...merged.get(id),
+        ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)),
+      });
+    }
+    const groups = new Map<string, { columns: ColumnMetadata[]; rows: Array<[string, Record<string, unknown>]> }>();
+    for (const [id, changes] of merged) {
+      const properties = Object.keys(changes).sort();
+      if (properties.length === 0) continue;
+      const key = properties.join('\u0000');
+      const group = groups.get(key) ?? {
+        columns: properties.map((property) => {
+          const column = metadata.findColumnWithPropertyPath(property);
+          if (!column || column.isPrimary || column.propertyName === 'libraryId')
+            throw new Error(`${metadata.tableName}.${property} cannot be changed by updateMany`);
+          return column;
+        }),
+        rows: [],
+      };
+      group.rows.push([id, changes]);
+      groups.set(key, group);
+    }
+    if (groups.size === 0) return;
+    const manager = this.db.manager;
+    const driver = manager.connection.driver;
+    const postgres = this.db.dialect === 'postgres';
+    const types = postgres ? await this.postgresTypes() : null;
+    const idColumn = metadata.primaryColumns[0];
+    const stamp = metadata.updateDateColumn;
+    const quote = (name: string) => `"${name}"`;
+    for (const { columns, rows: members } of groups.values()) {
+      const all = [idColumn, ...columns];
+      const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / all.length) - 1);
+      for (let start = 0; start < members.length; start += perStatement) {
+        const params: unknown[] = [];
+        const mark = (value: unknown, column: ColumnMetadata) => {
+          params.push(driver.preparePersistentValue(value, column));
+          // PostgreSQL types a VALUES list from its contents: every parameter says its column's type.
+          return postgres ? `$${params.length}::${types!.get(column.databaseName)}` : '?';
+        };
+        const tuples = members.slice(start, start + perStatement).map(([id, changes]) => {
+          const marks = [mark(id, idColumn), ...columns.map((c) => mark(changes[c.propertyName], c))];
+          return `(${marks.join(', ')})`;
+        });
+        const sets = columns.map((c) => `${quote(c.databaseName)} = v.${quote(c.databaseName)}`);
+        if (stamp && !columns.includes(stamp)) sets.push(`${quote(stamp.databaseName)} = ${mark(new Date(), stamp)}`);
+        params.push(scope.libraryId);
+        const library = postgres ? `$${params.length}` : '?';
+        const table = quote(metadata.tablePath);
+        await manager.query(
+          `WITH v (${all.map((c) => quote(c.databaseName)).join(', ')}) AS (VALUES ${tuples.join(', ')}) ` +
+            `UPDATE ${table} SET ${sets.join(', ')} FROM v ` +
+            `WHERE ${table}."library_id" = ${library} AND ${table}.${quote(idColumn.databaseName)} = v.${quote(idColumn.databaseName)}`,
+          params,
+        );
+      }
+    }
+  }
+
+  private columnTypes?: Map<string, string>;
+
+  /**
+   * Each column's PostgreSQL type as SQL spells it (`timestamp with time zone`, `conversation_status`),
+   * read once; without its length, so that a value too long for its column fails as in `update`
+   * instead of being cut by the cast.
+   */
+  private async postgresTypes(): Promise<Map<string, string>> {
+    if (this.columnTypes) return this.columnTypes;
+    const rows = await this.db.manager.query<Array<{ name: string; type: string }>>(
+      `SELECT attname AS name, format_type(atttypid, NULL) AS type FROM pg_attribute
+       WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`,
+      [`"${this.repo().metadata.tablePath}"`],
+    );
+    this.columnTypes = new Map(rows.map((r) => [r.name, r.type]));
+    return this.columnTypes;
+  }
+
   /** Updates every row of the scope that matches `where`; returns how many changed. */
   async updateWhere(
     scope: LibraryScope,
