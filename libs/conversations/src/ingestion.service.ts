@@ -7,6 +7,7 @@ import {
   isUniqueViolation,
   LibraryScope,
   newRowId,
+  SqlStatement,
 } from '@readerdesk/platform';
 import { HandleInput, IdentityService } from '@readerdesk/readers';
 import { In } from 'typeorm';
@@ -151,6 +152,12 @@ function newInboundMessage(
   };
 }
 
+/** The statements of an insert the batch sends with others (entities with plain defaults only). */
+function plainInsert(prepared: { statements: SqlStatement[] | null }): SqlStatement[] {
+  if (!prepared.statements) throw new Error('a batched insert needs plain column defaults');
+  return prepared.statements;
+}
+
 /**
  * The one entry point for inbound contacts: resolve the reader, find or open the conversation,
  * append the message, publish events after commit. Idempotent on (inbox, external id), also when
@@ -290,9 +297,12 @@ export class IngestionService {
       }
     });
 
+    // Writes that need nothing from each other, sent together once the batch is decided.
+    const writes: SqlStatement[] = [];
     const readers = await this.identity.resolveMany(
       scope,
       fresh.map((i) => ({ handles: items[i].input.handles, displayName: items[i].input.displayName })),
+      writes,
     );
     const ready = fresh.filter((_, k) => readers[k] !== null);
     const readerOf = new Map(fresh.map((i, k) => [i, readers[k]]));
@@ -396,19 +406,23 @@ export class IngestionService {
       results[i] = { conversation, message, duplicate: false, conversationCreated: created };
     }
 
-    // Numbers come over a connection of their own (PostgreSQL): taken while the updates run.
-    const numbering = opened.length > 0 ? this.conversations.allocateNumbers(scope, opened.length) : null;
-    numbering?.catch(() => undefined);
-    await this.conversations.updateMany(
-      scope,
-      [...changed.values()].map(({ conversation, changes }) => ({ id: conversation.id, changes })),
+    // Numbers come over a connection of their own (PostgreSQL): taken while new readers and handles
+    // and the continued conversations are written; then the new conversations and the messages.
+    writes.push(
+      ...(await this.conversations.updateManyStatements(
+        scope,
+        [...changed.values()].map(({ conversation, changes }) => ({ id: conversation.id, changes })),
+      )),
     );
-    if (numbering) {
-      const first = await numbering;
-      opened.forEach((c, k) => (c.number = first + k));
-      await this.conversations.insert(scope, ...opened);
-    }
-    if (newMessages.length > 0) await this.messages.insert(scope, ...newMessages);
+    const [first] = await Promise.all([
+      opened.length > 0 ? this.conversations.allocateNumbers(scope, opened.length) : 0,
+      this.db.writeTogether(writes),
+    ]);
+    opened.forEach((c, k) => (c.number = first + k));
+    await this.db.writeTogether([
+      ...plainInsert(this.conversations.insertStatements(scope, ...opened)),
+      ...plainInsert(this.messages.insertStatements(scope, ...newMessages)),
+    ]);
     // Published in the batch's transaction: delivered after its commit, dropped with a rollback.
     for (const publish of after) publish();
 

@@ -6,6 +6,7 @@ import {
   isUniqueViolation,
   LibraryScope,
   newRowId,
+  SqlStatement,
 } from '@readerdesk/platform';
 import { Library, LibraryRepository } from '@readerdesk/tenancy';
 import { normaliseHandle, NormalisedHandle } from './handle-normaliser';
@@ -144,11 +145,13 @@ export class IdentityService {
    * handles known and others not, a name to fill in); the caller resolves those one by one. Contacts
    * of the same new person in one batch share the reader created for the first. A unique violation
    * (another process created the same handle meanwhile) fails the caller's transaction, which then
-   * falls back to `resolve` for every contact.
+   * falls back to `resolve` for every contact. Given `writes`, the inserts are added to it for the
+   * caller to send (with its own, in one round trip) instead of being sent here.
    */
   async resolveMany(
     scope: LibraryScope,
     inputs: ResolveInput[],
+    writes?: SqlStatement[],
   ): Promise<Array<{ reader: Reader; created: boolean } | null>> {
     const key = (h: { kind: string; value: string }) => `${h.kind}\u0000${h.value}`;
     const wanted = await Promise.all(inputs.map((input) => this.normalise(scope, input.handles)));
@@ -191,8 +194,18 @@ export class IdentityService {
     });
     if (newReaders.length === 0) return results;
     // The stored rows (with their defaults) stand in for the drafts.
-    const stored = new Map((await this.readers.insert(scope, ...newReaders)).map((r) => [r.id, r]));
-    await this.handles.insert(scope, ...newHandles);
+    let inserted: Reader[];
+    if (writes) {
+      const readers = this.readers.insertStatements(scope, ...newReaders);
+      const handles = this.handles.insertStatements(scope, ...newHandles);
+      if (!readers.statements || !handles.statements) throw new Error('readers and handles need a plain insert');
+      writes.push(...readers.statements, ...handles.statements);
+      inserted = readers.rows;
+    } else {
+      inserted = await this.readers.insert(scope, ...newReaders);
+      await this.handles.insert(scope, ...newHandles);
+    }
+    const stored = new Map(inserted.map((r) => [r.id, r]));
     for (const reader of newReaders) {
       this.events.publish(ReaderCreated, { libraryId: scope.libraryId, readerId: reader.id });
     }

@@ -1,4 +1,4 @@
-import { DatabaseService, libraryScope } from '@readerdesk/platform';
+import { DatabaseService, libraryScope, SqlStatement } from '@readerdesk/platform';
 import { connectTestDatabase, describeWithDatabase } from '@readerdesk/testing';
 import { randomUUID } from 'node:crypto';
 import { Branch } from './branch.entity';
@@ -123,5 +123,32 @@ describeWithDatabase('tenant-scoped repositories', () => {
       await expect(branches.updateMany(north, [{ id: a.id, changes: { name: 'x'.repeat(201) } }])).rejects.toThrow();
       expect((await branches.getById(north, a.id)).name).toBe('Alpha');
     }
+  });
+
+  it('writes independent statements together: all of them, or none when one fails (keys checked at the end)', async () => {
+    const plain = (prepared: { statements: SqlStatement[] | null }) => prepared.statements!;
+    const [w1, w2] = [branch('w1'), branch('w2')];
+    const [existing] = await branches.insert(north, branch('w0'));
+    await database.writeTogether([
+      ...plain(branches.insertStatements(north, w1)),
+      ...(await branches.updateManyStatements(north, [{ id: existing.id, changes: { name: 'Renamed' } }])),
+      ...plain(branches.insertStatements(south, w2)),
+    ]);
+    expect((await branches.getById(north, w1.id)).code).toBe('w1');
+    expect((await branches.getById(south, w2.id)).code).toBe('w2');
+    expect((await branches.getById(north, existing.id)).name).toBe('Renamed');
+
+    // A branch of a library that does not exist: the foreign key refuses it, and the insert beside it is undone.
+    const nowhere = libraryScope(randomUUID());
+    const [w3, w4] = [branch('w3'), branch('w4')];
+    await expect(
+      database.transaction(() =>
+        database.writeTogether([
+          ...plain(branches.insertStatements(north, w3)),
+          ...plain(branches.insertStatements(nowhere, w4)),
+        ]),
+      ),
+    ).rejects.toThrow();
+    expect(await branches.findById(north, w3.id)).toBeNull();
   });
 });

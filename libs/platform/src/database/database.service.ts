@@ -20,6 +20,15 @@ interface TransactionContext {
 
 const MIGRATION_LOCK_KEY = 424_242_001;
 
+/** PostgreSQL's limit on bound parameters in one statement. */
+const MAX_POSTGRES_PARAMETERS = 65_535;
+
+/** One SQL statement with its bound parameters ($1… on PostgreSQL, ? on SQLite). */
+export interface SqlStatement {
+  sql: string;
+  params: unknown[];
+}
+
 /** Side connections that failed or ended: replaced at the next use. */
 const sideBroken = new WeakSet<Client>();
 
@@ -203,6 +212,38 @@ export class DatabaseService implements OnApplicationBootstrap, OnApplicationShu
     const turn = this.sqliteQueue.then(run, run);
     this.sqliteQueue = turn.catch(() => undefined);
     return turn;
+  }
+
+  /**
+   * Runs writes that do not depend on each other's results. On PostgreSQL they go as one statement
+   * (`WITH w1 AS (INSERT …), w2 AS (UPDATE …) SELECT 1`): one round trip instead of one each, and
+   * foreign keys are still checked, at the end of that statement. SQLite, which is in the process
+   * and has no such statements, runs them one after the other. Each statement numbers its own
+   * PostgreSQL parameters from $1 and may not contain a `$` anywhere else.
+   */
+  async writeTogether(statements: SqlStatement[]): Promise<void> {
+    const manager = this.manager;
+    if (this.dialect !== 'postgres' || statements.length < 2) {
+      for (const { sql, params } of statements) await manager.query(sql, params);
+      return;
+    }
+    let parts: string[] = [];
+    let params: unknown[] = [];
+    const flush = async () => {
+      if (parts.length === 0) return;
+      const sql =
+        parts.length === 1 ? parts[0] : `WITH ${parts.map((part, i) => `w${i} AS (${part})`).join(', ')} SELECT 1`;
+      await manager.query(sql, params);
+      parts = [];
+      params = [];
+    };
+    for (const statement of statements) {
+      if (params.length + statement.params.length > MAX_POSTGRES_PARAMETERS) await flush();
+      const offset = params.length;
+      parts.push(offset === 0 ? statement.sql : statement.sql.replace(/\$(\d+)/g, (_, n) => `$${Number(n) + offset}`));
+      params.push(...statement.params);
+    }
+    await flush();
   }
 
   private side?: Promise<Client>;

@@ -8,7 +8,7 @@ import {
 } from 'typeorm';
 import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { NotFoundError } from '../errors/domain-error';
-import { DatabaseService } from './database.service';
+import { DatabaseService, SqlStatement } from './database.service';
 
 /** Bound parameters per statement, under SQLite's limit (32,766) and PostgreSQL's (65,535). */
 const MAX_PARAMETERS = 30_000;
@@ -92,23 +92,35 @@ export abstract class TenantRepository<E extends TenantOwned> {
    * spent running it, and read SQLite's defaults back into the wrong rows.
    */
   async insert(scope: LibraryScope, ...rows: E[]): Promise<E[]> {
-    const stamped = rows.map((row) => this.repo().create({ ...row, libraryId: scope.libraryId }));
-    if (stamped.length === 0) return stamped;
-    const plan = this.insertPlan();
-    if (!plan) {
-      for (const row of stamped) await this.repo().insert(row);
-      return stamped;
+    const prepared = this.insertStatements(scope, ...rows);
+    if (!prepared.statements) {
+      for (const row of prepared.rows) await this.repo().insert(row);
+      return prepared.rows;
     }
+    for (const { sql, params } of prepared.statements) await this.db.manager.query(sql, params);
+    return prepared.rows;
+  }
+
+  /**
+   * What `insert` would send, without sending it, for a caller that writes several tables in one
+   * round trip (`DatabaseService.writeTogether`): the rows as they will be stored, and the
+   * statements; null statements when the entity needs TypeORM's row-by-row insert.
+   */
+  insertStatements(scope: LibraryScope, ...rows: E[]): { rows: E[]; statements: SqlStatement[] | null } {
+    const stamped = rows.map((row) => this.repo().create({ ...row, libraryId: scope.libraryId }));
+    if (stamped.length === 0) return { rows: stamped, statements: [] };
+    const plan = this.insertPlan();
+    if (!plan) return { rows: stamped, statements: null };
     const now = new Date();
     for (const row of stamped) {
       for (const column of plan.columns) {
         if (column.getEntityValue(row) === undefined) column.setEntityValue(row, plan.defaultOf(column, now));
       }
     }
-    const manager = this.db.manager;
-    const driver = manager.connection.driver;
+    const driver = this.db.manager.connection.driver;
     const names = plan.columns.map((c) => `"${c.databaseName}"`).join(', ');
     const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / plan.columns.length));
+    const statements: SqlStatement[] = [];
     for (let start = 0; start < stamped.length; start += perStatement) {
       const chunk = stamped.slice(start, start + perStatement);
       const params: unknown[] = [];
@@ -119,9 +131,9 @@ export abstract class TenantRepository<E extends TenantOwned> {
         });
         return `(${marks.join(', ')})`;
       });
-      await manager.query(`INSERT INTO "${plan.table}" (${names}) VALUES ${tuples.join(', ')}`, params);
+      statements.push({ sql: `INSERT INTO "${plan.table}" (${names}) VALUES ${tuples.join(', ')}`, params });
     }
-    return stamped;
+    return { rows: stamped, statements };
   }
 
   private plan?: InsertPlan | null;
@@ -183,6 +195,16 @@ export abstract class TenantRepository<E extends TenantOwned> {
     scope: LibraryScope,
     rows: Array<{ id: string; changes: Partial<Omit<E, 'id' | 'libraryId'>> }>,
   ): Promise<void> {
+    for (const { sql, params } of await this.updateManyStatements(scope, rows)) {
+      await this.db.manager.query(sql, params);
+    }
+  }
+
+  /** What `updateMany` would send, without sending it (see `insertStatements`). */
+  async updateManyStatements(
+    scope: LibraryScope,
+    rows: Array<{ id: string; changes: Partial<Omit<E, 'id' | 'libraryId'>> }>,
+  ): Promise<SqlStatement[]> {
     const metadata = this.repo().metadata;
     const merged = new Map<string, Record<string, unknown>>();
     for (const { id, changes } of rows) {
@@ -208,7 +230,8 @@ export abstract class TenantRepository<E extends TenantOwned> {
       group.rows.push([id, changes]);
       groups.set(key, group);
     }
-    if (groups.size === 0) return;
+    const statements: SqlStatement[] = [];
+    if (groups.size === 0) return statements;
     const manager = this.db.manager;
     const driver = manager.connection.driver;
     const postgres = this.db.dialect === 'postgres';
@@ -235,14 +258,16 @@ export abstract class TenantRepository<E extends TenantOwned> {
         params.push(scope.libraryId);
         const library = postgres ? `$${params.length}` : '?';
         const table = quote(metadata.tablePath);
-        await manager.query(
-          `WITH v (${all.map((c) => quote(c.databaseName)).join(', ')}) AS (VALUES ${tuples.join(', ')}) ` +
+        statements.push({
+          sql:
+            `WITH v (${all.map((c) => quote(c.databaseName)).join(', ')}) AS (VALUES ${tuples.join(', ')}) ` +
             `UPDATE ${table} SET ${sets.join(', ')} FROM v ` +
             `WHERE ${table}."library_id" = ${library} AND ${table}.${quote(idColumn.databaseName)} = v.${quote(idColumn.databaseName)}`,
           params,
-        );
+        });
       }
     }
+    return statements;
   }
 
   private columnTypes?: Map<string, string>;
