@@ -21,6 +21,16 @@ describeWithDatabase('staff sign-in, tokens and lockout', () => {
     const claims = JSON.parse(Buffer.from(good.body.accessToken.split('.')[1], 'base64url').toString());
     const forged = await new JwtService({ secret: 'some-other-key-that-is-long-enough-000000' }).signAsync(claims);
     await desk.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${forged}`).expect(401);
+    // Unsigned ("alg": "none"), or signed with the right key under another algorithm: only HS256 is taken.
+    const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const unsigned = `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`;
+    await desk.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${unsigned}`).expect(401);
+    const withDeskKey = new JwtService({ secret: desk.env.DESK_SECRET_KEY });
+    const otherAlgorithm = await withDeskKey.signAsync(claims, { algorithm: 'HS512' });
+    await desk.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${otherAlgorithm}`).expect(401);
+    // The same claims and key under HS256 pass: the algorithm alone made the difference.
+    const resigned = await withDeskKey.signAsync(claims);
+    await desk.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${resigned}`).expect(200);
     const expired = await new JwtService({ secret: desk.env.DESK_SECRET_KEY }).signAsync({
       ...claims,
       exp: Math.floor(Date.now() / 1000) - 5,
