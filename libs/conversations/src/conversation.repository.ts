@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DatabaseService, LibraryScope, TenantRepository } from '@readerdesk/platform';
+import { DatabaseService, LibraryScope, SqlStatement, TenantRepository } from '@readerdesk/platform';
 import { Brackets, In } from 'typeorm';
 import { Conversation } from './conversation.entity';
 import type { ConversationStatus } from './conversation-status';
@@ -35,6 +35,21 @@ export class ConversationRepository extends TenantRepository<Conversation> {
       : [scope.libraryId, scope.libraryId, count, scope.libraryId, count];
     const rows = await this.db.outsideTransaction<{ last_number: number | string }>(sql, params);
     return Number(rows[0].last_number) - count + 1;
+  }
+
+  /**
+   * PostgreSQL: the same block of `count` numbers taken inside the caller's statement
+   * (`DatabaseService.writeAsOne`), returning the last number of the block as `last_number`.
+   */
+  numberingStatement(scope: LibraryScope, count: number): SqlStatement {
+    const highest = `(SELECT COALESCE(MAX(c.number), 0) FROM conversations c WHERE c.library_id = $1)`;
+    return {
+      sql: `INSERT INTO conversation_counters (library_id, last_number) VALUES ($1, ${highest} + $2)
+            ON CONFLICT (library_id) DO UPDATE
+              SET last_number = GREATEST(conversation_counters.last_number, ${highest}) + $2
+            RETURNING last_number`,
+      params: [scope.libraryId, count],
+    };
   }
 
   findByNumber(scope: LibraryScope, number: number): Promise<Conversation | null> {

@@ -354,6 +354,9 @@ describeWithDatabase('ingestion and the conversation lifecycle', () => {
     );
     // Longer than the external id column: PostgreSQL refuses it (SQLite does not check lengths).
     const bad = inbound({ externalId: `x`.repeat(300), handles: [{ kind: 'chat', value: `bad-${run}` }] });
+    const conversations = new ConversationRepository(database);
+    const highest = async () => Math.max(0, ...(await conversations.find(scope, {})).map((c) => c.number));
+    const before = await highest();
     const outcomes = await Promise.allSettled([...good, bad, ...good].map((c) => ingestion.ingest(scope, c)));
     const stored = outcomes.slice(0, 4);
     expect(stored.every((o) => o.status === 'fulfilled')).toBe(true);
@@ -368,6 +371,12 @@ describeWithDatabase('ingestion and the conversation lifecycle', () => {
     }
     if (database.dialect === 'postgres') expect(outcomes[4].status).toBe('rejected');
     else expect(outcomes[4].status).toBe('fulfilled');
+    // The failed batch gave its conversation numbers back: the new conversations follow on without a gap.
+    const opened = await highest();
+    const created = outcomes.filter(
+      (o) => o.status === 'fulfilled' && (o.value as { conversationCreated: boolean }).conversationCreated,
+    ).length;
+    expect(opened - before).toBe(created);
   });
 
   it('keeps email rules when emails arrive together: unthreaded ones open conversations, named ones continue theirs', async () => {

@@ -225,9 +225,26 @@ export class IngestionService {
    * and its contacts take the one-by-one path, which has every answer to those cases.
    */
   private drain(): void {
+    // Not at once: contacts that arrive in the same turn of the event loop (webhooks parsed
+    // together, callers the last batch answered, who come straight back) go into one batch
+    // instead of the first of them taking a free slot alone.
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    setImmediate(() => {
+      this.drainScheduled = false;
+      this.startBatches();
+    });
+  }
+
+  private drainScheduled = false;
+
+  private startBatches(): void {
     const limit = this.db.dialect === 'sqlite' ? 1 : MAX_BATCHES_RUNNING;
     while (this.waiting.length > 0 && this.batchesRunning < limit) {
-      const batch = this.waiting.splice(0, MAX_BATCH);
+      // Shared out over the free slots, so that two half batches overlap (one computing while the
+      // other waits for its commit) instead of one full batch leaving the other slot idle.
+      const size = Math.min(MAX_BATCH, Math.ceil(this.waiting.length / (limit - this.batchesRunning)));
+      const batch = this.waiting.splice(0, size);
       this.batchesRunning += 1;
       void this.runBatch(batch).finally(() => {
         this.batchesRunning -= 1;
@@ -244,7 +261,13 @@ export class IngestionService {
     for (const items of libraries.values()) {
       let results: Array<IngestResult | null>;
       try {
-        results = await this.db.transaction(() => this.appendBatch(items[0].scope, items));
+        // SQLite has one connection: a read outside the batch's transaction could see another
+        // transaction's uncommitted rows, so there the whole batch runs in its transaction (the
+        // inner one joins it).
+        results =
+          this.db.dialect === 'sqlite'
+            ? await this.db.transaction(() => this.appendBatch(items[0].scope, items))
+            : await this.appendBatch(items[0].scope, items);
       } catch {
         results = items.map(() => null);
       }
@@ -269,14 +292,25 @@ export class IngestionService {
   private async appendBatch(scope: LibraryScope, items: Pending[]): Promise<Array<IngestResult | null>> {
     const results: Array<IngestResult | null> = items.map(() => null);
     const inboxIds = [...new Set(items.map((item) => item.input.inboxId))];
-    const inboxes = new Map((await this.inboxes.find(scope, { id: In(inboxIds) })).map((i) => [i.id, i]));
     const messageKey = (inboxId: string | null, externalId: string | null) => `${inboxId}\u0000${externalId}`;
+    // Writes that need nothing from each other, and events, for the transaction at the end.
+    const deferred = { writes: [] as SqlStatement[], after: [] as Array<() => void> };
 
-    // Already stored, or earlier in this batch: duplicates.
-    const stored = await this.messages.find(scope, {
-      inboxId: In(inboxIds),
-      externalId: In([...new Set(items.map((item) => item.input.externalId))]),
-    });
+    // On PostgreSQL the reads run before the transaction, side by side on pool connections: under read committed a
+    // read inside it would see no more, and take no lock either. What changes meanwhile (the same
+    // handle or external id stored by another batch or process) makes a write fail on a unique
+    // index, and the batch goes one by one.
+    const contacts = items.map((item) => ({ handles: item.input.handles, displayName: item.input.displayName }));
+    const [inboxRows, stored, lookup] = await Promise.all([
+      this.inboxes.find(scope, { id: In(inboxIds) }),
+      // Already stored, or earlier in this batch: duplicates.
+      this.messages.find(scope, {
+        inboxId: In(inboxIds),
+        externalId: In([...new Set(items.map((item) => item.input.externalId))]),
+      }),
+      this.identity.lookupMany(scope, contacts),
+    ]);
+    const inboxes = new Map(inboxRows.map((i) => [i.id, i]));
     const storedConversations = new Map(
       (stored.length > 0
         ? await this.conversations.find(scope, { id: In([...new Set(stored.map((m) => m.conversationId))]) })
@@ -297,15 +331,10 @@ export class IngestionService {
       }
     });
 
-    // Writes that need nothing from each other, sent together once the batch is decided.
-    const writes: SqlStatement[] = [];
-    const readers = await this.identity.resolveMany(
-      scope,
-      fresh.map((i) => ({ handles: items[i].input.handles, displayName: items[i].input.displayName })),
-      writes,
-    );
-    const ready = fresh.filter((_, k) => readers[k] !== null);
-    const readerOf = new Map(fresh.map((i, k) => [i, readers[k]]));
+    const isFresh = new Set(fresh);
+    const readers = this.identity.settleMany(scope, lookup, contacts, (i) => isFresh.has(i), deferred);
+    const ready = fresh.filter((i) => readers[i] !== null);
+    const readerOf = new Map(fresh.map((i) => [i, readers[i]]));
 
     // The reader's ongoing conversation in the inbox (what `latestOngoing` finds), for readers the desk knew.
     // Email never continues a conversation this way: only through its headers (the channel's hint).
@@ -316,34 +345,32 @@ export class IngestionService {
           .map((i) => readerOf.get(i)!.reader.id),
       ),
     ];
+    // Conversations the channels named (email threading, a chat session), read beside those.
+    const hinted = [...new Set(ready.map((i) => items[i].input.conversationId).filter((id): id is string => !!id))];
+    const [ongoingRows, hintedRows] = await Promise.all([
+      knownReaders.length > 0
+        ? this.conversations.find(
+            scope,
+            { readerId: In(knownReaders), inboxId: In(inboxIds), status: In(ONGOING) },
+            { lastMessageAt: 'DESC' },
+          )
+        : [],
+      hinted.length > 0 ? this.conversations.find(scope, { id: In(hinted) }) : [],
+    ]);
     const ongoing = new Map<string, Conversation>();
-    // Every conversation the batch touches, by id, so that later contacts see earlier ones' changes.
+    // Every conversation the batch touches, one object each, so that later contacts see earlier ones' changes.
     const byId = new Map<string, Conversation>();
-    if (knownReaders.length > 0) {
-      const rows = await this.conversations.find(
-        scope,
-        { readerId: In(knownReaders), inboxId: In(inboxIds), status: In(ONGOING) },
-        { lastMessageAt: 'DESC' },
-      );
-      for (const c of rows) {
-        const key = `${c.readerId}\u0000${c.inboxId}`;
-        if (!ongoing.has(key)) ongoing.set(key, c);
-        byId.set(c.id, c);
-      }
+    for (const c of ongoingRows) {
+      const key = `${c.readerId}\u0000${c.inboxId}`;
+      if (!ongoing.has(key)) ongoing.set(key, c);
+      byId.set(c.id, c);
     }
-    // Conversations the channels named (email threading, a chat session).
-    const hinted = [
-      ...new Set(ready.map((i) => items[i].input.conversationId).filter((id): id is string => !!id && !byId.has(id))),
-    ];
-    if (hinted.length > 0) {
-      for (const c of await this.conversations.find(scope, { id: In(hinted) })) byId.set(c.id, c);
-    }
+    for (const c of hintedRows) if (!byId.has(c.id)) byId.set(c.id, c);
 
     const now = this.clock.now();
     const opened: Conversation[] = [];
     const changed = new Map<string, { conversation: Conversation; changes: Partial<Conversation> }>();
     const newMessages: Message[] = [];
-    const after: Array<() => void> = [];
     for (const i of ready) {
       const { input } = items[i];
       const inbox = inboxes.get(input.inboxId)!;
@@ -378,7 +405,7 @@ export class IngestionService {
         }
         if (to !== from) {
           const event = { libraryId: scope.libraryId, conversationId: conversation.id, from, to, actorAgentId: null };
-          after.push(() => this.events.publish(ConversationStatusChanged, event));
+          deferred.after.push(() => this.events.publish(ConversationStatusChanged, event));
         }
       }
       const message = newInboundMessage(scope, conversation.id, inbox, input, at, input.data ?? {});
@@ -386,7 +413,7 @@ export class IngestionService {
       const snapshot = conversation;
       const base = { libraryId: scope.libraryId, conversationId: snapshot.id };
       if (created) {
-        after.push(() =>
+        deferred.after.push(() =>
           this.events.publish(ConversationOpened, {
             ...base,
             readerId,
@@ -395,7 +422,7 @@ export class IngestionService {
           }),
         );
       }
-      after.push(() =>
+      deferred.after.push(() =>
         this.events.publish(MessageAppended, {
           ...base,
           messageId: message.id,
@@ -406,25 +433,50 @@ export class IngestionService {
       results[i] = { conversation, message, duplicate: false, conversationCreated: created };
     }
 
-    // Numbers come over a connection of their own (PostgreSQL): taken while new readers and handles
-    // and the continued conversations are written; then the new conversations and the messages.
-    writes.push(
+    const writes = [
+      ...deferred.writes,
       ...(await this.conversations.updateManyStatements(
         scope,
         [...changed.values()].map(({ conversation, changes }) => ({ id: conversation.id, changes })),
       )),
-    );
-    const [first] = await Promise.all([
-      opened.length > 0 ? this.conversations.allocateNumbers(scope, opened.length) : 0,
-      this.db.writeTogether(writes),
-    ]);
-    opened.forEach((c, k) => (c.number = first + k));
-    await this.db.writeTogether([
-      ...plainInsert(this.conversations.insertStatements(scope, ...opened)),
-      ...plainInsert(this.messages.insertStatements(scope, ...newMessages)),
-    ]);
-    // Published in the batch's transaction: delivered after its commit, dropped with a rollback.
-    for (const publish of after) publish();
+    ];
+    if (this.db.dialect === 'postgres' && (writes.length > 0 || newMessages.length > 0)) {
+      // One statement, atomic by itself: a block of numbers, new readers and handles, the continued
+      // conversations, the new conversations numbered from the block, the messages. No BEGIN or
+      // COMMIT round trips, and a statement that fails takes its numbers back with it.
+      const statements: Array<SqlStatement & { name?: string }> = [...writes];
+      let select = 'SELECT 0 AS last_number';
+      if (opened.length > 0) {
+        statements.unshift({ name: 'numbers', ...this.conversations.numberingStatement(scope, opened.length) });
+        const last = '(SELECT last_number FROM numbers)';
+        statements.push(
+          ...plainInsert(
+            this.conversations.insertStatementsWith(scope, opened, {
+              number: (k) => `${last} - ${opened.length - 1 - k}`,
+            }),
+          ),
+        );
+        select = 'SELECT last_number FROM numbers';
+      }
+      statements.push(...plainInsert(this.messages.insertStatements(scope, ...newMessages)));
+      const [row] = await this.db.writeAsOne<{ last_number: number | string }>(statements, select);
+      const first = Number(row.last_number) - opened.length + 1;
+      opened.forEach((c, k) => (c.number = first + k));
+      // Committed: the events go out now.
+      for (const publish of deferred.after) publish();
+    } else if (writes.length > 0 || newMessages.length > 0) {
+      await this.db.transaction(async () => {
+        const first = opened.length > 0 ? await this.conversations.allocateNumbers(scope, opened.length) : 0;
+        opened.forEach((c, k) => (c.number = first + k));
+        await this.db.writeTogether([
+          ...writes,
+          ...plainInsert(this.conversations.insertStatements(scope, ...opened)),
+          ...plainInsert(this.messages.insertStatements(scope, ...newMessages)),
+        ]);
+        // Published in the batch's transaction: delivered after its commit, dropped with a rollback.
+        for (const publish of deferred.after) publish();
+      });
+    }
 
     // A repeated external id within the batch gets the first one's message.
     items.forEach((item, i) => {

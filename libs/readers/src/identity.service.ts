@@ -68,6 +68,15 @@ function newReader(
   } as Reader;
 }
 
+/** Handles of many contacts and the readers they belong to (`IdentityService.lookupMany`). */
+export interface HandleLookup {
+  wanted: NormalisedHandle[][];
+  known: Map<string, ReaderHandle & { reader: Reader }>;
+  keepHistoryByDefault: boolean;
+}
+
+const handleKey = (h: { kind: string; value: string }): string => `${h.kind}\u0000${h.value}`;
+
 @Injectable()
 export class IdentityService {
   constructor(
@@ -139,48 +148,60 @@ export class IdentityService {
   }
 
   /**
-   * Resolution of many contacts at once, for batched ingestion, inside the caller's transaction: one
-   * read of all their handles and readers, and one insert of the new readers and handles. A contact
-   * gets null when it needs `resolve`'s full treatment (no handle, handles of several readers, some
-   * handles known and others not, a name to fill in); the caller resolves those one by one. Contacts
-   * of the same new person in one batch share the reader created for the first. A unique violation
-   * (another process created the same handle meanwhile) fails the caller's transaction, which then
-   * falls back to `resolve` for every contact. Given `writes`, the inserts are added to it for the
-   * caller to send (with its own, in one round trip) instead of being sent here.
+   * Resolution of many contacts at once, for batched ingestion, in two steps: `lookupMany` reads
+   * every handle of every contact with its reader in one query (before the caller's transaction,
+   * beside its other reads), then `settleMany` decides, for the contacts the caller keeps, without
+   * another read. A contact gets null when it needs `resolve`'s full treatment (no handle, handles of
+   * several readers, some handles known and others not, a name to fill in); the caller resolves
+   * those one by one. Contacts of the same new person share the reader created for the first.
    */
-  async resolveMany(
-    scope: LibraryScope,
-    inputs: ResolveInput[],
-    writes?: SqlStatement[],
-  ): Promise<Array<{ reader: Reader; created: boolean } | null>> {
-    const key = (h: { kind: string; value: string }) => `${h.kind}\u0000${h.value}`;
-    const wanted = await Promise.all(inputs.map((input) => this.normalise(scope, input.handles)));
-    const distinct = new Map(wanted.flat().map((h) => [key(h), h]));
-    const existing = await this.handles.findValuesWithReaders(scope, [...distinct.values()]);
-    const known = new Map(existing.map((h) => [key(h), h]));
-    const owners = new Map(existing.map((h) => [h.readerId, h.reader]));
+  async lookupMany(scope: LibraryScope, inputs: ResolveInput[]): Promise<HandleLookup> {
     const library = await this.library(scope);
+    const wanted = await Promise.all(inputs.map((input) => this.normalise(scope, input.handles)));
+    const distinct = new Map(wanted.flat().map((h) => [handleKey(h), h]));
+    const existing = await this.handles.findValuesWithReaders(scope, [...distinct.values()]);
+    return {
+      wanted,
+      known: new Map(existing.map((h) => [handleKey(h), h])),
+      keepHistoryByDefault: library.keepHistoryByDefault,
+    };
+  }
+
+  /**
+   * The second step (see `lookupMany`) for the contacts `keep` names; the others get null. Nothing
+   * is written or published here: the inserts of new readers and handles go to `deferred.writes` and
+   * their events to `deferred.after`, for the caller's transaction. A unique violation there
+   * (another process created the same handle meanwhile) fails that transaction, and the caller
+   * falls back to `resolve` for every contact.
+   */
+  settleMany(
+    scope: LibraryScope,
+    lookup: HandleLookup,
+    inputs: ResolveInput[],
+    keep: (index: number) => boolean,
+    deferred: { writes: SqlStatement[]; after: Array<() => void> },
+  ): Array<{ reader: Reader; created: boolean } | null> {
     const createdHere = new Map<string, Reader>();
     const newReaders: Reader[] = [];
     const newHandles: ReaderHandle[] = [];
     const results = inputs.map((input, i): { reader: Reader; created: boolean } | null => {
-      const handles = wanted[i];
-      if (handles.length === 0) return null;
-      const found = handles.map((h) => known.get(key(h)));
+      const handles = lookup.wanted[i];
+      if (!keep(i) || handles.length === 0) return null;
+      const found = handles.map((h) => lookup.known.get(handleKey(h)));
       if (found.every((h) => h !== undefined)) {
         const readerIds = new Set(found.map((h) => h.readerId));
-        const reader = owners.get(found[0].readerId);
+        const reader = found[0].reader;
         if (readerIds.size !== 1 || !reader || (!reader.displayName && input.displayName)) return null;
         return { reader, created: false };
       }
       if (found.some((h) => h !== undefined)) return null;
-      const mine = new Set(handles.map((h) => createdHere.get(key(h))));
+      const mine = new Set(handles.map((h) => createdHere.get(handleKey(h))));
       if (mine.size === 1 && !mine.has(undefined)) return { reader: [...mine][0]!, created: false };
       if (mine.size > 1) return null;
-      const reader = newReader(input, handles, library.keepHistoryByDefault);
+      const reader = newReader(input, handles, lookup.keepHistoryByDefault);
       newReaders.push(reader);
       for (const h of handles) {
-        createdHere.set(key(h), reader);
+        createdHere.set(handleKey(h), reader);
         newHandles.push({
           id: newRowId(),
           readerId: reader.id,
@@ -193,22 +214,17 @@ export class IdentityService {
       return { reader, created: true };
     });
     if (newReaders.length === 0) return results;
-    // The stored rows (with their defaults) stand in for the drafts.
-    let inserted: Reader[];
-    if (writes) {
-      const readers = this.readers.insertStatements(scope, ...newReaders);
-      const handles = this.handles.insertStatements(scope, ...newHandles);
-      if (!readers.statements || !handles.statements) throw new Error('readers and handles need a plain insert');
-      writes.push(...readers.statements, ...handles.statements);
-      inserted = readers.rows;
-    } else {
-      inserted = await this.readers.insert(scope, ...newReaders);
-      await this.handles.insert(scope, ...newHandles);
-    }
-    const stored = new Map(inserted.map((r) => [r.id, r]));
+    const readers = this.readers.insertStatements(scope, ...newReaders);
+    const handles = this.handles.insertStatements(scope, ...newHandles);
+    if (!readers.statements || !handles.statements) throw new Error('readers and handles need a plain insert');
+    deferred.writes.push(...readers.statements, ...handles.statements);
     for (const reader of newReaders) {
-      this.events.publish(ReaderCreated, { libraryId: scope.libraryId, readerId: reader.id });
+      deferred.after.push(() =>
+        this.events.publish(ReaderCreated, { libraryId: scope.libraryId, readerId: reader.id }),
+      );
     }
+    // The rows as they will be stored (with their defaults) stand in for the drafts.
+    const stored = new Map(readers.rows.map((r) => [r.id, r]));
     return results.map((r) => (r ? { reader: stored.get(r.reader.id) ?? r.reader, created: r.created } : null));
   }
 

@@ -151,4 +151,36 @@ describeWithDatabase('tenant-scoped repositories', () => {
     ).rejects.toThrow();
     expect(await branches.findById(north, w3.id)).toBeNull();
   });
+
+  it('writes statements as one on PostgreSQL: they read each other’s results, and fail together', async () => {
+    const renamed = {
+      sql: `UPDATE branches SET name = $1 WHERE library_id = $2 AND code = $3 RETURNING id`,
+      params: [],
+    };
+    if (database.dialect !== 'postgres') {
+      await expect(database.writeAsOne([renamed])).rejects.toThrow('needs PostgreSQL');
+      return;
+    }
+    const [target] = await branches.insert(north, branch('one-1'));
+    const rename = (code: string) => ({
+      name: 'renamed',
+      sql: `UPDATE branches SET name = $1 WHERE library_id = $2 AND code = $3 RETURNING id`,
+      params: ['Renamed together', north.libraryId, code],
+    });
+    const rows = await database.writeAsOne<{ id: string; count: string }>(
+      [rename('one-1'), ...branches.insertStatements(north, branch('one-2')).statements!],
+      'SELECT id, (SELECT count(*) FROM renamed) AS count FROM renamed',
+    );
+    expect(rows).toEqual([{ id: target.id, count: '1' }]);
+    expect((await branches.getById(north, target.id)).name).toBe('Renamed together');
+    expect(await branches.find(north, { code: 'one-2' })).toHaveLength(1);
+    // The second part breaks the unique code: the first part's change does not stay either.
+    await expect(
+      database.writeAsOne([
+        { ...rename('one-1'), params: ['Never', north.libraryId, 'one-1'] },
+        ...branches.insertStatements(north, branch('one-2')).statements!,
+      ]),
+    ).rejects.toThrow();
+    expect((await branches.getById(north, target.id)).name).toBe('Renamed together');
+  });
 });

@@ -246,6 +246,28 @@ export class DatabaseService implements OnApplicationBootstrap, OnApplicationShu
     await flush();
   }
 
+  /**
+   * PostgreSQL only: statements that must commit together and may read each other's `RETURNING`
+   * rows, as one statement outside any transaction, which makes it atomic by itself and saves the
+   * BEGIN and COMMIT round trips. A statement with a `name` is a CTE of that name the others (and
+   * `select`, the statement's own result) can refer to. Refuses what would not fit one statement.
+   */
+  async writeAsOne<T>(statements: Array<SqlStatement & { name?: string }>, select = 'SELECT 1'): Promise<T[]> {
+    if (this.dialect !== 'postgres') throw new Error('writeAsOne needs PostgreSQL');
+    const parts: string[] = [];
+    const params: unknown[] = [];
+    for (const [i, statement] of statements.entries()) {
+      const offset = params.length;
+      const sql = statement.sql.replace(/\$(\d+)/g, (_, n) => `$${Number(n) + offset}`);
+      parts.push(`${statement.name ?? `w${i}`} AS (${sql})`);
+      params.push(...statement.params);
+    }
+    if (params.length > MAX_POSTGRES_PARAMETERS)
+      throw new Error(`${params.length} parameters do not fit one statement (${MAX_POSTGRES_PARAMETERS} at most)`);
+    const sql = parts.length > 0 ? `WITH ${parts.join(', ')} ${select}` : select;
+    return this.manager.query<T[]>(sql, params);
+  }
+
   private side?: Promise<Client>;
 
   /**

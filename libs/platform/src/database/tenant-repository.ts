@@ -107,6 +107,18 @@ export abstract class TenantRepository<E extends TenantOwned> {
    * statements; null statements when the entity needs TypeORM's row-by-row insert.
    */
   insertStatements(scope: LibraryScope, ...rows: E[]): { rows: E[]; statements: SqlStatement[] | null } {
+    return this.insertStatementsWith(scope, rows);
+  }
+
+  /**
+   * As `insertStatements`, with some columns given as SQL instead of values: `computed[property](i)`
+   * is the expression for row i (written into the statement as it is: never pass it user input).
+   */
+  insertStatementsWith(
+    scope: LibraryScope,
+    rows: E[],
+    computed: Partial<Record<keyof E & string, (index: number) => string>> = {},
+  ): { rows: E[]; statements: SqlStatement[] | null } {
     const stamped = rows.map((row) => this.repo().create({ ...row, libraryId: scope.libraryId }));
     if (stamped.length === 0) return { rows: stamped, statements: [] };
     const plan = this.insertPlan();
@@ -124,8 +136,10 @@ export abstract class TenantRepository<E extends TenantOwned> {
     for (let start = 0; start < stamped.length; start += perStatement) {
       const chunk = stamped.slice(start, start + perStatement);
       const params: unknown[] = [];
-      const tuples = chunk.map((row) => {
+      const tuples = chunk.map((row, k) => {
         const marks = plan.columns.map((column) => {
+          const expression = computed[column.propertyName as keyof E & string];
+          if (expression) return expression(start + k);
           params.push(driver.preparePersistentValue(column.getEntityValue(row), column));
           return this.db.dialect === 'postgres' ? `$${params.length}` : '?';
         });
