@@ -222,35 +222,32 @@ export class DatabaseService implements OnApplicationBootstrap, OnApplicationShu
    * PostgreSQL parameters from $1 and may not contain a `$` anywhere else.
    */
   async writeTogether(statements: SqlStatement[]): Promise<void> {
-    const manager = this.manager;
     if (this.dialect !== 'postgres' || statements.length < 2) {
-      for (const { sql, params } of statements) await manager.query(sql, params);
+      for (const { sql, params } of statements) await this.manager.query(sql, params);
       return;
     }
-    let parts: string[] = [];
-    let params: unknown[] = [];
-    const flush = async () => {
-      if (parts.length === 0) return;
-      const sql =
-        parts.length === 1 ? parts[0] : `WITH ${parts.map((part, i) => `w${i} AS (${part})`).join(', ')} SELECT 1`;
-      await manager.query(sql, params);
-      parts = [];
-      params = [];
-    };
+    // As few statements as PostgreSQL's parameter limit allows.
+    const chunks: SqlStatement[][] = [[]];
+    let size = 0;
     for (const statement of statements) {
-      if (params.length + statement.params.length > MAX_POSTGRES_PARAMETERS) await flush();
-      const offset = params.length;
-      parts.push(offset === 0 ? statement.sql : statement.sql.replace(/\$(\d+)/g, (_, n) => `$${Number(n) + offset}`));
-      params.push(...statement.params);
+      if (size + statement.params.length > MAX_POSTGRES_PARAMETERS && chunks[chunks.length - 1].length > 0) {
+        chunks.push([]);
+        size = 0;
+      }
+      chunks[chunks.length - 1].push(statement);
+      size += statement.params.length;
     }
-    await flush();
+    for (const chunk of chunks) {
+      if (chunk.length === 1) await this.manager.query(chunk[0].sql, chunk[0].params);
+      else await this.writeAsOne(chunk);
+    }
   }
 
   /**
    * PostgreSQL only: statements that must commit together and may read each other's `RETURNING`
-   * rows, as one statement outside any transaction, which makes it atomic by itself and saves the
-   * BEGIN and COMMIT round trips. A statement with a `name` is a CTE of that name the others (and
-   * `select`, the statement's own result) can refer to. Refuses what would not fit one statement.
+   * rows, as one statement (outside a transaction atomic by itself, which saves the BEGIN and COMMIT
+   * round trips). A statement with a `name` is a CTE of that name the others (and `select`, the
+   * statement's own result) can refer to. Refuses what would not fit one statement.
    */
   async writeAsOne<T>(statements: Array<SqlStatement & { name?: string }>, select = 'SELECT 1'): Promise<T[]> {
     if (this.dialect !== 'postgres') throw new Error('writeAsOne needs PostgreSQL');
