@@ -19,6 +19,17 @@ export class ConversationRepository extends TenantRepository<Conversation> {
    * it starts above the highest one. The unique index on (library, number) stays the final arbiter.
    */
   async allocateNumbers(scope: LibraryScope, count = 1): Promise<number> {
+    const { sql, params } = this.numberingStatement(scope, count);
+    const rows = await this.db.outsideTransaction<{ last_number: number | string }>(sql, params);
+    return Number(rows[0].last_number) - count + 1;
+  }
+
+  /**
+   * The upsert that takes a block of `count` numbers, starting above both the counter and the
+   * highest number in the table, returning the block's last number as `last_number`: run alone by
+   * `allocateNumbers`, or as a part of a batch's one statement (`DatabaseService.writeAsOne`).
+   */
+  numberingStatement(scope: LibraryScope, count: number): SqlStatement {
     const postgres = this.db.dialect === 'postgres';
     const highest = (p: string) => `(SELECT COALESCE(MAX(c.number), 0) FROM conversations c WHERE c.library_id = ${p})`;
     const sql = postgres
@@ -33,23 +44,7 @@ export class ConversationRepository extends TenantRepository<Conversation> {
     const params = postgres
       ? [scope.libraryId, count]
       : [scope.libraryId, scope.libraryId, count, scope.libraryId, count];
-    const rows = await this.db.outsideTransaction<{ last_number: number | string }>(sql, params);
-    return Number(rows[0].last_number) - count + 1;
-  }
-
-  /**
-   * PostgreSQL: the same block of `count` numbers taken inside the caller's statement
-   * (`DatabaseService.writeAsOne`), returning the last number of the block as `last_number`.
-   */
-  numberingStatement(scope: LibraryScope, count: number): SqlStatement {
-    const highest = `(SELECT COALESCE(MAX(c.number), 0) FROM conversations c WHERE c.library_id = $1)`;
-    return {
-      sql: `INSERT INTO conversation_counters (library_id, last_number) VALUES ($1, ${highest} + $2)
-            ON CONFLICT (library_id) DO UPDATE
-              SET last_number = GREATEST(conversation_counters.last_number, ${highest}) + $2
-            RETURNING last_number`,
-      params: [scope.libraryId, count],
-    };
+    return { sql, params };
   }
 
   findByNumber(scope: LibraryScope, number: number): Promise<Conversation | null> {

@@ -152,12 +152,6 @@ function newInboundMessage(
   };
 }
 
-/** The statements of an insert the batch sends with others (entities with plain defaults only). */
-function plainInsert(prepared: { statements: SqlStatement[] | null }): SqlStatement[] {
-  if (!prepared.statements) throw new Error('a batched insert needs plain column defaults');
-  return prepared.statements;
-}
-
 /**
  * The one entry point for inbound contacts: resolve the reader, find or open the conversation,
  * append the message, publish events after commit. Idempotent on (inbox, external id), also when
@@ -450,15 +444,13 @@ export class IngestionService {
         statements.unshift({ name: 'numbers', ...this.conversations.numberingStatement(scope, opened.length) });
         const last = '(SELECT last_number FROM numbers)';
         statements.push(
-          ...plainInsert(
-            this.conversations.insertStatementsWith(scope, opened, {
-              number: (k) => `${last} - ${opened.length - 1 - k}`,
-            }),
-          ),
+          ...this.conversations.insertStatements(scope, opened, {
+            number: (k) => `${last} - ${opened.length - 1 - k}`,
+          }).statements,
         );
         select = 'SELECT last_number FROM numbers';
       }
-      statements.push(...plainInsert(this.messages.insertStatements(scope, ...newMessages)));
+      statements.push(...this.messages.insertStatements(scope, newMessages).statements);
       const [row] = await this.db.writeAsOne<{ last_number: number | string }>(statements, select);
       const first = Number(row.last_number) - opened.length + 1;
       opened.forEach((c, k) => (c.number = first + k));
@@ -470,8 +462,8 @@ export class IngestionService {
         opened.forEach((c, k) => (c.number = first + k));
         await this.db.writeTogether([
           ...writes,
-          ...plainInsert(this.conversations.insertStatements(scope, ...opened)),
-          ...plainInsert(this.messages.insertStatements(scope, ...newMessages)),
+          ...this.conversations.insertStatements(scope, opened).statements,
+          ...this.messages.insertStatements(scope, newMessages).statements,
         ]);
         // Published in the batch's transaction: delivered after its commit, dropped with a rollback.
         for (const publish of deferred.after) publish();

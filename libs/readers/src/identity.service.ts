@@ -214,9 +214,8 @@ export class IdentityService {
       return { reader, created: true };
     });
     if (newReaders.length === 0) return results;
-    const readers = this.readers.insertStatements(scope, ...newReaders);
-    const handles = this.handles.insertStatements(scope, ...newHandles);
-    if (!readers.statements || !handles.statements) throw new Error('readers and handles need a plain insert');
+    const readers = this.readers.insertStatements(scope, newReaders);
+    const handles = this.handles.insertStatements(scope, newHandles);
     deferred.writes.push(...readers.statements, ...handles.statements);
     for (const reader of newReaders) {
       deferred.after.push(() =>

@@ -4,6 +4,12 @@ import { In } from 'typeorm';
 import { ReaderHandle, HandleKind } from './reader-handle.entity';
 import { Reader } from './reader.entity';
 
+/** Kinds and values are matched apart in SQL: keeps the rows whose pair was asked for. */
+const isWanted =
+  (wanted: Array<{ kind: HandleKind; value: string }>) =>
+  (row: ReaderHandle): boolean =>
+    wanted.some((w) => w.kind === row.kind && w.value === row.value);
+
 @Injectable()
 export class ReaderHandleRepository extends TenantRepository<ReaderHandle> {
   constructor(db: DatabaseService) {
@@ -15,7 +21,7 @@ export class ReaderHandleRepository extends TenantRepository<ReaderHandle> {
     if (wanted.length === 0) return [];
     const kinds = [...new Set(wanted.map((w) => w.kind))];
     const rows = await this.find(scope, { kind: In(kinds), value: In(wanted.map((w) => w.value)) });
-    return rows.filter((row) => wanted.some((w) => w.kind === row.kind && w.value === row.value));
+    return rows.filter(isWanted(wanted));
   }
 
   /** As `findValues`, each with its reader, in one read. */
@@ -29,10 +35,8 @@ export class ReaderHandleRepository extends TenantRepository<ReaderHandle> {
       .andWhere('handle.kind IN (:...kinds)', { kinds: [...new Set(wanted.map((w) => w.kind))] })
       .andWhere('handle.value IN (:...values)', { values: [...new Set(wanted.map((w) => w.value))] })
       .getMany();
-    return rows.filter(
-      (row): row is ReaderHandle & { reader: Reader } =>
-        !!row.reader && wanted.some((w) => w.kind === row.kind && w.value === row.value),
-    );
+    // An inner join: every row has its reader.
+    return rows.filter(isWanted(wanted)) as Array<ReaderHandle & { reader: Reader }>;
   }
 
   forReader(scope: LibraryScope, readerId: string): Promise<ReaderHandle[]> {

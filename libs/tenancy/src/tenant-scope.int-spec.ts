@@ -130,9 +130,9 @@ describeWithDatabase('tenant-scoped repositories', () => {
     const [w1, w2] = [branch('w1'), branch('w2')];
     const [existing] = await branches.insert(north, branch('w0'));
     await database.writeTogether([
-      ...plain(branches.insertStatements(north, w1)),
+      ...plain(branches.insertStatements(north, [w1])),
       ...(await branches.updateManyStatements(north, [{ id: existing.id, changes: { name: 'Renamed' } }])),
-      ...plain(branches.insertStatements(south, w2)),
+      ...plain(branches.insertStatements(south, [w2])),
     ]);
     expect((await branches.getById(north, w1.id)).code).toBe('w1');
     expect((await branches.getById(south, w2.id)).code).toBe('w2');
@@ -144,8 +144,8 @@ describeWithDatabase('tenant-scoped repositories', () => {
     await expect(
       database.transaction(() =>
         database.writeTogether([
-          ...plain(branches.insertStatements(north, w3)),
-          ...plain(branches.insertStatements(nowhere, w4)),
+          ...plain(branches.insertStatements(north, [w3])),
+          ...plain(branches.insertStatements(nowhere, [w4])),
         ]),
       ),
     ).rejects.toThrow();
@@ -168,7 +168,7 @@ describeWithDatabase('tenant-scoped repositories', () => {
       params: ['Renamed together', north.libraryId, code],
     });
     const rows = await database.writeAsOne<{ id: string; count: string }>(
-      [rename('one-1'), ...branches.insertStatements(north, branch('one-2')).statements!],
+      [rename('one-1'), ...branches.insertStatements(north, [branch('one-2')]).statements],
       'SELECT id, (SELECT count(*) FROM renamed) AS count FROM renamed',
     );
     expect(rows).toEqual([{ id: target.id, count: '1' }]);
@@ -178,7 +178,7 @@ describeWithDatabase('tenant-scoped repositories', () => {
     await expect(
       database.writeAsOne([
         { ...rename('one-1'), params: ['Never', north.libraryId, 'one-1'] },
-        ...branches.insertStatements(north, branch('one-2')).statements!,
+        ...branches.insertStatements(north, [branch('one-2')]).statements,
       ]),
     ).rejects.toThrow();
     expect((await branches.getById(north, target.id)).name).toBe('Renamed together');

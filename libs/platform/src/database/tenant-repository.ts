@@ -92,7 +92,7 @@ export abstract class TenantRepository<E extends TenantOwned> {
    * spent running it, and read SQLite's defaults back into the wrong rows.
    */
   async insert(scope: LibraryScope, ...rows: E[]): Promise<E[]> {
-    const prepared = this.insertStatements(scope, ...rows);
+    const prepared = this.buildInsert(scope, rows);
     if (!prepared.statements) {
       for (const row of prepared.rows) await this.repo().insert(row);
       return prepared.rows;
@@ -103,18 +103,22 @@ export abstract class TenantRepository<E extends TenantOwned> {
 
   /**
    * What `insert` would send, without sending it, for a caller that writes several tables in one
-   * round trip (`DatabaseService.writeTogether`): the rows as they will be stored, and the
-   * statements; null statements when the entity needs TypeORM's row-by-row insert.
+   * round trip (`DatabaseService.writeTogether`, `writeAsOne`): the rows as they will be stored, and
+   * the statements. `computed[property](i)`, when given, is the SQL for that column of row i instead
+   * of a value (written into the statement as it is: never pass it user input). Entities that need
+   * TypeORM's row-by-row insert cannot be sent this way.
    */
-  insertStatements(scope: LibraryScope, ...rows: E[]): { rows: E[]; statements: SqlStatement[] | null } {
-    return this.insertStatementsWith(scope, rows);
+  insertStatements(
+    scope: LibraryScope,
+    rows: E[],
+    computed: Partial<Record<keyof E & string, (index: number) => string>> = {},
+  ): { rows: E[]; statements: SqlStatement[] } {
+    const prepared = this.buildInsert(scope, rows, computed);
+    if (!prepared.statements) throw new Error(`${this.label} rows have a default only the database computes`);
+    return { rows: prepared.rows, statements: prepared.statements };
   }
 
-  /**
-   * As `insertStatements`, with some columns given as SQL instead of values: `computed[property](i)`
-   * is the expression for row i (written into the statement as it is: never pass it user input).
-   */
-  insertStatementsWith(
+  private buildInsert(
     scope: LibraryScope,
     rows: E[],
     computed: Partial<Record<keyof E & string, (index: number) => string>> = {},
