@@ -7,11 +7,15 @@ import { EmailAcknowledgementService } from './email/email-acknowledgement.servi
 import { EmailOutbox } from './email/email-outbox.service';
 import { OutboundMessageRepository } from './email/outbound-message.repository';
 import { MailboxCursorRepository } from './email/mailbox-cursor.repository';
+import { EmailChannelAdapter } from './email/email-channel.adapter';
+import { DESK_ONLY_ADAPTERS } from './desk-only.adapters';
 
 /** What the api needs of the channels: configuring inboxes. The worker's fetchers and senders build on it. */
 @Module({
   imports: [ConversationsModule, ReadersModule],
   providers: [
+    EmailChannelAdapter,
+    ...DESK_ONLY_ADAPTERS,
     EmailInboxService,
     EmailIngestService,
     MailboxCursorRepository,

@@ -19,6 +19,8 @@ export const MessageAppended = defineEvent<{
 export const ConversationStatusChanged = defineEvent<{
   libraryId: string;
   conversationId: string;
+  /** Where the conversation is queued, so that consumers need no read per event. */
+  departmentId: string | null;
   from: ConversationStatus;
   to: ConversationStatus;
   actorAgentId: string | null;

@@ -120,6 +120,7 @@ export class ConversationService implements OnModuleInit {
       this.events.publish(ConversationStatusChanged, {
         libraryId: scope.libraryId,
         conversationId: id,
+        departmentId: conversation.departmentId,
         from,
         to: change.to,
         actorAgentId: change.actorAgentId,
@@ -267,6 +268,7 @@ export class ConversationService implements OnModuleInit {
         this.events.publish(ConversationStatusChanged, {
           libraryId: scope.libraryId,
           conversationId: id,
+          departmentId: conversation.departmentId,
           from: conversation.status,
           to,
           actorAgentId: agentId,

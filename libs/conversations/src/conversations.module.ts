@@ -1,15 +1,17 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { ReadersModule } from '@readerdesk/readers';
 import { AttachmentRepository } from './attachment.repository';
 import { AttachmentService } from './attachment.service';
 import { ConversationRepository } from './conversation.repository';
+import { ChannelRegistry } from './channels/channel-registry';
 import { ConversationService } from './conversation.service';
 import { InboxRepository } from './inbox.repository';
 import { IngestionService } from './ingestion.service';
 import { MessageRepository } from './message.repository';
 
 @Module({
-  imports: [ReadersModule],
+  imports: [ReadersModule, DiscoveryModule],
   providers: [
     AttachmentRepository,
     AttachmentService,
@@ -18,8 +20,10 @@ import { MessageRepository } from './message.repository';
     MessageRepository,
     IngestionService,
     ConversationService,
+    ChannelRegistry,
   ],
   exports: [
+    ChannelRegistry,
     AttachmentService,
     InboxRepository,
     ConversationRepository,

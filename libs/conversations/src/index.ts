@@ -13,3 +13,5 @@ export * from './message.entity';
 export * from './message.repository';
 export * from './attachment.entity';
 export * from './attachment.service';
+export * from './channels/channel-port';
+export * from './channels/channel-registry';

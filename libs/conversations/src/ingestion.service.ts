@@ -398,7 +398,14 @@ export class IngestionService {
           changed.set(conversation.id, entry);
         }
         if (to !== from) {
-          const event = { libraryId: scope.libraryId, conversationId: conversation.id, from, to, actorAgentId: null };
+          const event = {
+            libraryId: scope.libraryId,
+            conversationId: conversation.id,
+            departmentId: conversation.departmentId,
+            from,
+            to,
+            actorAgentId: null,
+          };
           deferred.after.push(() => this.events.publish(ConversationStatusChanged, event));
         }
       }
@@ -555,6 +562,7 @@ export class IngestionService {
         this.events.publish(ConversationStatusChanged, {
           libraryId: scope.libraryId,
           conversationId: conversation.id,
+          departmentId: conversation.departmentId,
           from,
           to,
           actorAgentId: null,

@@ -2,13 +2,12 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { rooms, type ServerToClientEvents } from '@readerdesk/contracts';
 import {
   ConversationOpened,
-  ConversationRepository,
   ConversationStatusChanged,
   ConversationUpdated,
   MessageAppended,
   MessageDeliveryChanged,
 } from '@readerdesk/conversations';
-import { EventBus, libraryScope } from '@readerdesk/platform';
+import { EventBus } from '@readerdesk/platform';
 import { PresenceChanged } from '@readerdesk/staff';
 
 type EventName = keyof ServerToClientEvents;
@@ -29,10 +28,7 @@ export interface RoomTarget {
 export class RealtimeFanout implements OnModuleInit {
   private target: RoomTarget | null = null;
 
-  constructor(
-    private readonly events: EventBus,
-    private readonly conversations: ConversationRepository,
-  ) {}
+  constructor(private readonly events: EventBus) {}
 
   attach(target: RoomTarget): void {
     this.target = target;
@@ -73,10 +69,9 @@ export class RealtimeFanout implements OnModuleInit {
         },
       );
     });
-    this.events.subscribe(ConversationStatusChanged, async (e) => {
-      const conversation = await this.conversations.findById(libraryScope(e.libraryId), e.conversationId);
+    this.events.subscribe(ConversationStatusChanged, (e) => {
       this.emit(
-        [toDepartment(e.libraryId, conversation?.departmentId ?? null), rooms.conversation(e.conversationId)],
+        [toDepartment(e.libraryId, e.departmentId), rooms.conversation(e.conversationId)],
         'conversation.status-changed',
         { conversationId: e.conversationId, from: e.from, to: e.to },
       );
