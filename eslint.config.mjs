@@ -3,6 +3,94 @@ import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
+/**
+ * Boundaries (ARCHITECTURE.md, "Layers"): a library is imported only through its index
+ * (`@readerdesk/<name>`), never through a file inside it or a relative path into it; and only
+ * from above: dependencies point one way. Only repositories and entities touch TypeORM.
+ */
+const LIBS = [
+  'contracts',
+  'platform',
+  'tenancy',
+  'staff',
+  'readers',
+  'conversations',
+  'channels',
+  'realtime',
+  'persistence',
+  'testing',
+];
+const BELOW = {
+  contracts: [],
+  platform: ['contracts'],
+  tenancy: ['platform', 'contracts'],
+  staff: ['platform', 'contracts', 'tenancy'],
+  readers: ['platform', 'contracts', 'tenancy'],
+  conversations: ['platform', 'contracts', 'tenancy', 'staff', 'readers'],
+  channels: ['platform', 'contracts', 'tenancy', 'staff', 'readers', 'conversations'],
+  realtime: ['platform', 'contracts', 'tenancy', 'staff', 'readers', 'conversations', 'channels'],
+  persistence: ['platform', 'contracts', 'tenancy', 'staff', 'readers', 'conversations', 'channels', 'realtime'],
+  testing: LIBS.filter((name) => name !== 'testing'),
+};
+const TEST_FILES = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts', 'bench/**/*.ts'];
+const deepImports = {
+  group: ['@readerdesk/*/**', '**/libs/*/src/**', '../../*/src/**', '../../../*/src/**', '../../../../*/src/**'],
+  message: 'Import a library through its index (@readerdesk/<name>), never a file inside it.',
+};
+const typeormOutsideRepositories = {
+  name: 'typeorm',
+  allowTypeImports: true,
+  message: 'Only repositories (*.repository.ts) and entities (*.entity.ts) touch TypeORM; add a repository method.',
+};
+const ormCalls = [
+  {
+    selector: "CallExpression[callee.property.name='getRepository']",
+    message: 'Only repositories touch TypeORM; add a repository method.',
+  },
+  {
+    selector:
+      "CallExpression[callee.property.name='query']:matches([callee.object.name='manager'], [callee.object.property.name='manager'])",
+    message: 'SQL belongs in a repository (or DatabaseService); add a method there.',
+  },
+];
+const boundaries = LIBS.flatMap((name) => {
+  const above = LIBS.filter((other) => other !== name && !BELOW[name].includes(other));
+  const layering = above.length
+    ? [
+        {
+          group: above.map((other) => `@readerdesk/${other}`),
+          message: `${name} sits below these libraries (ARCHITECTURE.md, Layers); react to their events or move the code down.`,
+        },
+      ]
+    : [];
+  const orm = ['platform', 'testing'].includes(name);
+  return [
+    {
+      files: [`libs/${name}/src/**/*.ts`],
+      ignores: TEST_FILES,
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          { patterns: [deepImports, ...layering], paths: orm ? [] : [typeormOutsideRepositories] },
+        ],
+        ...(orm ? {} : { 'no-restricted-syntax': ['error', ...ormCalls] }),
+      },
+    },
+    ...(orm
+      ? []
+      : [
+          {
+            files: [`libs/${name}/src/**/*.repository.ts`, `libs/${name}/src/**/*.entity.ts`],
+            ignores: TEST_FILES,
+            rules: {
+              'no-restricted-imports': ['error', { patterns: [deepImports, ...layering] }],
+              'no-restricted-syntax': 'off',
+            },
+          },
+        ]),
+  ];
+});
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'libs/persistence/src/migrations/**'] },
   eslint.configs.recommended,
@@ -19,8 +107,21 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  ...boundaries,
   {
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    // The DataSource, the migration generator and scratch databases are TypeORM's own business.
+    files: [
+      'libs/persistence/src/{data-source-options,schema-diff,scratch-database}.ts',
+      'libs/persistence/src/cli/**/*.ts',
+    ],
+    rules: { 'no-restricted-imports': ['error', { patterns: [deepImports] }], 'no-restricted-syntax': 'off' },
+  },
+  {
+    files: ['apps/**/*.ts', ...TEST_FILES],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ ...deepImports, group: ['@readerdesk/*/**'] }] }] },
+  },
+  {
+    files: TEST_FILES,
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',

@@ -1,15 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import {
-  DatabaseService,
-  DomainError,
-  isUniqueViolation,
-  LibraryScope,
-  newRowId,
-  NotFoundError,
-} from '@readerdesk/platform';
+import { DomainError, isUniqueViolation, LibraryScope, newRowId, NotFoundError } from '@readerdesk/platform';
 import { Branch } from './branch.entity';
 import { BranchRepository } from './branch.repository';
 import { Library } from './library.entity';
+import { LibraryRepository } from './library.repository';
 import { isTimeZone } from './time-zone';
 
 export type LibraryChanges = Partial<
@@ -27,19 +21,19 @@ function checkTimeZone(zone: string | undefined): void {
 @Injectable()
 export class LibraryAdminService {
   constructor(
-    private readonly db: DatabaseService,
+    private readonly libraries: LibraryRepository,
     private readonly branches: BranchRepository,
   ) {}
 
   async library(scope: LibraryScope): Promise<Library> {
-    const found = await this.db.manager.getRepository(Library).findOne({ where: { id: scope.libraryId } });
+    const found = await this.libraries.findById(scope.libraryId);
     if (!found) throw new NotFoundError('Library');
     return found;
   }
 
   async updateLibrary(scope: LibraryScope, changes: LibraryChanges): Promise<Library> {
     checkTimeZone(changes.timeZone);
-    await this.db.manager.getRepository(Library).update({ id: scope.libraryId }, changes);
+    await this.libraries.update(scope.libraryId, changes);
     return this.library(scope);
   }
 

@@ -28,6 +28,16 @@ export class LibraryRepository {
     return row;
   }
 
+  /** The library created first (the one a first administrator joins outside the demo). */
+  async first(): Promise<Library | null> {
+    const [found] = await this.db.manager.getRepository(Library).find({ order: { createdAt: 'ASC' }, take: 1 });
+    return found ?? null;
+  }
+
+  async update(id: string, changes: Partial<Library>): Promise<void> {
+    await this.db.manager.getRepository(Library).update({ id }, changes);
+  }
+
   count(): Promise<number> {
     return this.db.manager.getRepository(Library).count();
   }

@@ -14,6 +14,8 @@ export const SUPERVISE_EVERY_MS = 15_000;
 const LEASE_MS = 60_000;
 
 interface Served {
+  /** The inbox's library: its lease is released in that scope, also after the inbox was deleted. */
+  libraryId: string;
   fingerprint: string;
   mailbox: RunningMailbox;
 }
@@ -122,7 +124,7 @@ export class MailboxSupervisor implements OnApplicationBootstrap, OnApplicationS
       },
       onError: (message) => void this.cursors.recordError(scope, inbox.id, message).catch(() => undefined),
     });
-    this.served.set(inbox.id, { fingerprint, mailbox });
+    this.served.set(inbox.id, { libraryId: inbox.libraryId, fingerprint, mailbox });
     mailbox.start();
     this.logger.log(
       `serving mailbox ${config.settings.address} (${imap.user}@${imap.host}:${imap.port}/${imap.folder})`,
@@ -135,8 +137,7 @@ export class MailboxSupervisor implements OnApplicationBootstrap, OnApplicationS
     this.served.delete(inboxId);
     await current.mailbox.stop();
     if (release) {
-      const inbox = await this.db.manager.getRepository(Inbox).findOne({ where: { id: inboxId } });
-      if (inbox) await this.cursors.release(libraryScope(inbox.libraryId), inboxId, this.owner).catch(() => undefined);
+      await this.cursors.release(libraryScope(current.libraryId), inboxId, this.owner).catch(() => undefined);
     }
   }
 }

@@ -122,8 +122,8 @@ export class SeedService implements OnModuleInit {
 
   /** Outside the demo the first administrator gets the first library, created if there is none yet. */
   private async firstLibrary(): Promise<Library> {
-    const existing = await this.database.manager.getRepository(Library).find({ order: { createdAt: 'ASC' }, take: 1 });
-    if (existing[0]) return existing[0];
+    const existing = await this.libraries.first();
+    if (existing) return existing;
     return this.libraries.insert({
       id: newRowId(),
       slug: 'main',
