@@ -1,9 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { BlobStorage, Clock, DomainError, Environment, LibraryScope, newRowId, StoredBlob } from '@readerdesk/platform';
+import {
+  BlobStorage,
+  Clock,
+  DomainError,
+  Environment,
+  LibraryScope,
+  newRowId,
+  NotFoundError,
+  StoredBlob,
+} from '@readerdesk/platform';
 import { IsNull } from 'typeorm';
 import type { Readable } from 'node:stream';
 import { Attachment } from './attachment.entity';
 import { AttachmentRepository } from './attachment.repository';
+import { ConversationErrors } from './conversation.errors';
 
 /** A file that arrived with an inbound contact, bytes in hand. */
 export interface InboundAttachment {
@@ -158,7 +168,7 @@ export class AttachmentService {
     const blob = await this.storage.put(this.key(scope, id), file.body, { contentType, maxBytes: this.maxBytes });
     if (blob.size === 0) {
       await this.storage.delete(blob.key);
-      throw new DomainError('empty_attachment', 'The upload has no bytes', 400);
+      throw new DomainError(ConversationErrors.emptyAttachment, 'The upload has no bytes');
     }
     const staged: StagedAttachment = {
       id,
@@ -190,15 +200,14 @@ export class AttachmentService {
     const rows: Attachment[] = [];
     for (const id of new Set(ids)) {
       const row = await this.attachments.findById(scope, id);
-      if (!row || row.conversationId !== conversationId)
-        throw new DomainError('not_found', 'Attachment was not found', 404);
+      if (!row || row.conversationId !== conversationId) throw new NotFoundError('Attachment');
       // The IS NULL condition settles two replies racing for one upload: only one update matches.
       const claimed =
         row.messageId === null
           ? await this.attachments.updateWhere(scope, { id, messageId: IsNull() }, { messageId })
           : 0;
       if (claimed === 0)
-        throw new DomainError('attachment_in_use', 'That attachment already belongs to a message', 409);
+        throw new DomainError(ConversationErrors.attachmentInUse, 'That attachment already belongs to a message');
       rows.push({ ...row, messageId });
     }
     return rows;

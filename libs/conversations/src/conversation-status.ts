@@ -1,4 +1,5 @@
 import { DomainError } from '@readerdesk/platform';
+import { ConversationErrors } from './conversation.errors';
 
 export const CONVERSATION_STATUSES = ['new', 'open', 'pending', 'snoozed', 'resolved', 'closed'] as const;
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
@@ -23,7 +24,7 @@ export function canMove(from: ConversationStatus, to: ConversationStatus): boole
 
 export function assertMove(from: ConversationStatus, to: ConversationStatus): void {
   if (!canMove(from, to)) {
-    throw new DomainError('invalid_status_change', `A ${from} conversation cannot become ${to}`, 409);
+    throw new DomainError(ConversationErrors.invalidStatusChange, `A ${from} conversation cannot become ${to}`);
   }
 }
 

@@ -9,6 +9,8 @@ import {
   newRowId,
 } from '@readerdesk/platform';
 import { ReadersMerged } from '@readerdesk/readers';
+import { StaffDirectory, worksIn } from '@readerdesk/staff';
+import { type Actor, actorAgentId, type SystemName } from './actor';
 import { AttachmentService } from './attachment.service';
 import { Conversation } from './conversation.entity';
 import { ConversationStatusChanged, ConversationUpdated, MessageAppended } from './conversation.events';
@@ -22,10 +24,13 @@ import {
 } from './conversation-status';
 import { Message, MessageKind } from './message.entity';
 import { MessageRepository } from './message.repository';
+import { ConversationErrors } from './conversation.errors';
 
 export interface StatusChange {
   to: ConversationStatus;
-  actorAgentId: string | null;
+  /** Who changes it; `actorAgentId` (null for the system) is the older spelling, kept for callers not moved yet. */
+  actor?: Actor;
+  actorAgentId?: string | null;
   snoozedUntil?: Date;
   readLevel?: number;
   questionType?: QuestionType;
@@ -49,6 +54,24 @@ export function normaliseTags(tags: string[]): string[] {
   return [...seen];
 }
 
+/** Agents take unassigned conversations or release their own; the rest is for supervisors, administrators and the system. */
+function assertMayAssign(actor: Actor, conversation: Conversation, assigneeId: string | null): void {
+  if (actor.kind === 'system' || actor.role !== 'agent') return;
+  const takes = assigneeId === actor.agentId && (conversation.assigneeId ?? actor.agentId) === actor.agentId;
+  const releases = assigneeId === null && conversation.assigneeId === actor.agentId;
+  if (!takes && !releases) {
+    throw new DomainError(
+      ConversationErrors.assignmentForbidden,
+      'Agents take unassigned conversations or release their own; a supervisor assigns the rest',
+    );
+  }
+}
+
+/** Timeline events the system caused say which part of it did. */
+function systemOf(actor: Actor | undefined): { system?: SystemName } {
+  return actor?.kind === 'system' ? { system: actor.name } : {};
+}
+
 /** What staff do to a conversation: change its status, reply, leave notes, read its timeline. */
 @Injectable()
 export class ConversationService implements OnModuleInit {
@@ -59,7 +82,15 @@ export class ConversationService implements OnModuleInit {
     private readonly conversations: ConversationRepository,
     private readonly messages: MessageRepository,
     private readonly attachments: AttachmentService,
+    // Optional only for integration specs that build the service by hand and never assign or
+    // transfer; Nest always injects it (it is not @Optional).
+    private readonly directory?: StaffDirectory,
   ) {}
+
+  private get staff(): StaffDirectory {
+    if (!this.directory) throw new Error('ConversationService was built without the StaffDirectory');
+    return this.directory;
+  }
 
   onModuleInit(): void {
     // A merge of two readers moves the source reader's conversations to the target.
@@ -80,6 +111,7 @@ export class ConversationService implements OnModuleInit {
   }
 
   async changeStatus(scope: LibraryScope, id: string, change: StatusChange): Promise<Conversation> {
+    const agentId = change.actor ? actorAgentId(change.actor) : (change.actorAgentId ?? null);
     return this.db.transaction(async () => {
       const conversation = await this.conversations.getById(scope, id);
       const from = conversation.status;
@@ -88,7 +120,7 @@ export class ConversationService implements OnModuleInit {
       const changes: Partial<Conversation> = { status: change.to };
       if (change.to === 'snoozed') {
         if (!change.snoozedUntil || change.snoozedUntil <= now) {
-          throw new DomainError('snooze_needs_future_time', 'Snoozing needs a time in the future', 400);
+          throw new DomainError(ConversationErrors.snoozeNeedsFutureTime, 'Snoozing needs a time in the future');
         }
         changes.snoozedUntil = change.snoozedUntil;
       } else {
@@ -97,9 +129,8 @@ export class ConversationService implements OnModuleInit {
       if (change.to === 'resolved') {
         if (!change.readLevel || !change.questionType) {
           throw new DomainError(
-            'resolution_needs_statistics',
+            ConversationErrors.resolutionNeedsStatistics,
             'Resolving records the READ scale level (1–6) and the question type',
-            400,
           );
         }
         Object.assign(changes, {
@@ -112,10 +143,11 @@ export class ConversationService implements OnModuleInit {
       if (change.to === 'pending') changes.waitingSince = null;
       if (change.to === 'open' && from === 'resolved') Object.assign(changes, { resolvedAt: null, waitingSince: now });
       await this.conversations.update(scope, id, changes);
-      await this.record(scope, conversation, 'event', change.actorAgentId, null, {
+      await this.record(scope, conversation, 'event', agentId, null, {
         type: 'status_changed',
         from,
         to: change.to,
+        ...systemOf(change.actor),
       });
       this.events.publish(ConversationStatusChanged, {
         libraryId: scope.libraryId,
@@ -123,7 +155,7 @@ export class ConversationService implements OnModuleInit {
         departmentId: conversation.departmentId,
         from,
         to: change.to,
-        actorAgentId: change.actorAgentId,
+        actorAgentId: agentId,
       });
       return this.conversations.getById(scope, id);
     });
@@ -165,51 +197,77 @@ export class ConversationService implements OnModuleInit {
   }
 
   /**
-   * Gives the conversation to an agent (or to nobody). Whether that agent may take it (a member of
-   * its department) is the caller's check, which knows the staff.
+   * Gives the conversation to an agent (or to nobody, with null). Agents take unassigned
+   * conversations or release their own; supervisors, administrators and the system assign anyone
+   * who is an active member of staff working in the conversation's department.
    */
-  async assign(
-    scope: LibraryScope,
-    id: string,
-    actorAgentId: string | null,
-    assigneeId: string | null,
-  ): Promise<Conversation> {
+  async assign(scope: LibraryScope, id: string, actor: Actor, assigneeId: string | null): Promise<Conversation> {
     return this.db.transaction(async () => {
       const conversation = await this.conversations.getById(scope, id);
+      assertMayAssign(actor, conversation, assigneeId);
+      if (assigneeId !== null) await this.assertCanTake(scope, conversation, assigneeId);
       if (conversation.assigneeId === assigneeId) return conversation;
-      return this.apply(scope, conversation, actorAgentId, { assigneeId }, [
-        { type: 'assigned', from: conversation.assigneeId, to: assigneeId },
+      return this.apply(scope, conversation, actorAgentId(actor), { assigneeId }, [
+        { type: 'assigned', from: conversation.assigneeId, to: assigneeId, ...systemOf(actor) },
       ]);
     });
   }
 
+  /** Leaves the conversation to nobody: an agent releases their own, a supervisor or the system anyone's. */
+  release(scope: LibraryScope, id: string, actor: Actor): Promise<Conversation> {
+    return this.assign(scope, id, actor, null);
+  }
+
   /**
-   * Moves the conversation to another department's queue, with an optional note for the colleagues
-   * there. The assignee stays only when `keepAssignee` says they work in the new department too.
+   * Moves the conversation to another department of the library (404 when there is none), with an
+   * optional note for the colleagues there. The assignee stays only if they work there too.
    */
   async transfer(
     scope: LibraryScope,
     id: string,
-    actorAgentId: string | null,
+    actor: Actor,
     departmentId: string,
-    options: { keepAssignee: boolean; note?: string },
+    options: { note?: string } = {},
   ): Promise<Conversation> {
+    await this.staff.assertDepartmentsExist(scope, [departmentId]);
     return this.db.transaction(async () => {
       const conversation = await this.conversations.getById(scope, id);
       if (conversation.departmentId === departmentId) return conversation;
       const changes: Partial<Conversation> = { departmentId };
-      if (!options.keepAssignee) changes.assigneeId = null;
-      const updated = await this.apply(scope, conversation, actorAgentId, changes, [
+      if (conversation.assigneeId) {
+        const assignee = await this.staff.member(scope, conversation.assigneeId);
+        if (!assignee || !worksIn(assignee, departmentId)) changes.assigneeId = null;
+      }
+      const agentId = actorAgentId(actor);
+      const updated = await this.apply(scope, conversation, agentId, changes, [
         {
           type: 'transferred',
           from: conversation.departmentId,
           to: departmentId,
-          ...(changes.assigneeId === null && conversation.assigneeId ? { unassigned: conversation.assigneeId } : {}),
+          ...(changes.assigneeId === null ? { unassigned: conversation.assigneeId } : {}),
+          ...systemOf(actor),
         },
       ]);
-      if (options.note?.trim()) await this.record(scope, updated, 'note', actorAgentId, options.note.trim(), {});
+      if (options.note?.trim()) await this.record(scope, updated, 'note', agentId, options.note.trim(), {});
       return updated;
     });
+  }
+
+  /** The assignee must be an active member of staff of this library who works in the conversation's department. */
+  private async assertCanTake(scope: LibraryScope, conversation: Conversation, assigneeId: string): Promise<void> {
+    const assignee = await this.staff.member(scope, assigneeId);
+    if (!assignee || !assignee.active) {
+      throw new DomainError(
+        ConversationErrors.unknownAssignee,
+        'The assignee is not an active member of staff of this library',
+      );
+    }
+    if (conversation.departmentId && !worksIn(assignee, conversation.departmentId)) {
+      throw new DomainError(
+        ConversationErrors.assigneeNotInDepartment,
+        'The assignee does not work in the conversation’s department; transfer it first',
+      );
+    }
   }
 
   /** Stores the changes, records one timeline event each, and tells the consoles once. */
@@ -254,7 +312,7 @@ export class ConversationService implements OnModuleInit {
     return this.db.transaction(async () => {
       const conversation = await this.conversations.getById(scope, id);
       if (conversation.status === 'closed')
-        throw new DomainError('conversation_closed', 'A closed conversation takes no replies', 409);
+        throw new DomainError(ConversationErrors.conversationClosed, 'A closed conversation takes no replies');
       const now = this.clock.now();
       const to = afterStaffReply(conversation.status);
       await this.conversations.update(scope, id, {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ReadersModule } from '@readerdesk/readers';
+import { StaffModule } from '@readerdesk/staff';
 import { AttachmentRepository } from './attachment.repository';
 import { AttachmentService } from './attachment.service';
 import { ConversationRepository } from './conversation.repository';
@@ -11,7 +12,7 @@ import { IngestionService } from './ingestion.service';
 import { MessageRepository } from './message.repository';
 
 @Module({
-  imports: [ReadersModule, DiscoveryModule],
+  imports: [ReadersModule, StaffModule, DiscoveryModule],
   providers: [
     AttachmentRepository,
     AttachmentService,

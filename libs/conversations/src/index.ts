@@ -15,3 +15,5 @@ export * from './attachment.entity';
 export * from './attachment.service';
 export * from './channels/channel-port';
 export * from './channels/channel-registry';
+export * from './conversation.errors';
+export * from './actor';

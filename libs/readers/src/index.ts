@@ -8,3 +8,4 @@ export * from './reader.entity';
 export * from './reader.events';
 export * from './reader.repository';
 export * from './readers.module';
+export * from './readers.errors';

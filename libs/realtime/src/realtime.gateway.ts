@@ -9,6 +9,7 @@ import {
   hasRole,
   readCookie,
   SESSION_COOKIES,
+  StaffErrors,
   type StaffPrincipal,
 } from '@readerdesk/staff';
 import type { Server, Socket } from 'socket.io';
@@ -69,7 +70,7 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayInit {
       this.registerHandlers(socket, principal);
     } catch {
       socket.emit('auth.error', {
-        code: 'unauthenticated',
+        code: StaffErrors.unauthenticated.code,
         message: 'Sign in first: pass the access token as auth.token',
       });
       socket.disconnect(true);

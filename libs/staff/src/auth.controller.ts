@@ -16,6 +16,7 @@ import { CurrentStaff, scopeOf } from './auth.guard';
 import { LoginDto, LoginResponseDto, RefreshDto, SignedInAgentDto } from './auth.dto';
 import { AuthService, type IssuedSession, type StaffPrincipal } from './auth.service';
 import { assertCsrf, clearSessionCookies, readCookie, SESSION_COOKIES, setSessionCookies } from './session-cookies';
+import { StaffErrors } from './staff.errors';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -61,7 +62,7 @@ export class AuthController {
     if (body.refreshToken) return this.auth.refresh(body.refreshToken);
     const cookie = readCookie(req.headers.cookie, SESSION_COOKIES.refresh);
     if (!cookie)
-      throw new DomainError('refresh_token_invalid', 'Send refreshToken, or sign in with session "cookie"', 401);
+      throw new DomainError(StaffErrors.refreshTokenInvalid, 'Send refreshToken, or sign in with session "cookie"');
     assertCsrf(req);
     return this.inCookies(req, res, await this.auth.refresh(cookie));
   }

@@ -6,6 +6,7 @@ import type { AgentRole } from './agent.entity';
 import { AuthService, StaffPrincipal } from './auth.service';
 import { hasRole, REQUIRED_ROLE } from './roles';
 import { assertCsrf, readCookie, SESSION_COOKIES } from './session-cookies';
+import { StaffErrors } from './staff.errors';
 
 type AuthenticatedRequest = Request & { principal?: StaffPrincipal };
 
@@ -28,15 +29,14 @@ export class AuthGuard implements CanActivate {
     const token = bearer ?? cookie;
     if (!token)
       throw new DomainError(
-        'unauthenticated',
+        StaffErrors.unauthenticated,
         'Sign in first: send the access token as "Authorization: Bearer …" (or sign in with session "cookie")',
-        401,
       );
     if (cookie) assertCsrf(request);
     request.principal = await this.auth.verify(token);
     const required = this.reflector.getAllAndOverride<AgentRole | undefined>(REQUIRED_ROLE, targets);
     if (required && !hasRole(request.principal.role, required)) {
-      throw new DomainError('forbidden', `This needs the ${required} role`, 403);
+      throw new DomainError(StaffErrors.forbidden, `This needs the ${required} role`);
     }
     return true;
   }
@@ -45,7 +45,7 @@ export class AuthGuard implements CanActivate {
 /** The signed-in member of staff. */
 export const CurrentStaff = createParamDecorator((_: unknown, context: ExecutionContext): StaffPrincipal => {
   const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
-  if (!principal) throw new DomainError('unauthenticated', 'Sign in first', 401);
+  if (!principal) throw new DomainError(StaffErrors.unauthenticated, 'Sign in first');
   return principal;
 });
 

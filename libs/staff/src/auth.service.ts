@@ -8,6 +8,7 @@ import { LoginResponseDto } from './auth.dto';
 import { PasswordHasher } from './password-hasher';
 import { RefreshToken } from './refresh-token.entity';
 import { RefreshTokenRepository } from './refresh-token.repository';
+import { StaffErrors } from './staff.errors';
 
 /** What a sign-in or refresh hands out: both tokens, always (the controller decides how they travel). */
 export type IssuedSession = LoginResponseDto & { accessToken: string; refreshToken: string; tokenType: 'Bearer' };
@@ -25,7 +26,8 @@ export interface StaffPrincipal {
   role: AgentRole;
 }
 
-const INVALID = (): DomainError => new DomainError('invalid_credentials', 'The email or password is not correct', 401);
+const INVALID = (): DomainError =>
+  new DomainError(StaffErrors.invalidCredentials, 'The email or password is not correct');
 
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -114,12 +116,15 @@ export class AuthService {
       const claims = await this.jwt.verifyAsync<{ sub: string; lib: string; role: AgentRole }>(accessToken);
       return { agentId: claims.sub, libraryId: claims.lib, role: claims.role };
     } catch {
-      throw new DomainError('unauthenticated', 'Sign in first: the access token is missing, invalid or expired', 401);
+      throw new DomainError(
+        StaffErrors.unauthenticated,
+        'Sign in first: the access token is missing, invalid or expired',
+      );
     }
   }
 
   private expired(): DomainError {
-    return new DomainError('refresh_token_invalid', 'The session has ended; sign in again', 401);
+    return new DomainError(StaffErrors.refreshTokenInvalid, 'The session has ended; sign in again');
   }
 
   private async issue(agent: Agent, familyId: string): Promise<IssuedSession> {

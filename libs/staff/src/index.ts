@@ -16,3 +16,5 @@ export * from './roles';
 export * from './staff-admin.service';
 export * from './staff.module';
 export * from './session-cookies';
+export * from './staff.errors';
+export * from './staff-directory';

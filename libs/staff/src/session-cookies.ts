@@ -2,6 +2,7 @@ import { DomainError } from '@readerdesk/platform';
 import type { CookieOptions, Request, Response } from 'express';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_SECONDS } from './auth.service';
+import { StaffErrors } from './staff.errors';
 
 /**
  * The console's session in httpOnly cookies, so page script never holds a token. The access token
@@ -76,9 +77,8 @@ export function assertCsrf(req: Request): void {
     !!cookie && !!sent && cookie.length === sent.length && timingSafeEqual(Buffer.from(cookie), Buffer.from(sent));
   if (!same) {
     throw new DomainError(
-      'csrf_failed',
+      StaffErrors.csrfFailed,
       'With a session cookie, send the rd_csrf cookie’s value in the X-CSRF-Token header',
-      403,
     );
   }
 }

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseService, DomainError, isUniqueViolation, LibraryScope, newRowId } from '@readerdesk/platform';
-import { In } from 'typeorm';
 import { Agent, AgentRole } from './agent.entity';
 import { AgentRepository } from './agent.repository';
 import { Department } from './department.entity';
 import { DepartmentRepository } from './department.repository';
 import { PasswordHasher } from './password-hasher';
+import { StaffDirectory } from './staff-directory';
+import { StaffErrors } from './staff.errors';
 
 export type DepartmentFields = Pick<Department, 'code' | 'name'> & { description?: string | null };
 
@@ -17,6 +18,7 @@ export class StaffAdminService {
     private readonly departments: DepartmentRepository,
     private readonly agents: AgentRepository,
     private readonly hasher: PasswordHasher,
+    private readonly directory: StaffDirectory,
   ) {}
 
   async createDepartment(scope: LibraryScope, fields: DepartmentFields): Promise<Department> {
@@ -44,7 +46,7 @@ export class StaffAdminService {
   ): Promise<Agent> {
     const passwordHash = await this.hasher.hash(fields.password);
     return this.db.transaction(async () => {
-      await this.checkDepartments(scope, fields.departmentIds);
+      await this.directory.assertDepartmentsExist(scope, fields.departmentIds);
       const agent = await this.unique(`An account for ${fields.email} exists already`, async () => {
         const [row] = await this.agents.insert(scope, {
           id: newRowId(),
@@ -62,19 +64,11 @@ export class StaffAdminService {
     });
   }
 
-  /** Departments named by id must be this library's: another library's id reads as unknown. */
-  private async checkDepartments(scope: LibraryScope, ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    const found = await this.departments.find(scope, { id: In(ids) });
-    const missing = ids.filter((id) => !found.some((d) => d.id === id));
-    if (missing.length > 0) throw new DomainError('not_found', `Department ${missing.join(', ')} was not found`, 404);
-  }
-
   private async unique<T>(message: string, work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError('duplicate', message, 409);
+      if (isUniqueViolation(error)) throw new DomainError(StaffErrors.duplicate, message);
       throw error;
     }
   }

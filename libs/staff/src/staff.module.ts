@@ -14,6 +14,7 @@ import { PasswordHasher } from './password-hasher';
 import { PresenceChangeRepository, PresenceService } from './presence.service';
 import { RefreshTokenRepository } from './refresh-token.repository';
 import { StaffAdminService } from './staff-admin.service';
+import { StaffDirectory } from './staff-directory';
 
 @Module({
   imports: [
@@ -41,6 +42,7 @@ import { StaffAdminService } from './staff-admin.service';
     PasswordHasher,
     AuthService,
     StaffAdminService,
+    StaffDirectory,
     DepartmentAccessService,
     PresenceChangeRepository,
     PresenceService,
@@ -53,6 +55,7 @@ import { StaffAdminService } from './staff-admin.service';
     PasswordHasher,
     AuthService,
     StaffAdminService,
+    StaffDirectory,
     DepartmentAccessService,
     PresenceService,
   ],

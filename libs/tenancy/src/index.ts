@@ -5,3 +5,4 @@ export * from './library.entity';
 export * from './library.repository';
 export * from './tenancy.module';
 export * from './time-zone';
+export * from './tenancy.errors';

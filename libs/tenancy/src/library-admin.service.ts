@@ -5,6 +5,7 @@ import { BranchRepository } from './branch.repository';
 import { Library } from './library.entity';
 import { LibraryRepository } from './library.repository';
 import { isTimeZone } from './time-zone';
+import { TenancyErrors } from './tenancy.errors';
 
 export type LibraryChanges = Partial<
   Pick<Library, 'name' | 'defaultCountry' | 'defaultLanguage' | 'timeZone' | 'keepHistoryByDefault'>
@@ -13,7 +14,7 @@ export type BranchFields = Pick<Branch, 'code' | 'name' | 'timeZone'> & { addres
 
 function checkTimeZone(zone: string | undefined): void {
   if (zone !== undefined && !isTimeZone(zone)) {
-    throw new DomainError('invalid_time_zone', `"${zone}" is not an IANA time zone (such as Europe/Berlin)`, 400);
+    throw new DomainError(TenancyErrors.invalidTimeZone, `"${zone}" is not an IANA time zone (such as Europe/Berlin)`);
   }
 }
 
@@ -49,7 +50,7 @@ export class LibraryAdminService {
       return branch;
     } catch (error) {
       if (isUniqueViolation(error))
-        throw new DomainError('duplicate_code', `A branch with code "${fields.code}" exists already`, 409);
+        throw new DomainError(TenancyErrors.duplicateCode, `A branch with code "${fields.code}" exists already`);
       throw error;
     }
   }
@@ -61,7 +62,7 @@ export class LibraryAdminService {
       await this.branches.update(scope, id, changes);
     } catch (error) {
       if (isUniqueViolation(error))
-        throw new DomainError('duplicate_code', `A branch with code "${changes.code}" exists already`, 409);
+        throw new DomainError(TenancyErrors.duplicateCode, `A branch with code "${changes.code}" exists already`);
       throw error;
     }
     return this.branches.getById(scope, id);

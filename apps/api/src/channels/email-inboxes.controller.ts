@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestj
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EmailInboxService } from '@readerdesk/channels';
 import { Inbox, InboxRepository } from '@readerdesk/conversations';
-import { CurrentStaff, DepartmentRepository, RequireRole, scopeOf, type StaffPrincipal } from '@readerdesk/staff';
+import { CurrentStaff, RequireRole, scopeOf, StaffDirectory, type StaffPrincipal } from '@readerdesk/staff';
 import { CreateEmailInboxDto, EmailInboxDto, UpdateEmailInboxDto } from './email-inboxes.dto';
 
 /** Mailboxes connected by administrators. Passwords go in, never out. */
@@ -14,7 +14,7 @@ export class EmailInboxesController {
   constructor(
     private readonly email: EmailInboxService,
     private readonly inboxes: InboxRepository,
-    private readonly departments: DepartmentRepository,
+    private readonly staff: StaffDirectory,
   ) {}
 
   private dto(inbox: Inbox): EmailInboxDto {
@@ -32,7 +32,7 @@ export class EmailInboxesController {
   })
   @ApiCreatedResponse({ type: EmailInboxDto })
   async create(@CurrentStaff() me: StaffPrincipal, @Body() body: CreateEmailInboxDto): Promise<EmailInboxDto> {
-    if (body.defaultDepartmentId) await this.departments.getById(scopeOf(me), body.defaultDepartmentId);
+    if (body.defaultDepartmentId) await this.staff.assertDepartmentsExist(scopeOf(me), [body.defaultDepartmentId]);
     return this.dto(await this.email.create(scopeOf(me), body));
   }
 
@@ -50,7 +50,7 @@ export class EmailInboxesController {
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: UpdateEmailInboxDto,
   ): Promise<EmailInboxDto> {
-    if (body.defaultDepartmentId) await this.departments.getById(scopeOf(me), body.defaultDepartmentId);
+    if (body.defaultDepartmentId) await this.staff.assertDepartmentsExist(scopeOf(me), [body.defaultDepartmentId]);
     return this.dto(await this.email.update(scopeOf(me), id, body));
   }
 }

@@ -17,6 +17,7 @@ import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { attachmentDto } from './conversations.controller';
 import { AttachmentDto, UploadQuery } from './conversations.dto';
+import { ApiErrors } from '../api.errors';
 
 /** Types a browser may show in place; everything else is only ever downloaded. SVG can carry script: not here. */
 const SHOWN_IN_PLACE = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif']);
@@ -95,7 +96,7 @@ export class AttachmentsController {
     const attachment = await this.attachments.get(scopeOf(me), id);
     await this.assertVisible(me, attachment.conversationId);
     if (disposition !== undefined && disposition !== 'inline' && disposition !== 'attachment') {
-      throw new DomainError('invalid_disposition', 'disposition is inline or attachment', 400);
+      throw new DomainError(ApiErrors.invalidDisposition, 'disposition is inline or attachment');
     }
     const inline = disposition === 'inline' && SHOWN_IN_PLACE.has(attachment.contentType);
     const stream = await this.attachments.open(attachment);

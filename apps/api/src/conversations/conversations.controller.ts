@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
-import { DomainError, newRowId, NotFoundError } from '@readerdesk/platform';
+import { DomainError, newRowId } from '@readerdesk/platform';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   Attachment,
@@ -14,14 +14,14 @@ import {
   Message,
   normaliseTags,
   searchWords,
+  staffActor,
 } from '@readerdesk/conversations';
 import {
-  AgentRepository,
   CurrentStaff,
   DepartmentAccessService,
-  DepartmentRepository,
   RequireRole,
   scopeOf,
+  StaffDirectory,
   type StaffPrincipal,
 } from '@readerdesk/staff';
 import type { Response } from 'express';
@@ -41,6 +41,7 @@ import {
   TextDto,
   TransferDto,
 } from './conversations.dto';
+import { ApiErrors } from '../api.errors';
 
 const inboxDto = (i: Inbox): InboxDto => ({
   id: i.id,
@@ -104,7 +105,7 @@ function decodeCursor(cursor: string): { lastMessageAt: Date; id: string } {
     if (Number.isNaN(at.getTime()) || typeof id !== 'string') throw new Error('bad cursor');
     return { lastMessageAt: at, id };
   } catch {
-    throw new DomainError('invalid_cursor', 'The cursor is not one this API gave out', 400);
+    throw new DomainError(ApiErrors.invalidCursor, 'The cursor is not one this API gave out');
   }
 }
 
@@ -113,7 +114,7 @@ function queryTime(name: string, value: string, endOfDay: boolean): Date {
   const dateOnly = value.length === 10;
   const at = new Date(dateOnly ? `${value}T00:00:00Z` : value);
   if (Number.isNaN(at.getTime()) || (dateOnly && at.toISOString().slice(0, 10) !== value)) {
-    throw new DomainError('invalid_date', `${name} is not a real date or time: ${value}`, 400);
+    throw new DomainError(ApiErrors.invalidDate, `${name} is not a real date or time: ${value}`);
   }
   if (dateOnly && endOfDay) at.setUTCDate(at.getUTCDate() + 1);
   else if (endOfDay) at.setTime(at.getTime() + 1);
@@ -131,14 +132,14 @@ function listFilter(query: ListConversationsQuery): ConversationFilter {
   };
   if (query.q !== undefined) {
     if (searchWords(query.q).length === 0) {
-      throw new DomainError('empty_search', 'q holds no word to search for (letters or digits)', 400);
+      throw new DomainError(ApiErrors.emptySearch, 'q holds no word to search for (letters or digits)');
     }
     filter.text = query.q;
   }
   if (query.from) filter.createdFrom = queryTime('from', query.from, false);
   if (query.to) filter.createdBefore = queryTime('to', query.to, true);
   if (filter.createdFrom && filter.createdBefore && filter.createdFrom >= filter.createdBefore) {
-    throw new DomainError('invalid_date_range', 'from must be before to', 400);
+    throw new DomainError(ApiErrors.invalidDateRange, 'from must be before to');
   }
   return filter;
 }
@@ -149,13 +150,12 @@ function listFilter(query: ListConversationsQuery): ConversationFilter {
 export class ConversationsController {
   constructor(
     private readonly inboxes: InboxRepository,
-    private readonly departments: DepartmentRepository,
+    private readonly staff: StaffDirectory,
     private readonly ingestion: IngestionService,
     private readonly conversations: ConversationService,
     private readonly access: DepartmentAccessService,
     private readonly repository: ConversationRepository,
     private readonly attachments: AttachmentService,
-    private readonly agents: AgentRepository,
   ) {}
 
   /** Loads a conversation the caller may see; another department's answers 404. */
@@ -176,7 +176,7 @@ export class ConversationsController {
   @ApiCreatedResponse({ type: InboxDto })
   async createInbox(@CurrentStaff() me: StaffPrincipal, @Body() body: CreateInboxDto): Promise<InboxDto> {
     const scope = scopeOf(me);
-    if (body.defaultDepartmentId) await this.departments.getById(scope, body.defaultDepartmentId);
+    if (body.defaultDepartmentId) await this.staff.assertDepartmentsExist(scope, [body.defaultDepartmentId]);
     const [inbox] = await this.inboxes.insert(scope, {
       id: newRowId(),
       libraryId: scope.libraryId,
@@ -257,7 +257,7 @@ export class ConversationsController {
     return conversationDto(
       await this.conversations.changeStatus(scopeOf(me), id, {
         to: body.status,
-        actorAgentId: me.agentId,
+        actor: staffActor(me),
         snoozedUntil: body.snoozedUntil,
         readLevel: body.readLevel,
         questionType: body.questionType,
@@ -296,38 +296,8 @@ export class ConversationsController {
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: AssignDto,
   ): Promise<ConversationDto> {
-    const conversation = await this.visible(me, id);
-    const scope = scopeOf(me);
-    const assigneeId = body.assigneeId ?? null;
-    if (me.role === 'agent') {
-      const takes = assigneeId === me.agentId && (conversation.assigneeId ?? me.agentId) === me.agentId;
-      const releases = assigneeId === null && conversation.assigneeId === me.agentId;
-      if (!takes && !releases) {
-        throw new DomainError(
-          'assignment_forbidden',
-          'Agents take unassigned conversations or release their own; a supervisor assigns the rest',
-          403,
-        );
-      }
-    }
-    if (assigneeId !== null) {
-      const agent = await this.agents.findById(scope, assigneeId);
-      if (!agent || !agent.active) {
-        throw new DomainError('unknown_assignee', 'The assignee is not an active member of staff of this library', 400);
-      }
-      if (
-        conversation.departmentId &&
-        agent.role !== 'administrator' &&
-        !(await this.agents.departmentIds(scope, assigneeId)).includes(conversation.departmentId)
-      ) {
-        throw new DomainError(
-          'assignee_not_in_department',
-          'The assignee does not work in the conversation’s department; transfer it first',
-          400,
-        );
-      }
-    }
-    return conversationDto(await this.conversations.assign(scope, id, me.agentId, assigneeId));
+    await this.visible(me, id);
+    return conversationDto(await this.conversations.assign(scopeOf(me), id, staffActor(me), body.assigneeId ?? null));
   }
 
   @Post('conversations/:id/transfer')
@@ -343,18 +313,9 @@ export class ConversationsController {
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: TransferDto,
   ): Promise<ConversationDto> {
-    const conversation = await this.visible(me, id);
-    const scope = scopeOf(me);
-    if (!(await this.departments.findById(scope, body.departmentId))) throw new NotFoundError('Department');
-    let keepAssignee = false;
-    if (conversation.assigneeId) {
-      const assignee = await this.agents.findById(scope, conversation.assigneeId);
-      keepAssignee =
-        assignee?.role === 'administrator' ||
-        (await this.agents.departmentIds(scope, conversation.assigneeId)).includes(body.departmentId);
-    }
+    await this.visible(me, id);
     return conversationDto(
-      await this.conversations.transfer(scope, id, me.agentId, body.departmentId, { keepAssignee, note: body.note }),
+      await this.conversations.transfer(scopeOf(me), id, staffActor(me), body.departmentId, { note: body.note }),
     );
   }
 

@@ -3,6 +3,7 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
 import { Environment } from '../config/environment';
 import { resolveSecretKey } from '../config/secret-key';
 import { DomainError } from '../errors/domain-error';
+import { PlatformErrors } from '../errors/platform.errors';
 
 const VERSION = 'v1';
 
@@ -63,9 +64,8 @@ export class SecretBox {
 
   private unreadable(): DomainError {
     return new DomainError(
-      'secret_unreadable',
+      PlatformErrors.secretUnreadable,
       'A stored channel secret cannot be decrypted: was DESK_ENCRYPTION_KEY (or DESK_SECRET_KEY) changed?',
-      500,
     );
   }
 }

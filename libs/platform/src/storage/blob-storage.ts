@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable, Transform, TransformCallback } from 'node:stream';
 import { DomainError } from '../errors/domain-error';
+import { PlatformErrors } from '../errors/platform.errors';
 
 export interface StoredBlob {
   key: string;
@@ -32,9 +33,8 @@ export abstract class BlobStorage {
 export class BlobTooLarge extends DomainError {
   constructor(readonly limit: number) {
     super(
-      'attachment_too_large',
+      PlatformErrors.attachmentTooLarge,
       `The attachment is larger than the limit of ${formatBytes(limit)} (${limit} bytes)`,
-      413,
     );
   }
 }

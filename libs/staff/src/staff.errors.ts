@@ -1,0 +1,10 @@
+import { defineErrors } from '@readerdesk/platform';
+
+export const StaffErrors = defineErrors({
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  refresh_token_invalid: 401,
+  forbidden: 403,
+  csrf_failed: 403,
+  duplicate: 409,
+});

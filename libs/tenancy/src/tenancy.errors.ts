@@ -1,0 +1,6 @@
+import { defineErrors } from '@readerdesk/platform';
+
+export const TenancyErrors = defineErrors({
+  invalid_time_zone: 400,
+  duplicate_code: 409,
+});
