@@ -9,7 +9,6 @@ import {
   NotFoundError,
   StoredBlob,
 } from '@readerdesk/platform';
-import { IsNull } from 'typeorm';
 import type { Readable } from 'node:stream';
 import { Attachment } from './attachment.entity';
 import { AttachmentRepository } from './attachment.repository';
@@ -201,12 +200,8 @@ export class AttachmentService {
     for (const id of new Set(ids)) {
       const row = await this.attachments.findById(scope, id);
       if (!row || row.conversationId !== conversationId) throw new NotFoundError('Attachment');
-      // The IS NULL condition settles two replies racing for one upload: only one update matches.
-      const claimed =
-        row.messageId === null
-          ? await this.attachments.updateWhere(scope, { id, messageId: IsNull() }, { messageId })
-          : 0;
-      if (claimed === 0)
+      const claimed = row.messageId === null && (await this.attachments.claimForMessage(scope, id, messageId));
+      if (!claimed)
         throw new DomainError(ConversationErrors.attachmentInUse, 'That attachment already belongs to a message');
       rows.push({ ...row, messageId });
     }

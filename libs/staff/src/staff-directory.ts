@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { LibraryScope, NotFoundError } from '@readerdesk/platform';
-import { In } from 'typeorm';
 import type { AgentRole } from './agent.entity';
 import { AgentRepository } from './agent.repository';
 import { DepartmentRepository } from './department.repository';
@@ -45,7 +44,7 @@ export class StaffDirectory {
   async assertDepartmentsExist(scope: LibraryScope, ids: readonly string[]): Promise<void> {
     const wanted = [...new Set(ids)];
     if (wanted.length === 0) return;
-    const found = await this.departments.find(scope, { id: In(wanted) });
+    const found = await this.departments.findByIds(scope, wanted);
     const missing = wanted.filter((id) => !found.some((d) => d.id === id));
     if (missing.length > 0) throw new NotFoundError(`Department ${missing.join(', ')}`);
   }
