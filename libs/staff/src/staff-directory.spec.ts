@@ -13,7 +13,7 @@ describe('StaffDirectory', () => {
     departmentIds: jest.fn(async () => ['circulation']),
   };
   const departments = {
-    find: jest.fn(async () => [{ id: 'circulation' }]),
+    findByIds: jest.fn(async () => [{ id: 'circulation' }]),
   };
   const directory = new StaffDirectory(
     agents as unknown as AgentRepository,
@@ -43,8 +43,8 @@ describe('StaffDirectory', () => {
     await expect(directory.assertDepartmentsExist(scope, ['circulation', 'nowhere', 'nowhere'])).rejects.toThrow(
       expect.objectContaining({ code: 'not_found', status: 404, message: 'Department nowhere was not found' }),
     );
-    departments.find.mockClear();
+    departments.findByIds.mockClear();
     await directory.assertDepartmentsExist(scope, []);
-    expect(departments.find).not.toHaveBeenCalled();
+    expect(departments.findByIds).not.toHaveBeenCalled();
   });
 });
