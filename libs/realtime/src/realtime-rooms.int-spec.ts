@@ -103,8 +103,9 @@ describeWithDatabase('realtime rooms and fanout', () => {
   let reference: Department;
   let circulation: Department;
   let southDesk: Department;
-  const staff: Record<'agent' | 'supervisor' | 'admin' | 'southAdmin', Agent> = {} as never;
-  const consoles: Record<keyof typeof staff, FakeSocket> = {} as never;
+  type Member = 'agent' | 'supervisor' | 'admin' | 'southAdmin';
+  let staff: Record<Member, Agent>;
+  let consoles: Record<Member, FakeSocket>;
   let referenceConversation: Conversation;
   let circulationConversation: Conversation;
   let triageConversation: Conversation;
@@ -118,6 +119,9 @@ describeWithDatabase('realtime rooms and fanout', () => {
     await gateway.handleConnection(socket as unknown as Parameters<RealtimeGateway['handleConnection']>[0]);
     return socket;
   };
+
+  const consoleOf = async (agent: Agent): Promise<FakeSocket> =>
+    connect({ auth: { token: await tokenOf(agent) }, headers: {} });
 
   /** Publishes outside any transaction, then lets the bus's asynchronous delivery run. */
   const publish = async <P>(event: EventDefinition<P>, payload: P) => {
@@ -157,12 +161,18 @@ describeWithDatabase('realtime rooms and fanout', () => {
     southDesk = await data.department(south, { code: 'ref' });
     const member = (library: Library, role: AgentRole, departments: Department[]) =>
       data.agent(library, { role, departments });
-    staff.agent = await member(north, 'agent', [reference]);
-    staff.supervisor = await member(north, 'supervisor', [circulation]);
-    staff.admin = await member(north, 'administrator', []);
-    staff.southAdmin = await member(south, 'administrator', []);
-    for (const name of Object.keys(staff) as Array<keyof typeof staff>)
-      consoles[name] = await connect({ auth: { token: await tokenOf(staff[name]) }, headers: {} });
+    staff = {
+      agent: await member(north, 'agent', [reference]),
+      supervisor: await member(north, 'supervisor', [circulation]),
+      admin: await member(north, 'administrator', []),
+      southAdmin: await member(south, 'administrator', []),
+    };
+    consoles = {
+      agent: await consoleOf(staff.agent),
+      supervisor: await consoleOf(staff.supervisor),
+      admin: await consoleOf(staff.admin),
+      southAdmin: await consoleOf(staff.southAdmin),
+    };
 
     const { reader } = await data.reader(north, { handles: [{ kind: 'email', value: 'Reader@Example.org' }] });
     const inbox = await data.inbox(north, { channel: 'email' });
@@ -422,7 +432,7 @@ describeWithDatabase('realtime rooms and fanout', () => {
 
   describe('following one conversation', () => {
     it('lets an agent follow conversations of its departments and the triage queue only', async () => {
-      const socket = await connect({ auth: { token: await tokenOf(staff.agent) }, headers: {} });
+      const socket = await consoleOf(staff.agent);
       const join = (conversationId: unknown) => socket.request('conversation.join', { conversationId });
       expect(await join(referenceConversation.id)).toEqual({ ok: true });
       expect(await join(triageConversation.id)).toEqual({ ok: true });
@@ -440,7 +450,7 @@ describeWithDatabase('realtime rooms and fanout', () => {
     });
 
     it("lets an administrator follow any of its library's conversations, not another library's", async () => {
-      const socket = await connect({ auth: { token: await tokenOf(staff.admin) }, headers: {} });
+      const socket = await consoleOf(staff.admin);
       const join = (c: Conversation) => socket.request('conversation.join', { conversationId: c.id });
       expect(await join(circulationConversation)).toEqual({ ok: true });
       expect(await join(southConversation)).toEqual({ ok: false, error: 'not_found' });
