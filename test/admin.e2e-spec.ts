@@ -1,8 +1,7 @@
 import { DEMO, DEMO_ADMIN, DEMO_AGENT_PASSWORD } from '@readerdesk/persistence';
 import { libraryScope } from '@readerdesk/platform';
 import { StaffAdminService } from '@readerdesk/staff';
-import { Library, LibraryRepository } from '@readerdesk/tenancy';
-import { describeWithDatabase } from '@readerdesk/testing';
+import { describeWithDatabase, TestData } from '@readerdesk/testing';
 import { randomUUID } from 'node:crypto';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -24,15 +23,13 @@ describeWithDatabase('library administration and tenant isolation', () => {
     agent = await token(DEMO.agents[2].email, DEMO_AGENT_PASSWORD);
     // A second library in the same deployment, with its own administrator.
     const other = libraryScope(randomUUID());
-    await desk.app.get(LibraryRepository).insert({
+    await new TestData(desk.database).library({
       id: other.libraryId,
       slug: 'hilltop',
       name: 'Hilltop Library',
       defaultCountry: 'GB',
-      defaultLanguage: 'en',
       timeZone: 'Europe/London',
-      keepHistoryByDefault: false,
-    } as Library);
+    });
     await desk.app.get(StaffAdminService).createAgent(other, {
       email: 'admin@hilltop.example.org',
       displayName: 'Hilltop admin',

@@ -1,10 +1,9 @@
 import { MailboxCursor, MailboxSupervisor, parseInboundEmail } from '@readerdesk/channels';
-import { Conversation, Inbox, Message } from '@readerdesk/conversations';
-import { DEMO_ADMIN } from '@readerdesk/persistence';
-import { describeWithDatabase, dovecotSkipReason, startDovecot, type TestDovecot } from '@readerdesk/testing';
+import { Conversation, Message } from '@readerdesk/conversations';
+import { describeWithDatabase, dovecotSkipReason, type TestDovecot } from '@readerdesk/testing';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createTestApp, TestApp } from './support/test-app';
+import { createEmailTestDesk, EmailTestDesk } from './support/email-desk';
 
 const SAMPLES = resolve(__dirname, '../../shared/testdata/mail');
 const skip = dovecotSkipReason() ?? (existsSync(SAMPLES) ? undefined : `${SAMPLES} is absent`);
@@ -19,38 +18,28 @@ function samples(dir = SAMPLES): string[] {
 }
 
 (skip ? describe.skip : describeWithDatabase)('a mailbox connected over IMAP (real Dovecot)', () => {
-  let desk: TestApp;
+  let desk: EmailTestDesk;
   let dovecot: TestDovecot;
 
   beforeAll(async () => {
-    dovecot = await startDovecot([{ user: 'desk', password: 'desk-secret' }]);
-    desk = await createTestApp();
+    desk = await createEmailTestDesk({ dovecot: [{ user: 'desk', password: 'desk-secret' }] });
+    dovecot = desk.dovecot!;
   });
-  afterAll(async () => {
-    await desk?.close();
-    await dovecot?.stop();
-  });
+  afterAll(async () => desk?.close());
 
   it('turns every real-world sample into a conversation or, for machine mail, into none — in UTF-8', async () => {
     const files = samples();
     for (const file of files) await dovecot.append('desk', 'INBOX', readFileSync(file));
 
-    const admin = await desk.signIn(DEMO_ADMIN.email, DEMO_ADMIN.password);
-    const created = await desk.http
-      .post('/api/v1/inboxes/email')
-      .set(admin)
-      .send({
-        name: 'Ask a Librarian',
-        address: 'ask@riverside.example.org',
-        imap: { host: dovecot.host, port: dovecot.port, user: 'desk', password: 'desk-secret', processed: 'flag' },
-      })
-      .expect(201);
+    const inbox = await desk.createEmailInbox({
+      imap: { host: dovecot.host, port: dovecot.port, user: 'desk', password: 'desk-secret', processed: 'flag' },
+    });
     await desk.app.get(MailboxSupervisor).reconcile();
 
     const cursors = desk.database.manager.getRepository(MailboxCursor);
     const deadline = Date.now() + 120_000;
     for (;;) {
-      const cursor = await cursors.findOneBy({ id: created.body.id as string });
+      const cursor = await cursors.findOneBy({ id: inbox.id });
       if (cursor && cursor.lastUid >= files.length) break;
       if (Date.now() > deadline) throw new Error(`IMAP fetch stalled at ${JSON.stringify(cursor)}`);
       await new Promise((r) => setTimeout(r, 200));
@@ -58,7 +47,6 @@ function samples(dir = SAMPLES): string[] {
 
     const messages = desk.database.manager.getRepository(Message);
     const conversations = desk.database.manager.getRepository(Conversation);
-    const inbox = await desk.database.manager.getRepository(Inbox).findOneByOrFail({ id: created.body.id as string });
     let personal = 0;
     for (const file of files) {
       let parsed;

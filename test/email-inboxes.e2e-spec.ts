@@ -1,15 +1,15 @@
 import { Inbox } from '@readerdesk/conversations';
-import { DEMO, DEMO_ADMIN, DEMO_AGENT_PASSWORD } from '@readerdesk/persistence';
+import { DEMO, DEMO_AGENT_PASSWORD } from '@readerdesk/persistence';
 import { describeWithDatabase } from '@readerdesk/testing';
-import { createTestApp, TestApp } from './support/test-app';
+import { createEmailTestDesk, EmailTestDesk } from './support/email-desk';
 
 describeWithDatabase('connecting a mailbox through the API', () => {
-  let desk: TestApp;
+  let desk: EmailTestDesk;
   let admin: { Authorization: string };
 
   beforeAll(async () => {
-    desk = await createTestApp();
-    admin = await desk.signIn(DEMO_ADMIN.email, DEMO_ADMIN.password);
+    desk = await createEmailTestDesk();
+    admin = await desk.admin();
   });
   afterAll(async () => desk?.close());
 

@@ -1,11 +1,9 @@
 import { EmailIngestService } from '@readerdesk/channels';
 import { Inbox, MessageRepository } from '@readerdesk/conversations';
-import { DEMO, DEMO_ADMIN, DEMO_AGENT_PASSWORD } from '@readerdesk/persistence';
+import { DEMO, DEMO_AGENT_PASSWORD } from '@readerdesk/persistence';
 import { libraryScope } from '@readerdesk/platform';
 import { describeWithDatabase } from '@readerdesk/testing';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
-import { createTestApp, TestApp } from './support/test-app';
+import { EmailTestDesk, EmailTestDeskBuilder } from './support/email-desk';
 
 interface MailParts {
   from?: string;
@@ -34,11 +32,10 @@ const mail = (m: MailParts): Buffer =>
   );
 
 describeWithDatabase('email becoming conversations (ingestion, threading, loop prevention)', () => {
-  let desk: TestApp;
+  let desk: EmailTestDesk;
   let inbox: Inbox;
   let emails: EmailIngestService;
   let agent: { Authorization: string };
-  let relay: SMTPServer;
 
   const conversation = async (id: string) =>
     (await desk.http.get(`/api/v1/conversations/${id}`).set(agent).expect(200)).body as {
@@ -54,34 +51,16 @@ describeWithDatabase('email becoming conversations (ingestion, threading, loop p
     }>;
 
   beforeAll(async () => {
-    desk = await createTestApp({ DESK_ATTACHMENT_MAX_BYTES: String(1024 * 1024) });
-    const admin = await desk.signIn(DEMO_ADMIN.email, DEMO_ADMIN.password);
+    const started = await new EmailTestDeskBuilder()
+      .withEnv({ DESK_ATTACHMENT_MAX_BYTES: String(1024 * 1024) })
+      .withRelay()
+      .withEmailInbox((d) => ({ smtp: d.relay?.smtp }))
+      .start();
+    desk = started.desk;
+    [inbox] = started.inboxes;
     agent = await desk.signIn(DEMO.agents[0].email, DEMO_AGENT_PASSWORD); // supervisor: sees the triage queue
-    relay = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData: (stream, _session, callback) => {
-        stream.resume();
-        stream.on('end', () => callback());
-      },
-    });
-    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-    const created = await desk.http
-      .post('/api/v1/inboxes/email')
-      .set(admin)
-      .send({
-        name: 'Ask a Librarian',
-        address: 'ask@riverside.example.org',
-        smtp: { host: '127.0.0.1', port: (relay.server.address() as AddressInfo).port },
-      })
-      .expect(201);
-    inbox = await desk.database.manager.getRepository(Inbox).findOneByOrFail({ id: created.body.id as string });
   });
-  afterAll(async () => {
-    await desk?.close();
-    await new Promise<void>((resolve) => (relay ? relay.close(() => resolve()) : resolve()));
-  });
+  afterAll(async () => desk?.close());
 
   it('opens a conversation for a new email and continues it for replies, once per Message-ID', async () => {
     emails = desk.app.get(EmailIngestService);

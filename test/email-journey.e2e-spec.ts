@@ -1,24 +1,15 @@
 import { MailboxSupervisor } from '@readerdesk/channels';
-import { DEMO, DEMO_ADMIN, DEMO_AGENT_PASSWORD } from '@readerdesk/persistence';
-import { describeWithDatabase, dovecotSkipReason, startDovecot, type TestDovecot } from '@readerdesk/testing';
+import { DEMO, DEMO_AGENT_PASSWORD } from '@readerdesk/persistence';
+import { describeWithDatabase, dovecotSkipReason, type TestDovecot } from '@readerdesk/testing';
 import { ImapFlow } from 'imapflow';
-import type { AddressInfo } from 'node:net';
 import PostalMime from 'postal-mime';
-import { SMTPServer } from 'smtp-server';
-import { createTestApp, TestApp } from './support/test-app';
+import { createEmailTestDesk, EmailTestDesk, poll as pollEvery } from './support/email-desk';
 
 const skip = dovecotSkipReason();
 if (skip) console.warn(`email journey skipped: ${skip}`);
 
-async function poll<T>(what: string, get: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await get();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-}
+const poll = <T>(what: string, get: () => Promise<T | undefined>): Promise<T> =>
+  pollEvery(what, get, { ms: 30_000, every: 150 });
 
 /**
  * The issue's "tried as a new user would": an administrator connects a mailbox, a reader's email
@@ -28,61 +19,40 @@ async function poll<T>(what: string, get: () => Promise<T | undefined>, ms = 30_
  */
 (skip ? describe.skip : describeWithDatabase)('the email journey, end to end', () => {
   let dovecot: TestDovecot;
-  let relay: SMTPServer;
-  let relayPort: number;
-  let desk: TestApp;
+  let desk: EmailTestDesk;
 
   beforeAll(async () => {
-    dovecot = await startDovecot([
-      { user: 'desk', password: 'desk-secret' },
-      { user: 'maria', password: 'maria-secret' },
-    ]);
-    relay = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          const to = session.envelope.rcptTo.map((r) => r.address);
-          const raw = Buffer.concat(chunks);
-          Promise.all(
-            to.filter((a) => a === 'maria.gonzalez@example.org').map(() => dovecot.append('maria', 'INBOX', raw)),
-          ).then(() => callback(), callback);
-        });
+    desk = await createEmailTestDesk({
+      dovecot: [
+        { user: 'desk', password: 'desk-secret' },
+        { user: 'maria', password: 'maria-secret' },
+      ],
+      // The library's mail server delivers replies to Maria into her own mailbox.
+      relay: async ({ raw, rcptTo }) => {
+        await Promise.all(
+          rcptTo.filter((a) => a === 'maria.gonzalez@example.org').map(() => dovecot.append('maria', 'INBOX', raw)),
+        );
       },
+      env: { DESK_EMAIL_RETRY_BASE_MS: '200' },
     });
-    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-    relayPort = (relay.server.address() as AddressInfo).port;
-    desk = await createTestApp({ DESK_EMAIL_RETRY_BASE_MS: '200' });
+    dovecot = desk.dovecot!;
   });
-  afterAll(async () => {
-    await desk?.close();
-    await new Promise<void>((resolve) => (relay ? relay.close(() => resolve()) : resolve()));
-    await dovecot?.stop();
-  });
+  afterAll(async () => desk?.close());
 
   it('question by email → conversation → threaded reply in the reader’s mailbox → her answer in the same conversation', async () => {
-    const admin = await desk.signIn(DEMO_ADMIN.email, DEMO_ADMIN.password);
+    const admin = await desk.admin();
     const lena = await desk.signIn(DEMO.agents[1].email, DEMO_AGENT_PASSWORD); // Reference
     const departments = (await desk.http.get('/api/v1/departments').set(admin).expect(200)).body as Array<{
       id: string;
       code: string;
     }>;
     const reference = departments.find((d) => d.code === 'reference')!;
-    await desk.http
-      .post('/api/v1/inboxes/email')
-      .set(admin)
-      .send({
-        name: 'Ask a Librarian',
-        address: 'ask@riverside.example.org',
-        fromName: 'Riverside Library',
-        defaultDepartmentId: reference.id,
-        imap: { host: dovecot.host, port: dovecot.port, user: 'desk', password: 'desk-secret', pollSeconds: 5 },
-        smtp: { host: '127.0.0.1', port: relayPort },
-      })
-      .expect(201);
+    await desk.createEmailInbox({
+      fromName: 'Riverside Library',
+      defaultDepartmentId: reference.id,
+      imap: { host: dovecot.host, port: dovecot.port, user: 'desk', password: 'desk-secret', pollSeconds: 5 },
+      smtp: desk.relay?.smtp,
+    });
     await desk.app.get(MailboxSupervisor).reconcile();
 
     // Maria writes to the library.

@@ -1,11 +1,9 @@
 import { EmailIngestService } from '@readerdesk/channels';
 import { Inbox } from '@readerdesk/conversations';
-import { DEMO, DEMO_ADMIN, DEMO_AGENT_PASSWORD } from '@readerdesk/persistence';
+import { DEMO, DEMO_AGENT_PASSWORD } from '@readerdesk/persistence';
 import { describeWithDatabase } from '@readerdesk/testing';
-import type { AddressInfo } from 'node:net';
 import PostalMime, { type Email } from 'postal-mime';
-import { SMTPServer } from 'smtp-server';
-import { createTestApp, TestApp } from './support/test-app';
+import { EmailTestDesk, EmailTestDeskBuilder, poll } from './support/email-desk';
 
 /** What the relay answers to the next DATA: accept, or an SMTP error code with its text. */
 type Answer = 'accept' | { code: number; text: string };
@@ -25,16 +23,6 @@ interface TimelineItem {
   data: { acknowledgement?: boolean; delivery?: { status: string; attempts: number; error: string | null } };
 }
 
-async function poll<T>(what: string, get: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await get();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /**
  * Replies leaving the desk: a real SMTP exchange with an `smtp-server` relay that can be told to
  * defer (451) or refuse (550) the next messages. Checks the headers a mail client threads by, the
@@ -43,8 +31,7 @@ async function poll<T>(what: string, get: () => Promise<T | undefined>, ms = 20_
  * subjects a reader controls.
  */
 describeWithDatabase('email replies leaving through SMTP (outbox, retries, acknowledgements)', () => {
-  let desk: TestApp;
-  let relay: SMTPServer;
+  let desk: EmailTestDesk;
   let agent: { Authorization: string };
   let ask: Inbox;
   let noSmtp: Inbox;
@@ -97,66 +84,30 @@ describeWithDatabase('email replies leaving through SMTP (outbox, retries, ackno
   const deliveredWith = (messageId: string) => delivered.filter((d) => d.parsed.messageId === messageId);
 
   beforeAll(async () => {
-    relay = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          const raw = Buffer.concat(chunks).toString('utf8');
-          void PostalMime.parse(raw).then((parsed) => {
-            attempts.push(parsed.messageId ?? '');
-            const answer = answers.shift() ?? 'accept';
-            if (answer !== 'accept') {
-              const error = new Error(answer.text) as Error & { responseCode: number };
-              error.responseCode = answer.code;
-              callback(error);
-              return;
-            }
-            delivered.push({
-              mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-              rcptTo: session.envelope.rcptTo.map((r) => r.address),
-              raw,
-              parsed,
-            });
-            callback();
-          }, callback);
-        });
-      },
-    });
-    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-    const relayPort = (relay.server.address() as AddressInfo).port;
-    desk = await createTestApp({ DESK_EMAIL_RETRY_BASE_MS: '100', DESK_EMAIL_SEND_ATTEMPTS: '4' });
-    emails = desk.app.get(EmailIngestService);
-    const admin = await desk.signIn(DEMO_ADMIN.email, DEMO_ADMIN.password);
-    agent = await desk.signIn(DEMO.agents[0].email, DEMO_AGENT_PASSWORD); // supervisor: sees the triage queue
-    const created = await desk.http
-      .post('/api/v1/inboxes/email')
-      .set(admin)
-      .send({
-        name: 'Ask a Librarian',
-        address: 'ask@riverside.example.org',
+    const started = await new EmailTestDeskBuilder()
+      .withRelay(async ({ raw, mailFrom, rcptTo }) => {
+        const text = raw.toString('utf8');
+        const parsed = await PostalMime.parse(text);
+        attempts.push(parsed.messageId ?? '');
+        const answer = answers.shift() ?? 'accept';
+        if (answer !== 'accept') throw Object.assign(new Error(answer.text), { responseCode: answer.code });
+        delivered.push({ mailFrom, rcptTo, raw: text, parsed });
+      })
+      .withEnv({ DESK_EMAIL_RETRY_BASE_MS: '100', DESK_EMAIL_SEND_ATTEMPTS: '4' })
+      .withEmailInbox((d) => ({
         fromName: 'Riverside Library',
         signature: 'Riverside Library · Ask a Librarian',
         acknowledge: true,
-        smtp: { host: '127.0.0.1', port: relayPort },
-      })
-      .expect(201);
-    const bare = await desk.http
-      .post('/api/v1/inboxes/email')
-      .set(admin)
-      .send({ name: 'Old address', address: 'old@riverside.example.org' })
-      .expect(201);
-    const inboxes = desk.database.manager.getRepository(Inbox);
-    ask = await inboxes.findOneByOrFail({ id: created.body.id as string });
-    noSmtp = await inboxes.findOneByOrFail({ id: bare.body.id as string });
+        smtp: d.relay?.smtp,
+      }))
+      .withEmailInbox({ name: 'Old address', address: 'old@riverside.example.org' })
+      .start();
+    desk = started.desk;
+    [ask, noSmtp] = started.inboxes;
+    emails = desk.app.get(EmailIngestService);
+    agent = await desk.signIn(DEMO.agents[0].email, DEMO_AGENT_PASSWORD); // supervisor: sees the triage queue
   });
-  afterAll(async () => {
-    await desk?.close();
-    await new Promise<void>((resolve) => (relay ? relay.close(() => resolve()) : resolve()));
-  });
+  afterAll(async () => desk?.close());
 
   it('acknowledges a new question once, marked as automatic, and sends the reply threaded with its attachment', async () => {
     const question = await ingest(

@@ -1,5 +1,4 @@
 import { SmtpInboundServer } from '@readerdesk/channels';
-import { DEMO_ADMIN } from '@readerdesk/persistence';
 import { describeWithDatabase } from '@readerdesk/testing';
 import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
@@ -11,7 +10,8 @@ import { createTransport, type SendMailOptions } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { SmtpDialogue } from './support/smtp-dialogue';
 import { eventually } from './support/sockets';
-import { createTestApp, TestApp } from './support/test-app';
+import { EmailTestDesk, EmailTestDeskBuilder } from './support/email-desk';
+import type { TestApp } from './support/test-app';
 
 const LIMIT = 64 * 1024;
 const ASK = 'ask@riverside.example.org';
@@ -96,11 +96,6 @@ function restView(desk: () => TestApp, bearer: () => { Authorization: string }) 
   return { conversations, inbound };
 }
 
-async function createInbox(desk: TestApp, admin: { Authorization: string }, address: string): Promise<string> {
-  const created = await desk.http.post('/api/v1/inboxes/email').set(admin).send({ name: address, address }).expect(201);
-  return created.body.id as string;
-}
-
 /** Resolves once nothing accepts connections on the port any more; fails after a while instead of hanging. */
 async function untilRefused(port: number, ms = 5000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -129,7 +124,7 @@ async function refusal(sending: Promise<unknown>): Promise<SmtpFailure> {
 }
 
 describeWithDatabase('inbound SMTP: the desk as the MX or relay of its email inboxes', () => {
-  let desk: TestApp;
+  let desk: EmailTestDesk;
   let admin: { Authorization: string };
   let port: number;
   let askId: string;
@@ -165,15 +160,19 @@ describeWithDatabase('inbound SMTP: the desk as the MX or relay of its email inb
   };
 
   beforeAll(async () => {
-    desk = await createTestApp({
-      DESK_SMTP_PORT: '0',
-      DESK_SMTP_HOST: '127.0.0.1',
-      DESK_SMTP_HOSTNAME: 'desk.riverside.example.org',
-      DESK_SMTP_MAX_BYTES: String(LIMIT),
-    });
-    admin = await desk.signIn(DEMO_ADMIN.email, DEMO_ADMIN.password);
-    askId = await createInbox(desk, admin, ASK);
-    archivesId = await createInbox(desk, admin, ARCHIVES);
+    const started = await new EmailTestDeskBuilder()
+      .withEnv({
+        DESK_SMTP_PORT: '0',
+        DESK_SMTP_HOST: '127.0.0.1',
+        DESK_SMTP_HOSTNAME: 'desk.riverside.example.org',
+        DESK_SMTP_MAX_BYTES: String(LIMIT),
+      })
+      .withEmailInbox({ name: ASK, address: ASK })
+      .withEmailInbox({ name: ARCHIVES, address: ARCHIVES })
+      .start();
+    desk = started.desk;
+    [askId, archivesId] = started.inboxes.map((inbox) => inbox.id);
+    admin = await desk.admin();
     port = desk.app.get(SmtpInboundServer).port as number;
   });
   afterAll(async () => desk?.close());
@@ -397,7 +396,7 @@ describeWithDatabase('inbound SMTP: the desk as the MX or relay of its email inb
 });
 
 (hasOpenssl ? describeWithDatabase : describe.skip)('inbound SMTP with a certificate: STARTTLS', () => {
-  let desk: TestApp;
+  let desk: EmailTestDesk;
   let admin: { Authorization: string };
   let port: number;
   let dir: string;
@@ -432,14 +431,11 @@ describeWithDatabase('inbound SMTP: the desk as the MX or relay of its email inb
     );
     if (made.status !== 0) throw new Error(`openssl could not make a certificate: ${made.stderr}`);
     fingerprint = new X509Certificate(readFileSync(cert)).fingerprint256;
-    desk = await createTestApp({
-      DESK_SMTP_PORT: '0',
-      DESK_SMTP_HOST: '127.0.0.1',
-      DESK_SMTP_TLS_CERT: cert,
-      DESK_SMTP_TLS_KEY: key,
-    });
-    admin = await desk.signIn(DEMO_ADMIN.email, DEMO_ADMIN.password);
-    await createInbox(desk, admin, ASK);
+    ({ desk } = await new EmailTestDeskBuilder()
+      .withEnv({ DESK_SMTP_PORT: '0', DESK_SMTP_HOST: '127.0.0.1', DESK_SMTP_TLS_CERT: cert, DESK_SMTP_TLS_KEY: key })
+      .withEmailInbox({ name: ASK, address: ASK })
+      .start());
+    admin = await desk.admin();
     port = desk.app.get(SmtpInboundServer).port as number;
   });
   afterAll(async () => {

@@ -2,8 +2,7 @@ import { DEMO, DEMO_ADMIN, DEMO_AGENT_PASSWORD } from '@readerdesk/persistence';
 import { libraryScope } from '@readerdesk/platform';
 import type { ClientToServerEvents, ServerToClientEvents } from '@readerdesk/contracts';
 import { StaffAdminService } from '@readerdesk/staff';
-import { Library, LibraryRepository } from '@readerdesk/tenancy';
-import { describeWithDatabase } from '@readerdesk/testing';
+import { describeWithDatabase, TestData } from '@readerdesk/testing';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { io, Socket } from 'socket.io-client';
@@ -58,15 +57,13 @@ describeWithDatabase('live events over socket.io', () => {
         .expect(201)
     ).body.id;
     const other = libraryScope(randomUUID());
-    await desk.app.get(LibraryRepository).insert({
+    await new TestData(desk.database).library({
       id: other.libraryId,
       slug: 'far',
       name: 'Far Library',
       defaultCountry: 'GB',
-      defaultLanguage: 'en',
       timeZone: 'Europe/London',
-      keepHistoryByDefault: false,
-    } as Library);
+    });
     await desk.app.get(StaffAdminService).createAgent(other, {
       email: 'admin@far.example.org',
       displayName: 'Far admin',

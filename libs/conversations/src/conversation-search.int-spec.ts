@@ -1,7 +1,7 @@
 import { Clock, DatabaseService, EventBus, libraryScope, LocalDirectoryStorage } from '@readerdesk/platform';
 import { IdentityService, ReaderEventRepository, ReaderHandleRepository, ReaderRepository } from '@readerdesk/readers';
-import { connectTestDatabase, describeWithDatabase, testEnvironment } from '@readerdesk/testing';
-import { Library, LibraryRepository } from '@readerdesk/tenancy';
+import { build, connectTestDatabase, describeWithDatabase, testEnvironment } from '@readerdesk/testing';
+import { LibraryRepository } from '@readerdesk/tenancy';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,6 @@ import { AttachmentRepository } from './attachment.repository';
 import { AttachmentService } from './attachment.service';
 import { ConversationFilter, ConversationRepository, ftsMatch, searchWords } from './conversation.repository';
 import { ConversationService } from './conversation.service';
-import { Inbox } from './inbox.entity';
 import { InboxRepository } from './inbox.repository';
 import { IngestionService } from './ingestion.service';
 import { MessageRepository } from './message.repository';
@@ -59,31 +58,14 @@ describeWithDatabase('conversation search (PostgreSQL full-text search, SQLite F
       [scope, 'lib'],
       [elsewhere, 'elsewhere'],
     ] as const) {
-      await libraries.insert({
-        id: s.libraryId,
-        slug,
-        name: slug,
-        defaultCountry: 'US',
-        defaultLanguage: 'en',
-        timeZone: 'UTC',
-        keepHistoryByDefault: false,
-      } as Library);
+      await libraries.insert(build.library({ id: s.libraryId, slug, name: slug }));
     }
     const inboxes = new InboxRepository(database);
-    await inboxes.insert(scope, {
-      id: mail,
-      channel: 'email',
-      name: 'Ask',
-      defaultDepartmentId: null,
-      settings: {},
-    } as Inbox);
-    await inboxes.insert(elsewhere, {
-      id: theirs,
-      channel: 'email',
-      name: 'Theirs',
-      defaultDepartmentId: null,
-      settings: {},
-    } as Inbox);
+    await inboxes.insert(scope, build.inbox(scope, { id: mail, channel: 'email', name: 'Ask', address: null }));
+    await inboxes.insert(
+      elsewhere,
+      build.inbox(elsewhere, { id: theirs, channel: 'email', name: 'Theirs', address: null }),
+    );
     const events = new EventBus(database);
     const clock = new Clock();
     const identity = new IdentityService(

@@ -1,9 +1,7 @@
 import { DatabaseService, libraryScope, SqlStatement } from '@readerdesk/platform';
-import { connectTestDatabase, describeWithDatabase } from '@readerdesk/testing';
+import { build, connectTestDatabase, describeWithDatabase } from '@readerdesk/testing';
 import { randomUUID } from 'node:crypto';
-import { Branch } from './branch.entity';
 import { BranchRepository } from './branch.repository';
-import { Library } from './library.entity';
 import { LibraryRepository } from './library.repository';
 
 describeWithDatabase('tenant-scoped repositories', () => {
@@ -13,18 +11,10 @@ describeWithDatabase('tenant-scoped repositories', () => {
   const north = libraryScope(randomUUID());
   const south = libraryScope(randomUUID());
 
-  const library = (id: string, slug: string): Library =>
-    ({
-      id,
-      slug,
-      name: slug,
-      defaultCountry: 'DE',
-      defaultLanguage: 'de',
-      timeZone: 'Europe/Berlin',
-      keepHistoryByDefault: false,
-    }) as Library;
-  const branch = (code: string, libraryId = 'ignored'): Branch =>
-    ({ id: randomUUID(), libraryId, code, name: `Branch ${code}`, timeZone: 'Europe/Berlin', address: null }) as Branch;
+  const library = (id: string, slug: string) =>
+    build.library({ id, slug, name: slug, defaultCountry: 'DE', defaultLanguage: 'de', timeZone: 'Europe/Berlin' });
+  const branch = (code: string, libraryId = 'ignored') =>
+    build.branch(libraryId, { code, name: `Branch ${code}`, timeZone: 'Europe/Berlin' });
 
   beforeAll(async () => {
     ({ database, drop } = await connectTestDatabase());
