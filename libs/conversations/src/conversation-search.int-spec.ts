@@ -1,6 +1,6 @@
 import { Clock, DatabaseService, EventBus, libraryScope, LocalDirectoryStorage } from '@readerdesk/platform';
 import { IdentityService, ReaderEventRepository, ReaderHandleRepository, ReaderRepository } from '@readerdesk/readers';
-import { connectTestDatabase, describeWithDatabase, testChannelRegistry, testEnvironment } from '@readerdesk/testing';
+import { connectTestDatabase, describeWithDatabase, testIngestionService, testEnvironment } from '@readerdesk/testing';
 import { Library, LibraryRepository } from '@readerdesk/tenancy';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -13,7 +13,6 @@ import { ConversationService } from './conversation.service';
 import { Inbox } from './inbox.entity';
 import { InboxRepository } from './inbox.repository';
 import { IngestionService } from './ingestion.service';
-import { IngestionWriter } from './ingestion.writer';
 import { MessageRepository } from './message.repository';
 
 describe('search words', () => {
@@ -87,7 +86,6 @@ describeWithDatabase('conversation search (PostgreSQL full-text search, SQLite F
     } as Inbox);
     const events = new EventBus(database);
     const clock = new Clock();
-    const channels = testChannelRegistry();
     const identity = new IdentityService(
       database,
       events,
@@ -105,18 +103,8 @@ describeWithDatabase('conversation search (PostgreSQL full-text search, SQLite F
       testEnvironment({}),
       clock,
     );
-    ingestion = new IngestionService(
-      database,
-      events,
-      clock,
-      identity,
-      inboxes,
-      conversations,
-      messages,
-      files,
-      channels,
-      new IngestionWriter(database, identity, conversations, messages),
-    );
+    const parts = { database, events, clock, identity, inboxes, conversations, messages, attachments: files };
+    ingestion = testIngestionService(parts);
     service = new ConversationService(database, events, clock, conversations, messages, files);
 
     const open = async (

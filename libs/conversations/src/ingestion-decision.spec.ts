@@ -20,7 +20,7 @@ function conversation(id: string, status: ConversationStatus, readerId = 'reader
   } as Conversation;
 }
 
-function decide(over: Partial<DecisionInput> & { contact?: Partial<DecisionInput['contact']> }) {
+function decide(over: Omit<Partial<DecisionInput>, 'contact'> & { contact?: Partial<DecisionInput['contact']> }) {
   return decideIngestion({
     threading: CHAT_LIKE,
     stored: null,

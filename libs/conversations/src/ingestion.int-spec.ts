@@ -1,6 +1,6 @@
 import { Clock, DatabaseService, EventBus, libraryScope, LocalDirectoryStorage } from '@readerdesk/platform';
 import { IdentityService, ReaderEventRepository, ReaderHandleRepository, ReaderRepository } from '@readerdesk/readers';
-import { connectTestDatabase, describeWithDatabase, testChannelRegistry, testEnvironment } from '@readerdesk/testing';
+import { connectTestDatabase, describeWithDatabase, testIngestionService, testEnvironment } from '@readerdesk/testing';
 import { Library, LibraryRepository } from '@readerdesk/tenancy';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -13,7 +13,6 @@ import { ConversationService } from './conversation.service';
 import { Inbox } from './inbox.entity';
 import { InboxRepository } from './inbox.repository';
 import { InboundMessage, IngestionService, IngestResult } from './ingestion.service';
-import { IngestionWriter } from './ingestion.writer';
 import { MessageRepository } from './message.repository';
 
 describeWithDatabase('ingestion and the conversation lifecycle', () => {
@@ -82,7 +81,6 @@ describeWithDatabase('ingestion and the conversation lifecycle', () => {
     } as Inbox);
     const events = new EventBus(database);
     const clock = new Clock();
-    const channels = testChannelRegistry();
     identity = new IdentityService(
       database,
       events,
@@ -101,35 +99,10 @@ describeWithDatabase('ingestion and the conversation lifecycle', () => {
       testEnvironment({ DESK_ATTACHMENT_MAX_BYTES: '4096' }),
       clock,
     );
-    ingestion = new IngestionService(
-      database,
-      events,
-      clock,
-      identity,
-      inboxes,
-      conversations,
-      messages,
-      files,
-      channels,
-      new IngestionWriter(database, identity, conversations, messages),
-    );
+    const parts = { database, events, clock, identity, inboxes, conversations, messages, attachments: files };
+    ingestion = testIngestionService(parts);
     // Other desk processes sharing the database: no in-memory state in common with `ingestion`.
-    others = Array.from(
-      { length: 4 },
-      () =>
-        new IngestionService(
-          database,
-          events,
-          clock,
-          identity,
-          inboxes,
-          conversations,
-          messages,
-          files,
-          channels,
-          new IngestionWriter(database, identity, conversations, messages),
-        ),
-    );
+    others = Array.from({ length: 4 }, () => testIngestionService(parts));
     service = new ConversationService(database, events, clock, conversations, messages, files);
     service.onModuleInit();
   });

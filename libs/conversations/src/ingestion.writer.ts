@@ -18,9 +18,9 @@ export interface IngestionBatchWrite {
 }
 
 /**
- * Writes an ingestion batch, the same way on both drivers: the new conversations' numbers first
- * (`ConversationRepository.allocateNumbers`, outside the transaction on PostgreSQL, so no batch
- * holds the counter's lock until its commit), then one transaction of multi-row statements, one per
+ * Writes an ingestion batch, the same way on both drivers: the new conversations' numbers from
+ * `ConversationRepository.allocateNumbers` (outside the transaction on PostgreSQL, so no batch
+ * holds the counter's lock until its commit), and one transaction of multi-row statements, one per
  * table: readers and handles, the continued conversations (one `updateMany`), the new conversations,
  * the messages. A batch that fails writes nothing but leaves its numbers unused.
  */
@@ -39,13 +39,17 @@ export class IngestionWriter {
    * after the commit, and dropped with a rollback.
    */
   async write(scope: LibraryScope, batch: IngestionBatchWrite, beforeCommit: () => void): Promise<void> {
-    if (batch.opened.length > 0) {
-      const first = await this.conversations.allocateNumbers(scope, batch.opened.length);
-      batch.opened.forEach((conversation, k) => (conversation.number = first + k));
-    }
+    // Taken beside the transaction's first statements (on PostgreSQL over a connection of its own):
+    // only the conversations' insert needs them. A batch that fails first leaves them unused.
+    const numbering = batch.opened.length > 0 ? this.conversations.allocateNumbers(scope, batch.opened.length) : null;
+    numbering?.catch(() => undefined);
     await this.db.transaction(async () => {
       await this.identity.storeSettled(scope, batch.identities);
       await this.conversations.updateMany(scope, batch.continued);
+      if (numbering) {
+        const first = await numbering;
+        batch.opened.forEach((conversation, k) => (conversation.number = first + k));
+      }
       fill(batch.opened, await this.conversations.insert(scope, ...batch.opened));
       fill(batch.messages, await this.messages.insert(scope, ...batch.messages));
       beforeCommit();
