@@ -1,6 +1,12 @@
 import { Clock, DatabaseService, EventBus, libraryScope, LocalDirectoryStorage } from '@readerdesk/platform';
 import { IdentityService, ReaderEventRepository, ReaderHandleRepository, ReaderRepository } from '@readerdesk/readers';
-import { build, connectTestDatabase, describeWithDatabase, testEnvironment } from '@readerdesk/testing';
+import {
+  build,
+  connectTestDatabase,
+  describeWithDatabase,
+  testIngestionService,
+  testEnvironment,
+} from '@readerdesk/testing';
 import { LibraryRepository } from '@readerdesk/tenancy';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -85,7 +91,8 @@ describeWithDatabase('conversation search (PostgreSQL full-text search, SQLite F
       testEnvironment({}),
       clock,
     );
-    ingestion = new IngestionService(database, events, clock, identity, inboxes, conversations, messages, files);
+    const parts = { database, events, clock, identity, inboxes, conversations, messages, attachments: files };
+    ingestion = testIngestionService(parts);
     service = new ConversationService(database, events, clock, conversations, messages, files);
 
     const open = async (

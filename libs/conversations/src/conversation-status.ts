@@ -3,6 +3,8 @@ import { ConversationErrors } from './conversation.errors';
 
 export const CONVERSATION_STATUSES = ['new', 'open', 'pending', 'snoozed', 'resolved', 'closed'] as const;
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
+/** Statuses of a conversation that is still going: a reader's new contact may continue it (all but closed). */
+export const ONGOING_STATUSES: readonly ConversationStatus[] = ['new', 'open', 'pending', 'snoozed', 'resolved'];
 
 /**
  * Who may move a conversation where. `pending` waits on the reader (its SLA clock pauses), `snoozed`

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DatabaseService, LibraryScope, SqlStatement, TenantRepository } from '@readerdesk/platform';
+import { DatabaseService, LibraryScope, TenantRepository } from '@readerdesk/platform';
 import { Brackets, In } from 'typeorm';
 import { Conversation } from './conversation.entity';
-import type { ConversationStatus } from './conversation-status';
+import { type ConversationStatus, ONGOING_STATUSES } from './conversation-status';
 
 @Injectable()
 export class ConversationRepository extends TenantRepository<Conversation> {
@@ -19,17 +19,6 @@ export class ConversationRepository extends TenantRepository<Conversation> {
    * it starts above the highest one. The unique index on (library, number) stays the final arbiter.
    */
   async allocateNumbers(scope: LibraryScope, count = 1): Promise<number> {
-    const { sql, params } = this.numberingStatement(scope, count);
-    const rows = await this.db.outsideTransaction<{ last_number: number | string }>(sql, params);
-    return Number(rows[0].last_number) - count + 1;
-  }
-
-  /**
-   * The upsert that takes a block of `count` numbers, starting above both the counter and the
-   * highest number in the table, returning the block's last number as `last_number`: run alone by
-   * `allocateNumbers`, or as a part of a batch's one statement (`DatabaseService.writeAsOne`).
-   */
-  numberingStatement(scope: LibraryScope, count: number): SqlStatement {
     const postgres = this.db.dialect === 'postgres';
     const highest = (p: string) => `(SELECT COALESCE(MAX(c.number), 0) FROM conversations c WHERE c.library_id = ${p})`;
     const sql = postgres
@@ -44,7 +33,8 @@ export class ConversationRepository extends TenantRepository<Conversation> {
     const params = postgres
       ? [scope.libraryId, count]
       : [scope.libraryId, scope.libraryId, count, scope.libraryId, count];
-    return { sql, params };
+    const rows = await this.db.outsideTransaction<{ last_number: number | string }>(sql, params);
+    return Number(rows[0].last_number) - count + 1;
   }
 
   findByNumber(scope: LibraryScope, number: number): Promise<Conversation | null> {
@@ -53,9 +43,31 @@ export class ConversationRepository extends TenantRepository<Conversation> {
 
   /** The reader's most recent conversation in this inbox that is still going (not closed). */
   async latestOngoing(scope: LibraryScope, readerId: string, inboxId: string): Promise<Conversation | null> {
-    const ongoing: ConversationStatus[] = ['new', 'open', 'pending', 'snoozed', 'resolved'];
-    const [latest] = await this.find(scope, { readerId, inboxId, status: In(ongoing) }, { lastMessageAt: 'DESC' }, 1);
+    const [latest] = await this.find(
+      scope,
+      { readerId, inboxId, status: In([...ONGOING_STATUSES]) },
+      { lastMessageAt: 'DESC' },
+      1,
+    );
     return latest ?? null;
+  }
+
+  /** What `latestOngoing` finds, for many readers and inboxes in one read: keyed by reader and inbox. */
+  async latestOngoingOfMany(
+    scope: LibraryScope,
+    readerIds: string[],
+    inboxIds: string[],
+  ): Promise<Map<string, Conversation>> {
+    const latest = new Map<string, Conversation>();
+    if (readerIds.length === 0 || inboxIds.length === 0) return latest;
+    const rows = await this.find(
+      scope,
+      { readerId: In(readerIds), inboxId: In(inboxIds), status: In([...ONGOING_STATUSES]) },
+      { lastMessageAt: 'DESC' },
+    );
+    for (const c of rows)
+      if (!latest.has(ongoingKey(c.readerId, c.inboxId))) latest.set(ongoingKey(c.readerId, c.inboxId), c);
+    return latest;
   }
 
   /**
@@ -130,6 +142,11 @@ export class ConversationRepository extends TenantRepository<Conversation> {
   private timestampParameter(at: Date): Date | string {
     return this.db.dialect === 'sqlite' ? at.toISOString().replace('T', ' ').replace('Z', '') : at;
   }
+}
+
+/** The key of `latestOngoingOfMany`'s map. */
+export function ongoingKey(readerId: string, inboxId: string): string {
+  return `${readerId}\u0000${inboxId}`;
 }
 
 export interface ConversationFilter {

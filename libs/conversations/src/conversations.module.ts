@@ -9,6 +9,7 @@ import { ChannelRegistry } from './channels/channel-registry';
 import { ConversationService } from './conversation.service';
 import { InboxRepository } from './inbox.repository';
 import { IngestionService } from './ingestion.service';
+import { IngestionWriter } from './ingestion.writer';
 import { MessageRepository } from './message.repository';
 
 @Module({
@@ -19,6 +20,7 @@ import { MessageRepository } from './message.repository';
     InboxRepository,
     ConversationRepository,
     MessageRepository,
+    IngestionWriter,
     IngestionService,
     ConversationService,
     ChannelRegistry,

@@ -7,18 +7,20 @@ import {
   isUniqueViolation,
   LibraryScope,
   newRowId,
-  SqlStatement,
 } from '@readerdesk/platform';
-import { HandleInput, IdentityService } from '@readerdesk/readers';
+import { HandleInput, HandleLookup, IdentityService, SettledIdentities } from '@readerdesk/readers';
 import { In } from 'typeorm';
 import { AttachmentService, DroppedAttachment, InboundAttachment, StagedAttachment } from './attachment.service';
+import { ChannelRegistry } from './channels/channel-registry';
 import { Conversation } from './conversation.entity';
 import { ConversationOpened, ConversationStatusChanged, MessageAppended } from './conversation.events';
-import { ConversationRepository } from './conversation.repository';
-import { afterReaderReply, type Channel, type ConversationStatus } from './conversation-status';
+import { ConversationRepository, ongoingKey } from './conversation.repository';
+import type { Channel } from './conversation-status';
 import { sanitiseHtml } from './html-sanitiser';
 import { Inbox } from './inbox.entity';
 import { InboxRepository } from './inbox.repository';
+import { decideIngestion, IngestionDecision, needsOngoing, ReaderReply } from './ingestion-decision';
+import { IngestionBatchWrite, IngestionWriter } from './ingestion.writer';
 import { Message } from './message.entity';
 import { MessageRepository } from './message.repository';
 
@@ -61,14 +63,42 @@ const ATTEMPTS = 5;
 /** Contacts stored together at most, and batches written side by side (PostgreSQL; SQLite writes one at a time). */
 const MAX_BATCH = 64;
 const MAX_BATCHES_RUNNING = 2;
-/** What `ConversationRepository.latestOngoing` calls still going. */
-const ONGOING: ConversationStatus[] = ['new', 'open', 'pending', 'snoozed', 'resolved'];
 
 interface Pending {
   scope: LibraryScope;
   input: InboundMessage;
   resolve: (result: IngestResult) => void;
   reject: (error: unknown) => void;
+}
+
+/** A message stored under a contact's external id, with its conversation. */
+interface StoredContact {
+  message: Message;
+  conversation: Conversation;
+}
+
+/** A contact that was written: what `publishOutcome` announces. */
+interface Written {
+  conversation: Conversation;
+  message: Message;
+  created: boolean;
+  /** The change a continued conversation took; null when opened or recorded silently. */
+  reply: ReaderReply | null;
+}
+
+/** What a batch reads before it decides anything. */
+interface BatchReads {
+  inboxes: Map<string, Inbox>;
+  /** Stored before the batch, by `messageKey`. */
+  stored: Map<string, StoredContact>;
+  lookup: HandleLookup;
+}
+
+/** The conversations a batch's decisions may need, one object each, so later contacts see earlier ones' changes. */
+interface BatchConversations {
+  byId: Map<string, Conversation>;
+  /** What `latestOngoing` finds, by `ongoingKey`. */
+  ongoing: Map<string, Conversation>;
 }
 
 /**
@@ -79,7 +109,20 @@ function isPlain(input: InboundMessage): boolean {
   return !input.silent && !(input.attachments?.length ?? 0) && !(input.droppedAttachments?.length ?? 0);
 }
 
-/** A conversation opened by a reader's contact (`number` 0 until the batch numbers it). */
+const messageKey = (inboxId: string | null, externalId: string | null): string => `${inboxId}\u0000${externalId}`;
+
+const unique = <T>(values: T[]): T[] => [...new Set(values)];
+
+/** A channel's time, but never in the future (a sender's clock, a hand-set date): queues sort by it. */
+function arrival(input: InboundMessage, now: Date): Date {
+  return input.receivedAt && input.receivedAt < now ? input.receivedAt : now;
+}
+
+function duplicateResult({ message, conversation }: StoredContact): IngestResult {
+  return { conversation, message, duplicate: true, conversationCreated: false };
+}
+
+/** A conversation opened by a reader's contact (`number` 0 until the writer numbers it). */
 function newConversation(
   scope: LibraryScope,
   readerId: string,
@@ -113,19 +156,6 @@ function newConversation(
   } as unknown as Conversation;
 }
 
-/** What a reader's new message does to the conversation it continues. */
-function readerReply(conversation: Conversation, at: Date) {
-  const from = conversation.status;
-  const to = afterReaderReply(from) ?? from;
-  const changes = {
-    status: to,
-    waitingSince: conversation.waitingSince ?? at,
-    lastMessageAt: at,
-    snoozedUntil: to === 'open' ? null : conversation.snoozedUntil,
-  };
-  return { from, to, changes };
-}
-
 function newInboundMessage(
   scope: LibraryScope,
   conversationId: string,
@@ -153,9 +183,10 @@ function newInboundMessage(
 }
 
 /**
- * The one entry point for inbound contacts: resolve the reader, find or open the conversation,
- * append the message, publish events after commit. Idempotent on (inbox, external id), also when
- * the same contact arrives many times at once: the unique index decides, the others find the winner.
+ * The one entry point for inbound contacts: resolve the reader, find or open the conversation
+ * (`decideIngestion`, with the channel's threading rules), append the message, publish events after
+ * commit. Idempotent on (inbox, external id), also when the same contact arrives many times at once:
+ * the unique index decides, the others find the winner.
  */
 @Injectable()
 export class IngestionService {
@@ -168,6 +199,8 @@ export class IngestionService {
     private readonly conversations: ConversationRepository,
     private readonly messages: MessageRepository,
     private readonly attachments: AttachmentService,
+    private readonly channels: ChannelRegistry,
+    private readonly writer: IngestionWriter,
   ) {}
 
   async ingest(scope: LibraryScope, input: InboundMessage): Promise<IngestResult> {
@@ -180,7 +213,7 @@ export class IngestionService {
     // The same contact delivered again while it is being stored (a webhook retried at once, a
     // mailbox fetched twice) waits for the first delivery's outcome instead of racing it to the
     // unique index, which would cost a rolled-back transaction (and a conversation number).
-    const key = `${scope.libraryId}\u0000${input.inboxId}\u0000${input.externalId}`;
+    const key = `${scope.libraryId}\u0000${messageKey(input.inboxId, input.externalId)}`;
     const first = this.inFlight.get(key);
     if (first) {
       return first.then(
@@ -190,7 +223,7 @@ export class IngestionService {
     }
     const storing = isPlain(input)
       ? new Promise<IngestResult>((resolve, reject) => {
-          // A batch runs in a transaction of its own.
+          // Stored with the contacts that arrive meanwhile, by the next batch.
           this.waiting.push({ scope, input, resolve, reject });
           this.drain();
         })
@@ -211,12 +244,12 @@ export class IngestionService {
   private batchesRunning = 0;
 
   /**
-   * Group commit: plain contacts (no attachments, not silent)
-   * that arrive while a batch is being written wait for the next one, which stores all of them with
-   * a handful of set-based statements in one transaction instead of a dozen statements each. With
-   * one contact at a time nothing waits. A batch that fails for any reason (a unique violation from
-   * a concurrent duplicate or another process, a value the database refuses) is rolled back whole
-   * and its contacts take the one-by-one path, which has every answer to those cases.
+   * Group commit: plain contacts (no attachments, not silent) that arrive while a batch is being
+   * written wait for the next one, which stores all of them with one multi-row statement per table
+   * in one transaction instead of a dozen statements each. With one contact at a time nothing
+   * waits. A batch that fails for any reason (a unique violation from another process, a value the
+   * database refuses) is rolled back whole and its contacts take the one-by-one path, which has
+   * every answer to those cases.
    */
   private drain(): void {
     // Not at once: contacts that arrive in the same turn of the event loop (webhooks parsed
@@ -253,15 +286,16 @@ export class IngestionService {
       libraries.set(item.scope.libraryId, [...(libraries.get(item.scope.libraryId) ?? []), item]);
     }
     for (const items of libraries.values()) {
+      const inputs = items.map((item) => item.input);
       let results: Array<IngestResult | null>;
       try {
         // SQLite has one connection: a read outside the batch's transaction could see another
         // transaction's uncommitted rows, so there the whole batch runs in its transaction (the
-        // inner one joins it).
+        // writer's joins it).
         results =
           this.db.dialect === 'sqlite'
-            ? await this.db.transaction(() => this.appendBatch(items[0].scope, items))
-            : await this.appendBatch(items[0].scope, items);
+            ? await this.db.transaction(() => this.appendBatch(items[0].scope, inputs))
+            : await this.appendBatch(items[0].scope, inputs);
       } catch {
         results = items.map(() => null);
       }
@@ -279,217 +313,168 @@ export class IngestionService {
 
   /**
    * Stores a batch of plain contacts of one library; null for a contact it leaves to `ingestOne`
-   * (an unknown inbox, a reader `resolveMany` cannot settle alone). Same outcome as storing them one
+   * (an unknown inbox, a reader `settleMany` cannot settle alone). Same outcome as storing them one
    * after the other in arrival order: a second contact of the same reader continues the conversation
    * the first opened, a repeated external id comes back as a duplicate.
    */
-  private async appendBatch(scope: LibraryScope, items: Pending[]): Promise<Array<IngestResult | null>> {
-    const results: Array<IngestResult | null> = items.map(() => null);
-    const inboxIds = [...new Set(items.map((item) => item.input.inboxId))];
-    const messageKey = (inboxId: string | null, externalId: string | null) => `${inboxId}\u0000${externalId}`;
-    // Writes that need nothing from each other, and events, for the transaction at the end.
-    const deferred = { writes: [] as SqlStatement[], after: [] as Array<() => void> };
+  private async appendBatch(scope: LibraryScope, inputs: InboundMessage[]): Promise<Array<IngestResult | null>> {
+    // On PostgreSQL the reads run before the writer's transaction, side by side on pool connections:
+    // under read committed a read inside it would see no more, and take no lock either. What changes
+    // meanwhile (the same handle or external id stored by another batch or process) makes a write
+    // fail on a unique index, and the batch goes one by one.
+    const reads = await this.readBatch(scope, inputs);
+    const identities = this.identity.settleMany(
+      reads.lookup,
+      inputs,
+      (i) =>
+        reads.inboxes.has(inputs[i].inboxId) && !reads.stored.has(messageKey(inputs[i].inboxId, inputs[i].externalId)),
+    );
+    const known = await this.readBatchConversations(scope, inputs, identities);
+    const { results, write, written } = this.planBatch(scope, inputs, reads, identities, known);
+    if (write.messages.length > 0) {
+      await this.writer.write(scope, write, () => written.forEach((w) => this.publishOutcome(scope, w)));
+    }
+    return results;
+  }
 
-    // On PostgreSQL the reads run before the transaction, side by side on pool connections: under read committed a
-    // read inside it would see no more, and take no lock either. What changes meanwhile (the same
-    // handle or external id stored by another batch or process) makes a write fail on a unique
-    // index, and the batch goes one by one.
-    const contacts = items.map((item) => ({ handles: item.input.handles, displayName: item.input.displayName }));
-    const [inboxRows, stored, lookup] = await Promise.all([
+  /** The inboxes, the messages already stored under the batch's external ids, every handle with its reader. */
+  private async readBatch(scope: LibraryScope, inputs: InboundMessage[]): Promise<BatchReads> {
+    const inboxIds = unique(inputs.map((input) => input.inboxId));
+    const [inboxes, messages, lookup] = await Promise.all([
       this.inboxes.find(scope, { id: In(inboxIds) }),
-      // Already stored, or earlier in this batch: duplicates.
       this.messages.find(scope, {
         inboxId: In(inboxIds),
-        externalId: In([...new Set(items.map((item) => item.input.externalId))]),
+        externalId: In(unique(inputs.map((input) => input.externalId))),
       }),
-      this.identity.lookupMany(scope, contacts),
+      this.identity.lookupMany(scope, inputs),
     ]);
-    const inboxes = new Map(inboxRows.map((i) => [i.id, i]));
-    const storedConversations = new Map(
-      (stored.length > 0
-        ? await this.conversations.find(scope, { id: In([...new Set(stored.map((m) => m.conversationId))]) })
-        : []
-      ).map((c) => [c.id, c]),
-    );
-    const seen = new Map<string, number>();
-    const fresh: number[] = [];
-    items.forEach((item, i) => {
-      const key = messageKey(item.input.inboxId, item.input.externalId);
-      const old = stored.find((m) => messageKey(m.inboxId, m.externalId) === key);
-      const conversation = old ? storedConversations.get(old.conversationId) : undefined;
-      if (old && conversation) {
-        results[i] = { conversation, message: old, duplicate: true, conversationCreated: false };
-      } else if (!old && inboxes.has(item.input.inboxId) && !seen.has(key)) {
-        seen.set(key, i);
-        fresh.push(i);
+    const conversations =
+      messages.length > 0
+        ? await this.conversations.find(scope, { id: In(unique(messages.map((m) => m.conversationId))) })
+        : [];
+    const byId = new Map(conversations.map((c) => [c.id, c]));
+    const stored = new Map<string, StoredContact>();
+    for (const message of messages) {
+      const conversation = byId.get(message.conversationId);
+      if (conversation) stored.set(messageKey(message.inboxId, message.externalId), { message, conversation });
+    }
+    return { inboxes: new Map(inboxes.map((inbox) => [inbox.id, inbox])), stored, lookup };
+  }
+
+  /** The conversations the channels named, and the ongoing ones of the readers whose channel continues them. */
+  private async readBatchConversations(
+    scope: LibraryScope,
+    inputs: InboundMessage[],
+    identities: SettledIdentities,
+  ): Promise<BatchConversations> {
+    const named = new Set<string>();
+    const readers = new Set<string>();
+    const inboxIds = new Set<string>();
+    inputs.forEach((input, i) => {
+      const settled = identities.readers[i];
+      if (!settled) return;
+      if (input.conversationId) named.add(input.conversationId);
+      // A reader met for the first time has no conversation to continue.
+      if (!settled.created && needsOngoing(input, this.channels.threadingOf(input.channel))) {
+        readers.add(settled.reader.id);
+        inboxIds.add(input.inboxId);
       }
     });
-
-    const isFresh = new Set(fresh);
-    const readers = this.identity.settleMany(scope, lookup, contacts, (i) => isFresh.has(i), deferred);
-    const ready = fresh.filter((i) => readers[i] !== null);
-    const readerOf = new Map(fresh.map((i) => [i, readers[i]]));
-
-    // The reader's ongoing conversation in the inbox (what `latestOngoing` finds), for readers the desk knew.
-    // Email never continues a conversation this way: only through its headers (the channel's hint).
-    const knownReaders = [
-      ...new Set(
-        ready
-          .filter((i) => !readerOf.get(i)!.created && items[i].input.channel !== 'email')
-          .map((i) => readerOf.get(i)!.reader.id),
-      ),
-    ];
-    // Conversations the channels named (email threading, a chat session), read beside those.
-    const hinted = [...new Set(ready.map((i) => items[i].input.conversationId).filter((id): id is string => !!id))];
-    const [ongoingRows, hintedRows] = await Promise.all([
-      knownReaders.length > 0
-        ? this.conversations.find(
-            scope,
-            { readerId: In(knownReaders), inboxId: In(inboxIds), status: In(ONGOING) },
-            { lastMessageAt: 'DESC' },
-          )
-        : [],
-      hinted.length > 0 ? this.conversations.find(scope, { id: In(hinted) }) : [],
+    const [ongoing, namedRows] = await Promise.all([
+      this.conversations.latestOngoingOfMany(scope, [...readers], [...inboxIds]),
+      named.size > 0 ? this.conversations.find(scope, { id: In([...named]) }) : [],
     ]);
-    const ongoing = new Map<string, Conversation>();
-    // Every conversation the batch touches, one object each, so that later contacts see earlier ones' changes.
-    const byId = new Map<string, Conversation>();
-    for (const c of ongoingRows) {
-      const key = `${c.readerId}\u0000${c.inboxId}`;
-      if (!ongoing.has(key)) ongoing.set(key, c);
-      byId.set(c.id, c);
-    }
-    for (const c of hintedRows) if (!byId.has(c.id)) byId.set(c.id, c);
+    const byId = new Map([...ongoing.values()].map((c) => [c.id, c]));
+    for (const c of namedRows) if (!byId.has(c.id)) byId.set(c.id, c);
+    return { byId, ongoing };
+  }
 
+  /**
+   * Decides every contact of a batch in arrival order, in memory: what the writer stores, what each
+   * caller gets back, and the events.
+   */
+  private planBatch(
+    scope: LibraryScope,
+    inputs: InboundMessage[],
+    reads: BatchReads,
+    identities: SettledIdentities,
+    known: BatchConversations,
+  ): { results: Array<IngestResult | null>; write: IngestionBatchWrite; written: Written[] } {
     const now = this.clock.now();
-    const opened: Conversation[] = [];
-    const changed = new Map<string, { conversation: Conversation; changes: Partial<Conversation> }>();
-    const newMessages: Message[] = [];
-    for (const i of ready) {
-      const { input } = items[i];
-      const inbox = inboxes.get(input.inboxId)!;
-      const readerId = readerOf.get(i)!.reader.id;
-      const at = input.receivedAt && input.receivedAt < now ? input.receivedAt : now;
-      const key = `${readerId}\u0000${inbox.id}`;
-      // As `ingestOne` decides: the named conversation if it may take the message, else (without a name,
-      // outside email) the reader's ongoing one, else a new one.
-      let conversation: Conversation | undefined;
-      if (input.conversationId) {
-        const named = byId.get(input.conversationId);
-        if (named && (named.readerId === readerId || input.channel === 'email') && afterReaderReply(named.status)) {
-          conversation = named;
-        }
-      } else if (input.channel !== 'email') {
-        conversation = ongoing.get(key);
-      }
-      let created = false;
-      if (!conversation) {
-        conversation = newConversation(scope, readerId, inbox, input, at, 0);
-        if (input.channel !== 'email') ongoing.set(key, conversation);
-        byId.set(conversation.id, conversation);
-        opened.push(conversation);
-        created = true;
-      } else {
-        const { from, to, changes } = readerReply(conversation, at);
-        Object.assign(conversation, changes);
-        if (!opened.includes(conversation)) {
-          const entry = changed.get(conversation.id) ?? { conversation, changes: {} };
-          Object.assign(entry.changes, changes);
-          changed.set(conversation.id, entry);
-        }
-        if (to !== from) {
-          const event = {
-            libraryId: scope.libraryId,
-            conversationId: conversation.id,
-            departmentId: conversation.departmentId,
-            from,
-            to,
-            actorAgentId: null,
-          };
-          deferred.after.push(() => this.events.publish(ConversationStatusChanged, event));
-        }
-      }
-      const message = newInboundMessage(scope, conversation.id, inbox, input, at, input.data ?? {});
-      newMessages.push(message);
-      const snapshot = conversation;
-      const base = { libraryId: scope.libraryId, conversationId: snapshot.id };
-      if (created) {
-        deferred.after.push(() =>
-          this.events.publish(ConversationOpened, {
-            ...base,
-            readerId,
-            departmentId: snapshot.departmentId,
-            channel: snapshot.channel,
-          }),
-        );
-      }
-      deferred.after.push(() =>
-        this.events.publish(MessageAppended, {
-          ...base,
-          messageId: message.id,
-          kind: 'inbound',
-          departmentId: snapshot.departmentId,
-        }),
-      );
-      results[i] = { conversation, message, duplicate: false, conversationCreated: created };
-    }
-
-    const writes = [
-      ...deferred.writes,
-      ...(await this.conversations.updateManyStatements(
-        scope,
-        [...changed.values()].map(({ conversation, changes }) => ({ id: conversation.id, changes })),
-      )),
-    ];
-    if (this.db.dialect === 'postgres' && (writes.length > 0 || newMessages.length > 0)) {
-      // One statement, atomic by itself: a block of numbers, new readers and handles, the continued
-      // conversations, the new conversations numbered from the block, the messages. No BEGIN or
-      // COMMIT round trips, and a statement that fails takes its numbers back with it.
-      const statements: Array<SqlStatement & { name?: string }> = [...writes];
-      let select = 'SELECT 0 AS last_number';
-      if (opened.length > 0) {
-        statements.unshift({ name: 'numbers', ...this.conversations.numberingStatement(scope, opened.length) });
-        const last = '(SELECT last_number FROM numbers)';
-        statements.push(
-          ...this.conversations.insertStatements(scope, opened, {
-            number: (k) => `${last} - ${opened.length - 1 - k}`,
-          }).statements,
-        );
-        select = 'SELECT last_number FROM numbers';
-      }
-      statements.push(...this.messages.insertStatements(scope, newMessages).statements);
-      const [row] = await this.db.writeAsOne<{ last_number: number | string }>(statements, select);
-      const first = Number(row.last_number) - opened.length + 1;
-      opened.forEach((c, k) => (c.number = first + k));
-      // Committed: the events go out now.
-      for (const publish of deferred.after) publish();
-    } else if (writes.length > 0 || newMessages.length > 0) {
-      await this.db.transaction(async () => {
-        const first = opened.length > 0 ? await this.conversations.allocateNumbers(scope, opened.length) : 0;
-        opened.forEach((c, k) => (c.number = first + k));
-        await this.db.writeTogether([
-          ...writes,
-          ...this.conversations.insertStatements(scope, opened).statements,
-          ...this.messages.insertStatements(scope, newMessages).statements,
-        ]);
-        // Published in the batch's transaction: delivered after its commit, dropped with a rollback.
-        for (const publish of deferred.after) publish();
+    const results: Array<IngestResult | null> = inputs.map(() => null);
+    const write: IngestionBatchWrite = { identities, opened: [], continued: [], messages: [] };
+    const continued = new Map<string, Partial<Conversation>>();
+    const planned = new Map<string, StoredContact>();
+    const written: Written[] = [];
+    inputs.forEach((input, i) => {
+      const key = messageKey(input.inboxId, input.externalId);
+      const before = reads.stored.get(key);
+      // Stored before the batch: answered without a reader (none was settled for it).
+      if (before) return (results[i] = duplicateResult(before));
+      const inbox = reads.inboxes.get(input.inboxId);
+      const readerId = identities.readers[i]?.reader.id;
+      // An unknown inbox (404) or a reader that needs `resolve`: left to `ingestOne`.
+      if (!inbox || !readerId) return;
+      const at = arrival(input, now);
+      const decision = decideIngestion({
+        contact: { readerId, conversationId: input.conversationId, at },
+        threading: this.channels.threadingOf(input.channel),
+        stored: planned.get(key)?.message ?? null,
+        named: input.conversationId ? (known.byId.get(input.conversationId) ?? null) : null,
+        ongoing: known.ongoing.get(ongoingKey(readerId, inbox.id)) ?? null,
       });
-    }
-
-    // A repeated external id within the batch gets the first one's message.
-    items.forEach((item, i) => {
-      const first = seen.get(messageKey(item.input.inboxId, item.input.externalId));
-      const original = first === undefined || first === i ? undefined : results[first];
-      if (original) results[i] = { ...original, duplicate: true, conversationCreated: false };
+      if (decision.outcome === 'duplicate') return (results[i] = duplicateResult(planned.get(key)!));
+      const conversation = this.plan(scope, decision, { readerId, inbox, input, at }, write, continued, known);
+      if (!conversation) return;
+      const message = newInboundMessage(scope, conversation.id, inbox, input, at, input.data ?? {});
+      write.messages.push(message);
+      planned.set(key, { message, conversation });
+      const created = decision.outcome === 'open';
+      written.push({ conversation, message, created, reply: decision.outcome === 'continue' ? decision.reply : null });
+      results[i] = { conversation, message, duplicate: false, conversationCreated: created };
     });
-    return results;
+    write.continued = [...continued].map(([id, changes]) => ({ id, changes }));
+    return { results, write, written };
+  }
+
+  /**
+   * One decision of a batch applied in memory: the conversation the message joins (opened or
+   * changed here), or null for what only `ingestOne` answers (silent mail never comes in a batch).
+   */
+  private plan(
+    scope: LibraryScope,
+    decision: Exclude<IngestionDecision, { outcome: 'duplicate' }>,
+    contact: { readerId: string; inbox: Inbox; input: InboundMessage; at: Date },
+    write: IngestionBatchWrite,
+    continued: Map<string, Partial<Conversation>>,
+    known: BatchConversations,
+  ): Conversation | null {
+    let conversation: Conversation;
+    if (decision.outcome === 'open') {
+      conversation = newConversation(scope, contact.readerId, contact.inbox, contact.input, contact.at, 0);
+      write.opened.push(conversation);
+      known.byId.set(conversation.id, conversation);
+    } else if (decision.outcome === 'continue') {
+      conversation = decision.conversation;
+      Object.assign(conversation, decision.reply.changes);
+      if (!write.opened.includes(conversation)) {
+        continued.set(conversation.id, { ...continued.get(conversation.id), ...decision.reply.changes });
+      }
+    } else {
+      return null;
+    }
+    // It now has the reader's latest message: what `latestOngoing` would find next.
+    const key = ongoingKey(conversation.readerId, conversation.inboxId);
+    const latest = known.ongoing.get(key);
+    if (!latest || latest.lastMessageAt <= conversation.lastMessageAt) known.ongoing.set(key, conversation);
+    return conversation;
   }
 
   private async ingestOne(scope: LibraryScope, input: InboundMessage): Promise<IngestResult> {
     const inbox = await this.inboxes.getById(scope, input.inboxId);
+    // Before the reader is resolved and files staged: a repeat costs two reads.
     const known = await this.stored(scope, input);
-    if (known) return known;
+    if (known) return duplicateResult(known);
     const { reader } = await this.identity.resolveReader(scope, {
       handles: input.handles,
       displayName: input.displayName,
@@ -499,15 +484,12 @@ export class IngestionService {
     try {
       for (let attempt = 1; ; attempt += 1) {
         try {
-          return await this.db.transaction(() => this.append(scope, inbox, reader.id, input, staged, dropped));
+          const result = await this.db.transaction(() => this.append(scope, inbox, reader.id, input, staged, dropped));
+          if (result.duplicate) await this.attachments.discard(staged);
+          return result;
         } catch (error) {
-          if (!isUniqueViolation(error)) throw error;
-          const winner = await this.stored(scope, input);
-          if (winner) {
-            await this.attachments.discard(staged);
-            return winner;
-          }
-          if (attempt >= ATTEMPTS) throw error;
+          // Another process stored this contact (or took a number) meanwhile: the next attempt's decision sees it.
+          if (!isUniqueViolation(error) || attempt >= ATTEMPTS) throw error;
         }
       }
     } catch (error) {
@@ -516,13 +498,12 @@ export class IngestionService {
     }
   }
 
-  private async stored(scope: LibraryScope, input: InboundMessage): Promise<IngestResult | null> {
+  private async stored(scope: LibraryScope, input: InboundMessage): Promise<StoredContact | null> {
     const message = await this.messages.findByExternalId(scope, input.inboxId, input.externalId);
-    if (!message) return null;
-    const conversation = await this.conversations.getById(scope, message.conversationId);
-    return { conversation, message, duplicate: true, conversationCreated: false };
+    return message ? { message, conversation: await this.conversations.getById(scope, message.conversationId) } : null;
   }
 
+  /** One contact in the caller's transaction: read what the decision needs, decide, write. */
   private async append(
     scope: LibraryScope,
     inbox: Inbox,
@@ -531,65 +512,74 @@ export class IngestionService {
     staged: StagedAttachment[],
     dropped: DroppedAttachment[],
   ): Promise<IngestResult> {
-    // A channel's time, but never in the future (a sender's clock, a hand-set date): queues sort by it.
-    const now = this.clock.now();
-    const at = input.receivedAt && input.receivedAt < now ? input.receivedAt : now;
-    let conversation = input.conversationId ? await this.conversations.findById(scope, input.conversationId) : null;
-    if (conversation && conversation.readerId !== readerId && input.channel !== 'email') conversation = null;
-    if (conversation && !input.silent && afterReaderReply(conversation.status) === null) conversation = null;
-    // Chat, SMS and calls continue the reader's ongoing conversation; email threads only through its headers.
-    if (!conversation && !input.conversationId && input.channel !== 'email') {
-      conversation = await this.conversations.latestOngoing(scope, readerId, inbox.id);
-    }
-    let created = false;
-    if (input.silent && !conversation) {
-      throw new DomainError('no_conversation', 'A silent message needs the conversation it belongs to', 409);
-    }
-    if (conversation && input.silent) {
-      // Recorded for the record only: the conversation's state is the staff's and the reader's business.
-    } else if (!conversation) {
-      const number = await this.conversations.allocateNumbers(scope);
-      [conversation] = await this.conversations.insert(
-        scope,
-        newConversation(scope, readerId, inbox, input, at, number),
-      );
-      created = true;
-    } else {
-      const { from, to, changes } = readerReply(conversation, at);
-      await this.conversations.update(scope, conversation.id, changes);
-      Object.assign(conversation, changes);
-      if (to !== from) {
-        this.events.publish(ConversationStatusChanged, {
-          libraryId: scope.libraryId,
-          conversationId: conversation.id,
-          departmentId: conversation.departmentId,
-          from,
-          to,
-          actorAgentId: null,
-        });
-      }
+    const contact = {
+      readerId,
+      conversationId: input.conversationId,
+      silent: input.silent,
+      at: arrival(input, this.clock.now()),
+    };
+    const threading = this.channels.threadingOf(input.channel);
+    const stored = await this.stored(scope, input);
+    const decision = decideIngestion({
+      contact,
+      threading,
+      stored: stored?.message ?? null,
+      named: input.conversationId ? await this.conversations.findById(scope, input.conversationId) : null,
+      ongoing: needsOngoing(contact, threading)
+        ? await this.conversations.latestOngoing(scope, readerId, inbox.id)
+        : null,
+    });
+    let conversation: Conversation;
+    let reply: ReaderReply | null = null;
+    switch (decision.outcome) {
+      case 'duplicate':
+        return duplicateResult(stored!);
+      case 'refuse':
+        throw new DomainError('no_conversation', 'A silent message needs the conversation it belongs to', 409);
+      case 'record':
+        // Recorded for the record only: the conversation's state is the staff's and the reader's business.
+        conversation = decision.conversation;
+        break;
+      case 'open':
+        [conversation] = await this.conversations.insert(
+          scope,
+          newConversation(scope, readerId, inbox, input, contact.at, await this.conversations.allocateNumbers(scope)),
+        );
+        break;
+      case 'continue':
+        ({ conversation, reply } = decision);
+        await this.conversations.update(scope, conversation.id, reply.changes);
+        Object.assign(conversation, reply.changes);
+        break;
     }
     const data = dropped.length > 0 ? { ...input.data, droppedAttachments: dropped } : (input.data ?? {});
     const [message] = await this.messages.insert(
       scope,
-      newInboundMessage(scope, conversation.id, inbox, input, at, data),
+      newInboundMessage(scope, conversation.id, inbox, input, contact.at, data),
     );
     await this.attachments.record(scope, staged, conversation.id, message.id);
-    const base = { libraryId: scope.libraryId, conversationId: conversation.id };
+    const created = decision.outcome === 'open';
+    this.publishOutcome(scope, { conversation, message, created, reply });
+    return { conversation, message, duplicate: false, conversationCreated: created };
+  }
+
+  /** The events of a written contact, for both paths (published in the transaction: delivered after its commit). */
+  private publishOutcome(scope: LibraryScope, { conversation, message, created, reply }: Written): void {
+    const base = {
+      libraryId: scope.libraryId,
+      conversationId: conversation.id,
+      departmentId: conversation.departmentId,
+    };
+    if (reply && reply.to !== reply.from) {
+      this.events.publish(ConversationStatusChanged, { ...base, from: reply.from, to: reply.to, actorAgentId: null });
+    }
     if (created) {
       this.events.publish(ConversationOpened, {
         ...base,
-        readerId,
-        departmentId: conversation.departmentId,
+        readerId: conversation.readerId,
         channel: conversation.channel,
       });
     }
-    this.events.publish(MessageAppended, {
-      ...base,
-      messageId: message.id,
-      kind: 'inbound',
-      departmentId: conversation.departmentId,
-    });
-    return { conversation, message, duplicate: false, conversationCreated: created };
+    this.events.publish(MessageAppended, { ...base, messageId: message.id, kind: 'inbound' });
   }
 }

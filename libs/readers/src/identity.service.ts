@@ -6,7 +6,6 @@ import {
   isUniqueViolation,
   LibraryScope,
   newRowId,
-  SqlStatement,
 } from '@readerdesk/platform';
 import { Library, LibraryRepository } from '@readerdesk/tenancy';
 import { normaliseHandle, NormalisedHandle } from './handle-normaliser';
@@ -44,11 +43,6 @@ const ATTEMPTS = 3;
 /** How long a process trusts the library settings it read (a changed default country applies after this). */
 const LIBRARY_CACHE_MS = 30_000;
 
-/**
- * Finds or creates the reader behind a contact's handles, merges two readers and unlinks a handle
- * merged by mistake. Safe under concurrency: the unique index on (library, kind, value) decides a
- * race, and the loser retries and finds the winner's reader.
- */
 /** A reader first met through these handles: their card number if one is a card, consent as the library's default. */
 function newReader(
   input: { displayName?: string | null; preferredLanguage?: string | null },
@@ -68,6 +62,10 @@ function newReader(
   } as Reader;
 }
 
+function newHandle(readerId: string, h: NormalisedHandle): ReaderHandle {
+  return { id: newRowId(), readerId, kind: h.kind, value: h.value, raw: h.raw, valid: h.valid } as ReaderHandle;
+}
+
 /** Handles of many contacts and the readers they belong to (`IdentityService.lookupMany`). */
 export interface HandleLookup {
   wanted: NormalisedHandle[][];
@@ -75,8 +73,23 @@ export interface HandleLookup {
   keepHistoryByDefault: boolean;
 }
 
+/**
+ * What `IdentityService.settleMany` decided: the reader of each contact (null: left to `resolve`),
+ * and the readers and handles it met for the first time, to be written by `storeSettled`.
+ */
+export interface SettledIdentities {
+  readers: Array<{ reader: Reader; created: boolean } | null>;
+  newReaders: Reader[];
+  newHandles: ReaderHandle[];
+}
+
 const handleKey = (h: { kind: string; value: string }): string => `${h.kind}\u0000${h.value}`;
 
+/**
+ * Finds or creates the reader behind a contact's handles, merges two readers and unlinks a handle
+ * merged by mistake. Safe under concurrency: the unique index on (library, kind, value) decides a
+ * race, and the loser retries and finds the winner's reader.
+ */
 @Injectable()
 export class IdentityService {
   constructor(
@@ -169,22 +182,15 @@ export class IdentityService {
 
   /**
    * The second step (see `lookupMany`) for the contacts `keep` names; the others get null. Nothing
-   * is written or published here: the inserts of new readers and handles go to `deferred.writes` and
-   * their events to `deferred.after`, for the caller's transaction. A unique violation there
-   * (another process created the same handle meanwhile) fails that transaction, and the caller
-   * falls back to `resolve` for every contact.
+   * is read, written or published here: the caller writes the new readers and handles with
+   * `storeSettled` in its transaction. A unique violation there (another process created the same
+   * handle meanwhile) fails that transaction, and the caller falls back to `resolve` for every contact.
    */
-  settleMany(
-    scope: LibraryScope,
-    lookup: HandleLookup,
-    inputs: ResolveInput[],
-    keep: (index: number) => boolean,
-    deferred: { writes: SqlStatement[]; after: Array<() => void> },
-  ): Array<{ reader: Reader; created: boolean } | null> {
+  settleMany(lookup: HandleLookup, inputs: ResolveInput[], keep: (index: number) => boolean): SettledIdentities {
     const createdHere = new Map<string, Reader>();
     const newReaders: Reader[] = [];
     const newHandles: ReaderHandle[] = [];
-    const results = inputs.map((input, i): { reader: Reader; created: boolean } | null => {
+    const readers = inputs.map((input, i): { reader: Reader; created: boolean } | null => {
       const handles = lookup.wanted[i];
       if (!keep(i) || handles.length === 0) return null;
       const found = handles.map((h) => lookup.known.get(handleKey(h)));
@@ -202,29 +208,25 @@ export class IdentityService {
       newReaders.push(reader);
       for (const h of handles) {
         createdHere.set(handleKey(h), reader);
-        newHandles.push({
-          id: newRowId(),
-          readerId: reader.id,
-          kind: h.kind,
-          value: h.value,
-          raw: h.raw,
-          valid: h.valid,
-        } as ReaderHandle);
+        newHandles.push(newHandle(reader.id, h));
       }
       return { reader, created: true };
     });
-    if (newReaders.length === 0) return results;
-    const readers = this.readers.insertStatements(scope, newReaders);
-    const handles = this.handles.insertStatements(scope, newHandles);
-    deferred.writes.push(...readers.statements, ...handles.statements);
-    for (const reader of newReaders) {
-      deferred.after.push(() =>
-        this.events.publish(ReaderCreated, { libraryId: scope.libraryId, readerId: reader.id }),
-      );
+    return { readers, newReaders, newHandles };
+  }
+
+  /**
+   * Writes the readers and handles `settleMany` met for the first time (multi-row inserts) and
+   * publishes their `ReaderCreated`; meant for the caller's transaction, so the events go out after
+   * its commit and never after a rollback.
+   */
+  async storeSettled(scope: LibraryScope, settled: SettledIdentities): Promise<void> {
+    if (settled.newReaders.length === 0) return;
+    await this.readers.insert(scope, ...settled.newReaders);
+    await this.handles.insert(scope, ...settled.newHandles);
+    for (const reader of settled.newReaders) {
+      this.events.publish(ReaderCreated, { libraryId: scope.libraryId, readerId: reader.id });
     }
-    // The rows as they will be stored (with their defaults) stand in for the drafts.
-    const stored = new Map(readers.rows.map((r) => [r.id, r]));
-    return results.map((r) => (r ? { reader: stored.get(r.reader.id) ?? r.reader, created: r.created } : null));
   }
 
   private async resolveOnce(scope: LibraryScope, wanted: NormalisedHandle[], input: ResolveInput): Promise<Resolution> {
@@ -246,20 +248,7 @@ export class IdentityService {
     }
     const missing = wanted.filter((w) => !existing.some((e) => e.kind === w.kind && e.value === w.value));
     if (missing.length > 0) {
-      await this.handles.insert(
-        scope,
-        ...missing.map(
-          (h) =>
-            ({
-              id: newRowId(),
-              readerId: reader.id,
-              kind: h.kind,
-              value: h.value,
-              raw: h.raw,
-              valid: h.valid,
-            }) as ReaderHandle,
-        ),
-      );
+      await this.handles.insert(scope, ...missing.map((h) => newHandle(reader.id, h)));
     }
     return {
       reader,

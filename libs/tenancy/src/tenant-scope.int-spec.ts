@@ -1,4 +1,4 @@
-import { DatabaseService, libraryScope, SqlStatement } from '@readerdesk/platform';
+import { DatabaseService, libraryScope } from '@readerdesk/platform';
 import { build, connectTestDatabase, describeWithDatabase } from '@readerdesk/testing';
 import { randomUUID } from 'node:crypto';
 import { BranchRepository } from './branch.repository';
@@ -113,64 +113,5 @@ describeWithDatabase('tenant-scoped repositories', () => {
       await expect(branches.updateMany(north, [{ id: a.id, changes: { name: 'x'.repeat(201) } }])).rejects.toThrow();
       expect((await branches.getById(north, a.id)).name).toBe('Alpha');
     }
-  });
-
-  it('writes independent statements together: all of them, or none when one fails (keys checked at the end)', async () => {
-    const plain = (prepared: { statements: SqlStatement[] | null }) => prepared.statements!;
-    const [w1, w2] = [branch('w1'), branch('w2')];
-    const [existing] = await branches.insert(north, branch('w0'));
-    await database.writeTogether([
-      ...plain(branches.insertStatements(north, [w1])),
-      ...(await branches.updateManyStatements(north, [{ id: existing.id, changes: { name: 'Renamed' } }])),
-      ...plain(branches.insertStatements(south, [w2])),
-    ]);
-    expect((await branches.getById(north, w1.id)).code).toBe('w1');
-    expect((await branches.getById(south, w2.id)).code).toBe('w2');
-    expect((await branches.getById(north, existing.id)).name).toBe('Renamed');
-
-    // A branch of a library that does not exist: the foreign key refuses it, and the insert beside it is undone.
-    const nowhere = libraryScope(randomUUID());
-    const [w3, w4] = [branch('w3'), branch('w4')];
-    await expect(
-      database.transaction(() =>
-        database.writeTogether([
-          ...plain(branches.insertStatements(north, [w3])),
-          ...plain(branches.insertStatements(nowhere, [w4])),
-        ]),
-      ),
-    ).rejects.toThrow();
-    expect(await branches.findById(north, w3.id)).toBeNull();
-  });
-
-  it('writes statements as one on PostgreSQL: they read each other’s results, and fail together', async () => {
-    const renamed = {
-      sql: `UPDATE branches SET name = $1 WHERE library_id = $2 AND code = $3 RETURNING id`,
-      params: [],
-    };
-    if (database.dialect !== 'postgres') {
-      await expect(database.writeAsOne([renamed])).rejects.toThrow('needs PostgreSQL');
-      return;
-    }
-    const [target] = await branches.insert(north, branch('one-1'));
-    const rename = (code: string) => ({
-      name: 'renamed',
-      sql: `UPDATE branches SET name = $1 WHERE library_id = $2 AND code = $3 RETURNING id`,
-      params: ['Renamed together', north.libraryId, code],
-    });
-    const rows = await database.writeAsOne<{ id: string; count: string }>(
-      [rename('one-1'), ...branches.insertStatements(north, [branch('one-2')]).statements],
-      'SELECT id, (SELECT count(*) FROM renamed) AS count FROM renamed',
-    );
-    expect(rows).toEqual([{ id: target.id, count: '1' }]);
-    expect((await branches.getById(north, target.id)).name).toBe('Renamed together');
-    expect(await branches.find(north, { code: 'one-2' })).toHaveLength(1);
-    // The second part breaks the unique code: the first part's change does not stay either.
-    await expect(
-      database.writeAsOne([
-        { ...rename('one-1'), params: ['Never', north.libraryId, 'one-1'] },
-        ...branches.insertStatements(north, [branch('one-2')]).statements,
-      ]),
-    ).rejects.toThrow();
-    expect((await branches.getById(north, target.id)).name).toBe('Renamed together');
   });
 });

@@ -4,3 +4,4 @@ export * from './s3-server';
 export * from './dovecot';
 export * from './factories';
 export * from './test-clock';
+export * from './ingestion';

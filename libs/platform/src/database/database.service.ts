@@ -20,15 +20,6 @@ interface TransactionContext {
 
 const MIGRATION_LOCK_KEY = 424_242_001;
 
-/** PostgreSQL's limit on bound parameters in one statement. */
-const MAX_POSTGRES_PARAMETERS = 65_535;
-
-/** One SQL statement with its bound parameters ($1… on PostgreSQL, ? on SQLite). */
-export interface SqlStatement {
-  sql: string;
-  params: unknown[];
-}
-
 /** Side connections that failed or ended: replaced at the next use. */
 const sideBroken = new WeakSet<Client>();
 
@@ -181,15 +172,15 @@ export class DatabaseService implements OnApplicationBootstrap, OnApplicationShu
     return this.transactions.getStore()?.manager ?? this.dataSource.manager;
   }
 
-  /**
-   * Runs `work` in a transaction (or joins the surrounding one). Callbacks queued with
-   * `afterCommit` run once the outermost transaction has committed, and never after a rollback.
-   */
   /** Whether the caller runs inside `transaction` (its work joins that transaction). */
   get inTransaction(): boolean {
     return this.transactions.getStore() !== undefined;
   }
 
+  /**
+   * Runs `work` in a transaction (or joins the surrounding one). Callbacks queued with
+   * `afterCommit` run once the outermost transaction has committed, and never after a rollback.
+   */
   async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const outer = this.transactions.getStore();
     if (outer) return work(outer.manager);
@@ -212,57 +203,6 @@ export class DatabaseService implements OnApplicationBootstrap, OnApplicationShu
     const turn = this.sqliteQueue.then(run, run);
     this.sqliteQueue = turn.catch(() => undefined);
     return turn;
-  }
-
-  /**
-   * Runs writes that do not depend on each other's results. On PostgreSQL they go as one statement
-   * (`WITH w1 AS (INSERT …), w2 AS (UPDATE …) SELECT 1`): one round trip instead of one each, and
-   * foreign keys are still checked, at the end of that statement. SQLite, which is in the process
-   * and has no such statements, runs them one after the other. Each statement numbers its own
-   * PostgreSQL parameters from $1 and may not contain a `$` anywhere else.
-   */
-  async writeTogether(statements: SqlStatement[]): Promise<void> {
-    if (this.dialect !== 'postgres' || statements.length < 2) {
-      for (const { sql, params } of statements) await this.manager.query(sql, params);
-      return;
-    }
-    // As few statements as PostgreSQL's parameter limit allows.
-    const chunks: SqlStatement[][] = [[]];
-    let size = 0;
-    for (const statement of statements) {
-      if (size + statement.params.length > MAX_POSTGRES_PARAMETERS && chunks[chunks.length - 1].length > 0) {
-        chunks.push([]);
-        size = 0;
-      }
-      chunks[chunks.length - 1].push(statement);
-      size += statement.params.length;
-    }
-    for (const chunk of chunks) {
-      if (chunk.length === 1) await this.manager.query(chunk[0].sql, chunk[0].params);
-      else await this.writeAsOne(chunk);
-    }
-  }
-
-  /**
-   * PostgreSQL only: statements that must commit together and may read each other's `RETURNING`
-   * rows, as one statement (outside a transaction atomic by itself, which saves the BEGIN and COMMIT
-   * round trips). A statement with a `name` is a CTE of that name the others (and `select`, the
-   * statement's own result) can refer to. Refuses what would not fit one statement.
-   */
-  async writeAsOne<T>(statements: Array<SqlStatement & { name?: string }>, select = 'SELECT 1'): Promise<T[]> {
-    if (this.dialect !== 'postgres') throw new Error('writeAsOne needs PostgreSQL');
-    const parts: string[] = [];
-    const params: unknown[] = [];
-    for (const [i, statement] of statements.entries()) {
-      const offset = params.length;
-      const sql = statement.sql.replace(/\$(\d+)/g, (_, n) => `$${Number(n) + offset}`);
-      parts.push(`${statement.name ?? `w${i}`} AS (${sql})`);
-      params.push(...statement.params);
-    }
-    if (params.length > MAX_POSTGRES_PARAMETERS)
-      throw new Error(`${params.length} parameters do not fit one statement (${MAX_POSTGRES_PARAMETERS} at most)`);
-    const sql = parts.length > 0 ? `WITH ${parts.join(', ')} ${select}` : select;
-    return this.manager.query<T[]>(sql, params);
   }
 
   private side?: Promise<Client>;

@@ -8,10 +8,16 @@ import {
 } from 'typeorm';
 import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { NotFoundError } from '../errors/domain-error';
-import { DatabaseService, SqlStatement } from './database.service';
+import { DatabaseService } from './database.service';
 
 /** Bound parameters per statement, under SQLite's limit (32,766) and PostgreSQL's (65,535). */
 const MAX_PARAMETERS = 30_000;
+
+/** One SQL statement with its bound parameters ($1… on PostgreSQL, ? on SQLite). */
+interface SqlStatement {
+  sql: string;
+  params: unknown[];
+}
 
 interface InsertPlan {
   table: string;
@@ -101,28 +107,7 @@ export abstract class TenantRepository<E extends TenantOwned> {
     return prepared.rows;
   }
 
-  /**
-   * What `insert` would send, without sending it, for a caller that writes several tables in one
-   * round trip (`DatabaseService.writeTogether`, `writeAsOne`): the rows as they will be stored, and
-   * the statements. `computed[property](i)`, when given, is the SQL for that column of row i instead
-   * of a value (written into the statement as it is: never pass it user input). Entities that need
-   * TypeORM's row-by-row insert cannot be sent this way.
-   */
-  insertStatements(
-    scope: LibraryScope,
-    rows: E[],
-    computed: Partial<Record<keyof E & string, (index: number) => string>> = {},
-  ): { rows: E[]; statements: SqlStatement[] } {
-    const prepared = this.buildInsert(scope, rows, computed);
-    if (!prepared.statements) throw new Error(`${this.label} rows have a default only the database computes`);
-    return { rows: prepared.rows, statements: prepared.statements };
-  }
-
-  private buildInsert(
-    scope: LibraryScope,
-    rows: E[],
-    computed: Partial<Record<keyof E & string, (index: number) => string>> = {},
-  ): { rows: E[]; statements: SqlStatement[] | null } {
+  private buildInsert(scope: LibraryScope, rows: E[]): { rows: E[]; statements: SqlStatement[] | null } {
     const stamped = rows.map((row) => this.repo().create({ ...row, libraryId: scope.libraryId }));
     if (stamped.length === 0) return { rows: stamped, statements: [] };
     const plan = this.insertPlan();
@@ -140,10 +125,8 @@ export abstract class TenantRepository<E extends TenantOwned> {
     for (let start = 0; start < stamped.length; start += perStatement) {
       const chunk = stamped.slice(start, start + perStatement);
       const params: unknown[] = [];
-      const tuples = chunk.map((row, k) => {
+      const tuples = chunk.map((row) => {
         const marks = plan.columns.map((column) => {
-          const expression = computed[column.propertyName as keyof E & string];
-          if (expression) return expression(start + k);
           params.push(driver.preparePersistentValue(column.getEntityValue(row), column));
           return this.db.dialect === 'postgres' ? `$${params.length}` : '?';
         });
@@ -213,16 +196,6 @@ export abstract class TenantRepository<E extends TenantOwned> {
     scope: LibraryScope,
     rows: Array<{ id: string; changes: Partial<Omit<E, 'id' | 'libraryId'>> }>,
   ): Promise<void> {
-    for (const { sql, params } of await this.updateManyStatements(scope, rows)) {
-      await this.db.manager.query(sql, params);
-    }
-  }
-
-  /** What `updateMany` would send, without sending it (see `insertStatements`). */
-  async updateManyStatements(
-    scope: LibraryScope,
-    rows: Array<{ id: string; changes: Partial<Omit<E, 'id' | 'libraryId'>> }>,
-  ): Promise<SqlStatement[]> {
     const metadata = this.repo().metadata;
     const merged = new Map<string, Record<string, unknown>>();
     for (const { id, changes } of rows) {
@@ -248,8 +221,7 @@ export abstract class TenantRepository<E extends TenantOwned> {
       group.rows.push([id, changes]);
       groups.set(key, group);
     }
-    const statements: SqlStatement[] = [];
-    if (groups.size === 0) return statements;
+    if (groups.size === 0) return;
     const manager = this.db.manager;
     const driver = manager.connection.driver;
     const postgres = this.db.dialect === 'postgres';
@@ -276,16 +248,14 @@ export abstract class TenantRepository<E extends TenantOwned> {
         params.push(scope.libraryId);
         const library = postgres ? `$${params.length}` : '?';
         const table = quote(metadata.tablePath);
-        statements.push({
-          sql:
-            `WITH v (${all.map((c) => quote(c.databaseName)).join(', ')}) AS (VALUES ${tuples.join(', ')}) ` +
+        await manager.query(
+          `WITH v (${all.map((c) => quote(c.databaseName)).join(', ')}) AS (VALUES ${tuples.join(', ')}) ` +
             `UPDATE ${table} SET ${sets.join(', ')} FROM v ` +
             `WHERE ${table}."library_id" = ${library} AND ${table}.${quote(idColumn.databaseName)} = v.${quote(idColumn.databaseName)}`,
           params,
-        });
+        );
       }
     }
-    return statements;
   }
 
   private columnTypes?: Map<string, string>;
