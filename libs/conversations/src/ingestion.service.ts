@@ -9,7 +9,6 @@ import {
   newRowId,
 } from '@readerdesk/platform';
 import { HandleInput, HandleLookup, IdentityService, SettledIdentities } from '@readerdesk/readers';
-import { In } from 'typeorm';
 import { AttachmentService, DroppedAttachment, InboundAttachment, StagedAttachment } from './attachment.service';
 import { ChannelRegistry } from './channels/channel-registry';
 import { Conversation } from './conversation.entity';
@@ -341,16 +340,20 @@ export class IngestionService {
   private async readBatch(scope: LibraryScope, inputs: InboundMessage[]): Promise<BatchReads> {
     const inboxIds = unique(inputs.map((input) => input.inboxId));
     const [inboxes, messages, lookup] = await Promise.all([
-      this.inboxes.find(scope, { id: In(inboxIds) }),
-      this.messages.find(scope, {
-        inboxId: In(inboxIds),
-        externalId: In(unique(inputs.map((input) => input.externalId))),
-      }),
+      this.inboxes.findByIds(scope, inboxIds),
+      this.messages.findByExternalIds(
+        scope,
+        inboxIds,
+        inputs.map((input) => input.externalId),
+      ),
       this.identity.lookupMany(scope, inputs),
     ]);
     const conversations =
       messages.length > 0
-        ? await this.conversations.find(scope, { id: In(unique(messages.map((m) => m.conversationId))) })
+        ? await this.conversations.findByIds(
+            scope,
+            messages.map((m) => m.conversationId),
+          )
         : [];
     const byId = new Map(conversations.map((c) => [c.id, c]));
     const stored = new Map<string, StoredContact>();
@@ -382,7 +385,7 @@ export class IngestionService {
     });
     const [ongoing, namedRows] = await Promise.all([
       this.conversations.latestOngoingOfMany(scope, [...readers], [...inboxIds]),
-      named.size > 0 ? this.conversations.find(scope, { id: In([...named]) }) : [],
+      this.conversations.findByIds(scope, [...named]),
     ]);
     const byId = new Map([...ongoing.values()].map((c) => [c.id, c]));
     for (const c of namedRows) if (!byId.has(c.id)) byId.set(c.id, c);

@@ -13,6 +13,16 @@ export class MessageRepository extends TenantRepository<Message> {
     return this.findOne(scope, { inboxId, externalId });
   }
 
+  /** Messages of these inboxes stored under any of these external ids (a batch's duplicates). */
+  findByExternalIds(
+    scope: LibraryScope,
+    inboxIds: readonly string[],
+    externalIds: readonly string[],
+  ): Promise<Message[]> {
+    if (inboxIds.length === 0 || externalIds.length === 0) return Promise.resolve([]);
+    return this.find(scope, { inboxId: In([...new Set(inboxIds)]), externalId: In([...new Set(externalIds)]) });
+  }
+
   /** The newest of this inbox's messages (inbound or outbound) carrying one of these external ids. */
   async latestWithExternalId(scope: LibraryScope, inboxId: string, externalIds: string[]): Promise<Message | null> {
     if (externalIds.length === 0) return null;

@@ -2,6 +2,7 @@ import {
   EntityTarget,
   FindOptionsOrder,
   FindOptionsWhere,
+  In,
   ObjectLiteral,
   Repository,
   SelectQueryBuilder,
@@ -79,6 +80,13 @@ export abstract class TenantRepository<E extends TenantOwned> {
 
   async findById(scope: LibraryScope, id: string): Promise<E | null> {
     return this.findOne(scope, byId<E>(id));
+  }
+
+  /** The rows of these ids that the library has (another library's read as missing), in no particular order. */
+  async findByIds(scope: LibraryScope, ids: readonly string[]): Promise<E[]> {
+    const wanted = [...new Set(ids)];
+    if (wanted.length === 0) return [];
+    return this.find(scope, { id: In(wanted) } as unknown as Where<E>);
   }
 
   async getById(scope: LibraryScope, id: string): Promise<E> {
