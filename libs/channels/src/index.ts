@@ -27,3 +27,4 @@ export * from './email/smtp-transports.service';
 export * from './email/mailbox-fetcher';
 export * from './email/mailbox-supervisor';
 export * from './email/smtp-inbound.server';
+export * from './channels.errors';

@@ -10,7 +10,6 @@ export const ConversationErrors = defineErrors({
   assignee_not_in_department: 400,
   empty_attachment: 400,
   attachment_in_use: 409,
-  // Thrown by IngestionService (still as strings there).
   external_id_required: 400,
   empty_message: 400,
   no_conversation: 409,

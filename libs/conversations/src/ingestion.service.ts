@@ -12,6 +12,7 @@ import { HandleInput, HandleLookup, IdentityService, SettledIdentities } from '@
 import { AttachmentService, DroppedAttachment, InboundAttachment, StagedAttachment } from './attachment.service';
 import { ChannelRegistry } from './channels/channel-registry';
 import { Conversation } from './conversation.entity';
+import { ConversationErrors } from './conversation.errors';
 import { ConversationOpened, ConversationStatusChanged, MessageAppended } from './conversation.events';
 import { ConversationRepository, ongoingKey } from './conversation.repository';
 import type { Channel } from './conversation-status';
@@ -204,9 +205,9 @@ export class IngestionService {
 
   async ingest(scope: LibraryScope, input: InboundMessage): Promise<IngestResult> {
     if (!input.externalId?.trim())
-      throw new DomainError('external_id_required', 'An inbound message needs the channel’s id for it', 400);
+      throw new DomainError(ConversationErrors.externalIdRequired, 'An inbound message needs the channel’s id for it');
     if (!input.text?.trim() && !input.html?.trim())
-      throw new DomainError('empty_message', 'An inbound message needs a text or an HTML body', 400);
+      throw new DomainError(ConversationErrors.emptyMessage, 'An inbound message needs a text or an HTML body');
     // A caller's own transaction must hold its contact: it never shares work with others.
     if (this.db.inTransaction) return this.ingestOne(scope, input);
     // The same contact delivered again while it is being stored (a webhook retried at once, a
@@ -538,7 +539,10 @@ export class IngestionService {
       case 'duplicate':
         return duplicateResult(stored!);
       case 'refuse':
-        throw new DomainError('no_conversation', 'A silent message needs the conversation it belongs to', 409);
+        throw new DomainError(
+          ConversationErrors.noConversation,
+          'A silent message needs the conversation it belongs to',
+        );
       case 'record':
         // Recorded for the record only: the conversation's state is the staff's and the reader's business.
         conversation = decision.conversation;

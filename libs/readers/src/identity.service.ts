@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   DatabaseService,
   DomainError,
+  NotFoundError,
   EventBus,
   isUniqueViolation,
   LibraryScope,
@@ -16,6 +17,7 @@ import { ReaderHandleRepository } from './reader-handle.repository';
 import { Reader } from './reader.entity';
 import { ReaderCreated, ReaderHandleUnlinked, ReadersMerged } from './reader.events';
 import { ReaderRepository } from './reader.repository';
+import { ReaderErrors } from './readers.errors';
 
 export interface HandleInput {
   kind: HandleKind;
@@ -112,7 +114,7 @@ export class IdentityService {
     const now = Date.now();
     if (cached && cached.until > now) return cached.library;
     const library = await this.libraries.findById(scope.libraryId);
-    if (!library) throw new DomainError('not_found', 'Library was not found', 404);
+    if (!library) throw new NotFoundError('Library');
     this.libraryCache.set(scope.libraryId, { library, until: now + LIBRARY_CACHE_MS });
     return library;
   }
@@ -131,7 +133,7 @@ export class IdentityService {
   async resolve(scope: LibraryScope, input: ResolveInput): Promise<Resolution> {
     const wanted = await this.normalise(scope, input.handles);
     if (wanted.length === 0)
-      throw new DomainError('no_handles', 'A contact needs at least one handle to identify its reader', 400);
+      throw new DomainError(ReaderErrors.noHandles, 'A contact needs at least one handle to identify its reader');
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.db.transaction(() => this.resolveOnce(scope, wanted, input));
@@ -265,12 +267,13 @@ export class IdentityService {
     sourceId: string,
     actorAgentId: string | null = null,
   ): Promise<Reader> {
-    if (targetId === sourceId) throw new DomainError('merge_same_reader', 'A reader cannot be merged into itself', 400);
+    if (targetId === sourceId)
+      throw new DomainError(ReaderErrors.mergeSameReader, 'A reader cannot be merged into itself');
     return this.db.transaction(async () => {
       const target = await this.readers.getById(scope, targetId);
       const source = await this.readers.getById(scope, sourceId);
       if (source.mergedIntoId || target.mergedIntoId) {
-        throw new DomainError('reader_already_merged', 'One of these readers was already merged into another', 409);
+        throw new DomainError(ReaderErrors.readerAlreadyMerged, 'One of these readers was already merged into another');
       }
       const moved = await this.handles.moveAll(scope, source.id, target.id);
       // Fill the target's gaps from the source; consent takes the more private choice of the two.
@@ -310,7 +313,7 @@ export class IdentityService {
       const handle = await this.handles.getById(scope, handleId);
       const from = await this.readers.getById(scope, handle.readerId);
       if ((await this.handles.count(scope, { readerId: from.id })) < 2) {
-        throw new DomainError('last_handle', "A reader's only handle cannot be unlinked", 409);
+        throw new DomainError(ReaderErrors.lastHandle, "A reader's only handle cannot be unlinked");
       }
       const library = await this.library(scope);
       const [reader] = await this.readers.insert(scope, {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Inbox, InboxRepository } from '@readerdesk/conversations';
 import { DomainError, isUniqueViolation, LibraryScope, newRowId, SecretBox } from '@readerdesk/platform';
+import { ChannelErrors } from '../channels.errors';
 import {
   DEFAULT_POLL_SECONDS,
   EmailInboxSecrets,
@@ -31,7 +32,7 @@ export interface EmailInboxConfig {
 function normaliseAddress(address: string): string {
   const a = address.trim().toLowerCase();
   if (!/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(a)) {
-    throw new DomainError('invalid_address', `Not an email address: ${JSON.stringify(address)}`, 400);
+    throw new DomainError(ChannelErrors.invalidAddress, `Not an email address: ${JSON.stringify(address)}`);
   }
   return a;
 }
@@ -45,7 +46,8 @@ export class EmailInboxService {
   ) {}
 
   settingsOf(inbox: Inbox): EmailInboxSettings {
-    if (inbox.channel !== 'email') throw new DomainError('not_email_inbox', 'That inbox is not an email inbox', 409);
+    if (inbox.channel !== 'email')
+      throw new DomainError(ChannelErrors.notEmailInbox, 'That inbox is not an email inbox');
     return inbox.settings as unknown as EmailInboxSettings;
   }
 
@@ -103,7 +105,7 @@ export class EmailInboxService {
 
   private addressTaken(error: unknown, address: string): unknown {
     return isUniqueViolation(error)
-      ? new DomainError('address_taken', `Another inbox already receives mail for ${address}`, 409)
+      ? new DomainError(ChannelErrors.addressTaken, `Another inbox already receives mail for ${address}`)
       : error;
   }
 
@@ -113,7 +115,7 @@ export class EmailInboxService {
     input: EmailInboxInput,
   ): { settings: EmailInboxSettings; secrets: EmailInboxSecrets } {
     const address = input.address !== undefined ? normaliseAddress(input.address) : current?.address;
-    if (!address) throw new DomainError('invalid_address', 'An email inbox needs its address', 400);
+    if (!address) throw new DomainError(ChannelErrors.invalidAddress, 'An email inbox needs its address');
     const next: EmailInboxSecrets = { ...secrets };
     let imap = current?.imap ?? null;
     if (input.imap === null) {
@@ -123,11 +125,14 @@ export class EmailInboxService {
       const { password, ...given } = input.imap;
       const merged = { ...imap, ...given };
       if (!merged.host || !merged.user || !merged.port) {
-        throw new DomainError('invalid_imap', 'IMAP needs host, port and user', 400);
+        throw new DomainError(ChannelErrors.invalidImap, 'IMAP needs host, port and user');
       }
       const processed = merged.processed ?? 'flag';
       if (processed === 'move' && !merged.moveTo) {
-        throw new DomainError('invalid_imap', 'IMAP processed "move" needs moveTo, the folder to move mail to', 400);
+        throw new DomainError(
+          ChannelErrors.invalidImap,
+          'IMAP processed "move" needs moveTo, the folder to move mail to',
+        );
       }
       imap = {
         host: merged.host,
@@ -140,7 +145,7 @@ export class EmailInboxService {
         pollSeconds: merged.pollSeconds ?? DEFAULT_POLL_SECONDS,
       };
       if (password !== undefined) next.imapPassword = password;
-      if (!next.imapPassword) throw new DomainError('invalid_imap', 'IMAP needs the mailbox password', 400);
+      if (!next.imapPassword) throw new DomainError(ChannelErrors.invalidImap, 'IMAP needs the mailbox password');
     }
     let smtp = current?.smtp ?? null;
     if (input.smtp === null) {
@@ -149,7 +154,7 @@ export class EmailInboxService {
     } else if (input.smtp) {
       const { password, ...given } = input.smtp;
       const merged = { ...smtp, ...given };
-      if (!merged.host || !merged.port) throw new DomainError('invalid_smtp', 'SMTP needs host and port', 400);
+      if (!merged.host || !merged.port) throw new DomainError(ChannelErrors.invalidSmtp, 'SMTP needs host and port');
       smtp = {
         host: merged.host,
         port: merged.port,

@@ -4,6 +4,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Client } from 'pg';
 import { Environment } from '../config/environment';
 import { ServiceUnavailableError } from '../errors/domain-error';
+import { PlatformErrors } from '../errors/platform.errors';
 import { Dialect, dialectOf, ENTITY_DIALECT } from './dialect';
 
 /** Builds the DataSource options for the configured database (given by the persistence library). */
@@ -162,7 +163,10 @@ export class DatabaseService implements OnApplicationBootstrap, OnApplicationShu
 
   get dataSource(): DataSource {
     if (!this.ready || !this.current) {
-      throw new ServiceUnavailableError('database_unavailable', 'The database is not reachable yet; try again shortly');
+      throw new ServiceUnavailableError(
+        PlatformErrors.databaseUnavailable,
+        'The database is not reachable yet; try again shortly',
+      );
     }
     return this.current;
   }
@@ -216,7 +220,8 @@ export class DatabaseService implements OnApplicationBootstrap, OnApplicationShu
    */
   async outsideTransaction<T>(sql: string, params: unknown[] = []): Promise<T[]> {
     if (this.dialect === 'sqlite') return this.manager.query(sql, params);
-    if (this.stopping) throw new ServiceUnavailableError('database_unavailable', 'The desk is shutting down');
+    if (this.stopping)
+      throw new ServiceUnavailableError(PlatformErrors.databaseUnavailable, 'The desk is shutting down');
     const side = (this.side ??= this.connectSide());
     try {
       return (await (await side).query(sql, params)).rows as T[];

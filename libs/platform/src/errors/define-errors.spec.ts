@@ -18,9 +18,7 @@ describe('coded errors', () => {
     expect(error.is(Errors.specNeedsMore)).toBe(false);
   });
 
-  it('keeps the older constructor with a free code and status', () => {
-    expect(new DomainError('spec_legacy', 'Legacy', 418)).toMatchObject({ code: 'spec_legacy', status: 418 });
-    expect(new DomainError('spec_legacy', 'Legacy').status).toBe(400);
+  it('builds not found from the platform descriptor', () => {
     expect(new NotFoundError('Department')).toMatchObject({
       code: 'not_found',
       status: 404,

@@ -4,34 +4,22 @@ import { PlatformErrors } from './platform.errors';
 /**
  * Errors that services throw; the HTTP filter maps `status` to the response. The code is stable and
  * machine-readable (clients switch on it); the message is for people. Construct one from a
- * descriptor of a library's `*.errors.ts` (`new DomainError(ConversationErrors.conversationClosed, '…')`);
- * the form with a free code and status is kept for files not converted yet.
+ * descriptor of a library's `*.errors.ts` (`new DomainError(ConversationErrors.conversationClosed, '…')`),
+ * so that each code has its HTTP status in one place.
  */
 export class DomainError extends Error {
   readonly code: string;
   readonly status: number;
-  readonly details?: Record<string, unknown>;
 
-  constructor(error: ErrorDescriptor, message: string, details?: Record<string, unknown>);
-  /** @deprecated Define the code in the library's `*.errors.ts` and pass its descriptor. */
-  constructor(code: string, message: string, status?: number, details?: Record<string, unknown>);
   constructor(
-    error: ErrorDescriptor | string,
+    error: ErrorDescriptor,
     message: string,
-    statusOrDetails?: number | Record<string, unknown>,
-    details?: Record<string, unknown>,
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'DomainError';
-    if (typeof error === 'string') {
-      this.code = error;
-      this.status = typeof statusOrDetails === 'number' ? statusOrDetails : 400;
-      this.details = details;
-    } else {
-      this.code = error.code;
-      this.status = error.status;
-      this.details = typeof statusOrDetails === 'object' ? statusOrDetails : undefined;
-    }
+    this.code = error.code;
+    this.status = error.status;
   }
 
   /** Whether this error is of the kind the descriptor names. */
@@ -46,8 +34,10 @@ export class NotFoundError extends DomainError {
   }
 }
 
+/** A dependency is away for now (a 503 descriptor): the client may try again. */
 export class ServiceUnavailableError extends DomainError {
-  constructor(code: string, message: string) {
-    super({ code, status: 503 }, message);
+  constructor(error: ErrorDescriptor, message: string) {
+    if (error.status !== 503) throw new Error(`${error.code} is not a 503 error`);
+    super(error, message);
   }
 }
