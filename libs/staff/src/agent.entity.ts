@@ -8,12 +8,12 @@ import {
   UpdatedAtColumn,
 } from '@readerdesk/platform';
 import { Library } from '@readerdesk/tenancy';
+import type { CapacityChannel } from '@readerdesk/contracts';
 
 export const AGENT_ROLES = ['agent', 'supervisor', 'administrator'] as const;
 export const PRESENCES = ['available', 'busy', 'away', 'offline'] as const;
 export type Presence = (typeof PRESENCES)[number];
-export const CAPACITY_CHANNELS = ['voice', 'video', 'chat', 'sms', 'email'] as const;
-export type Capacity = Record<(typeof CAPACITY_CHANNELS)[number], number>;
+export type Capacity = Record<CapacityChannel, number>;
 /** How many conversations of each channel an agent holds at once unless told otherwise. */
 export const DEFAULT_CAPACITY: Capacity = { voice: 1, video: 1, chat: 3, sms: 5, email: 10 };
 export interface Skills {
