@@ -55,7 +55,7 @@ async function poll<T>(what: string, get: () => Promise<T | undefined>, ms = 30_
     });
     await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
     relayPort = (relay.server.address() as AddressInfo).port;
-    desk = await createTestApp({ DESK_EMAIL_RETRY_BASE_MS: '200' });
+    desk = await createTestApp({ DESK_DELIVERY_RETRY_BASE_MS: '200' });
   });
   afterAll(async () => {
     await desk?.close();

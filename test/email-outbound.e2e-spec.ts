@@ -128,7 +128,7 @@ describeWithDatabase('email replies leaving through SMTP (outbox, retries, ackno
     });
     await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
     const relayPort = (relay.server.address() as AddressInfo).port;
-    desk = await createTestApp({ DESK_EMAIL_RETRY_BASE_MS: '100', DESK_EMAIL_SEND_ATTEMPTS: '4' });
+    desk = await createTestApp({ DESK_DELIVERY_RETRY_BASE_MS: '100', DESK_DELIVERY_ATTEMPTS: '4' });
     emails = desk.app.get(EmailIngestService);
     const admin = await desk.signIn(DEMO_ADMIN.email, DEMO_ADMIN.password);
     agent = await desk.signIn(DEMO.agents[0].email, DEMO_AGENT_PASSWORD); // supervisor: sees the triage queue

@@ -9,6 +9,9 @@ import { ConversationService } from './conversation.service';
 import { InboxRepository } from './inbox.repository';
 import { IngestionService } from './ingestion.service';
 import { MessageRepository } from './message.repository';
+import { AutomaticRepliesService } from './outbox/automatic-replies.service';
+import { OutboxRepository } from './outbox/outbox.repository';
+import { OutboxService } from './outbox/outbox.service';
 
 @Module({
   imports: [ReadersModule, DiscoveryModule],
@@ -21,8 +24,14 @@ import { MessageRepository } from './message.repository';
     IngestionService,
     ConversationService,
     ChannelRegistry,
+    // Runs wherever messages are recorded (the api too): it claims outbound ones and enqueues their delivery.
+    OutboxRepository,
+    OutboxService,
+    AutomaticRepliesService,
   ],
   exports: [
+    OutboxService,
+    AutomaticRepliesService,
     ChannelRegistry,
     AttachmentService,
     InboxRepository,

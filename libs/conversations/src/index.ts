@@ -15,3 +15,6 @@ export * from './attachment.entity';
 export * from './attachment.service';
 export * from './channels/channel-port';
 export * from './channels/channel-registry';
+export * from './outbox/outbox.jobs';
+export * from './outbox/outbox.service';
+export * from './outbox/automatic-replies.service';
