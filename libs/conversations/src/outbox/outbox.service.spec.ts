@@ -129,7 +129,7 @@ function build() {
   };
   const env = { DESK_DELIVERY_ATTEMPTS: 3, DESK_DELIVERY_RETRY_BASE_MS: 100, DESK_ROLE: 'all' } as Environment;
   const db = { transaction: <T>(work: () => Promise<T>) => work() } as unknown as DatabaseService;
-  const clock = { now: () => NOW } as Clock;
+  const clock: Clock = { now: () => NOW };
   const registry = ChannelRegistry.of({
     email: adapter,
     api: deskOnly,
