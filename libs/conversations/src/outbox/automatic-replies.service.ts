@@ -5,6 +5,7 @@ import { ConversationRepository } from '../conversation.repository';
 import type { Message } from '../message.entity';
 import { MessageRepository } from '../message.repository';
 import { OutboxRepository } from './outbox.repository';
+import { OutboxService } from './outbox.service';
 
 /** Where an automatic reply keeps the key its `oncePer` rule counts by. */
 export const AUTOMATIC_REPLY_KEY = 'automaticReplyKey';
@@ -35,6 +36,7 @@ export class AutomaticRepliesService {
     private readonly conversations: ConversationRepository,
     private readonly messages: MessageRepository,
     private readonly outbox: OutboxRepository,
+    private readonly delivery: OutboxService,
   ) {}
 
   /** Records the reply and hands it to the outbox; null when its key had one within the window (or no conversation). */
@@ -61,11 +63,12 @@ export class AutomaticRepliesService {
         text: reply.text,
         html: null,
         rawHtml: null,
-        // The outbox claims it on MessageAppended, as it does an agent's reply.
         deliveryStatus: null,
         data: once ? { ...reply.data, [AUTOMATIC_REPLY_KEY]: once.key } : reply.data,
         createdAt: now,
       });
+      // Claimed before the commit (as the acknowledgement always was): no one sees it without its external id.
+      await this.delivery.claimRecorded(scope, message);
       this.events.publish(MessageAppended, {
         libraryId: scope.libraryId,
         conversationId: conversation.id,
@@ -73,7 +76,7 @@ export class AutomaticRepliesService {
         kind: 'outbound',
         departmentId: conversation.departmentId,
       });
-      return message;
+      return (await this.messages.findById(scope, message.id)) ?? message;
     });
   }
 }

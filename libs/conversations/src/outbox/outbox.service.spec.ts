@@ -165,6 +165,7 @@ function build() {
     conversations as unknown as ConversationRepository,
     messages as unknown as MessageRepository,
     outbox as unknown as OutboxRepository,
+    service,
   );
 
   let next = 0;
@@ -388,7 +389,14 @@ describe('AutomaticRepliesService', () => {
 
     const first = await reply('acknowledgement:maria@example.org');
     await t.flush();
-    expect(first).toMatchObject({ kind: 'outbound', authorAgentId: null, inboxId: 'mail' });
+    // Claimed with the recording: returned with its external id and state.
+    expect(first).toMatchObject({
+      kind: 'outbound',
+      authorAgentId: null,
+      inboxId: 'mail',
+      externalId: '<m1@mail.example.org>',
+      deliveryStatus: 'queued',
+    });
     expect(t.rows.get(first!.id)!.data.acknowledgement).toBe(true);
     // The outbox took it like any reply.
     expect(t.rows.get(first!.id)!.deliveryStatus).toBe('queued');

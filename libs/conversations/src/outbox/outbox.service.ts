@@ -201,6 +201,17 @@ export class OutboxService implements OnModuleInit, OnApplicationBootstrap {
     await this.record(scope, message, conversation, { status: 'failed', attempts, error: reason });
   }
 
+  /**
+   * Claims a message its caller has just recorded, inside the caller's transaction, so that it is
+   * never seen without its external id and state; MessageAppended then only enqueues it.
+   */
+  async claimRecorded(scope: LibraryScope, message: Message): Promise<void> {
+    if (message.kind !== 'outbound' || !message.inboxId || message.deliveryStatus !== null) return;
+    const inbox = await this.inboxes.findById(scope, message.inboxId);
+    const adapter = inbox && this.deliveringAdapter(inbox.channel);
+    if (inbox && adapter) await this.claim(scope, message, inbox, adapter);
+  }
+
   private deliveringAdapter(channel: Channel): DeliveringAdapter | null {
     const adapter = this.channels.adapterOf(channel);
     return adapter.deliver ? (adapter as DeliveringAdapter) : null;
