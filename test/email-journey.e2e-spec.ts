@@ -33,7 +33,7 @@ const poll = <T>(what: string, get: () => Promise<T | undefined>): Promise<T> =>
           rcptTo.filter((a) => a === 'maria.gonzalez@example.org').map(() => dovecot.append('maria', 'INBOX', raw)),
         );
       },
-      env: { DESK_EMAIL_RETRY_BASE_MS: '200' },
+      env: { DESK_DELIVERY_RETRY_BASE_MS: '200' },
     });
     dovecot = desk.dovecot!;
   });

@@ -93,7 +93,7 @@ describeWithDatabase('email replies leaving through SMTP (outbox, retries, ackno
         if (answer !== 'accept') throw Object.assign(new Error(answer.text), { responseCode: answer.code });
         delivered.push({ mailFrom, rcptTo, raw: text, parsed });
       })
-      .withEnv({ DESK_EMAIL_RETRY_BASE_MS: '100', DESK_EMAIL_SEND_ATTEMPTS: '4' })
+      .withEnv({ DESK_DELIVERY_RETRY_BASE_MS: '100', DESK_DELIVERY_ATTEMPTS: '4' })
       .withEmailInbox((d) => ({
         fromName: 'Riverside Library',
         signature: 'Riverside Library · Ask a Librarian',

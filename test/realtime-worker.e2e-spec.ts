@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
-import { MessageAppended } from '@readerdesk/conversations';
+import { ChannelsModule } from '@readerdesk/channels';
+import { DeliverMessageJob, MessageAppended, SweepOutboxJob } from '@readerdesk/conversations';
 import { DEMO, DEMO_AGENT_PASSWORD, DeskDataSourceOptions, PersistenceModule } from '@readerdesk/persistence';
-import { EventBus, libraryScope, PlatformModule } from '@readerdesk/platform';
+import { Environment, EventBus, libraryScope, PlatformModule } from '@readerdesk/platform';
 import { RealtimeEmitterModule } from '@readerdesk/realtime';
 import { DepartmentRepository } from '@readerdesk/staff';
 import { LibraryRepository } from '@readerdesk/tenancy';
@@ -26,9 +27,16 @@ if (!withRedis) console.warn('worker → socket tests skipped: they need REDIS_U
     desk = await createTestApp();
     @Module({
       imports: [
-        // This stand-in worker only publishes events; it consumes no jobs.
-        PlatformModule.forRoot({ env: desk.env, dataSource: DeskDataSourceOptions, queue: { jobs: [] } }),
+        // This stand-in worker only publishes events: like an api process it consumes no jobs (the
+        // conversations library it loads holds the outbox's handlers, which run in the desk).
+        PlatformModule.forRoot({
+          env: Object.assign(new Environment(), desk.env, { DESK_ROLE: 'api' }),
+          dataSource: DeskDataSourceOptions,
+          queue: { jobs: [DeliverMessageJob, SweepOutboxJob] },
+        }),
         PersistenceModule,
+        // Every channel's adapter, which the conversations library's registry needs at boot.
+        ChannelsModule,
         RealtimeEmitterModule,
       ],
     })

@@ -4,13 +4,15 @@ import { ReadersModule } from '@readerdesk/readers';
 import { EmailIngestService } from './email/email-ingest.service';
 import { EmailInboxService } from './email/email-inbox.service';
 import { EmailAcknowledgementService } from './email/email-acknowledgement.service';
-import { EmailOutbox } from './email/email-outbox.service';
-import { OutboundMessageRepository } from './email/outbound-message.repository';
+import { SmtpTransports } from './email/smtp-transports.service';
 import { MailboxCursorRepository } from './email/mailbox-cursor.repository';
 import { EmailChannelAdapter } from './email/email-channel.adapter';
 import { DESK_ONLY_ADAPTERS } from './desk-only.adapters';
 
-/** What the api needs of the channels: configuring inboxes. The worker's fetchers and senders build on it. */
+/**
+ * What every process needs of the channels: configuring inboxes, the adapters (the outbox in
+ * conversations delivers through them), acknowledgements. The worker's fetchers and listeners build on it.
+ */
 @Module({
   imports: [ConversationsModule, ReadersModule],
   providers: [
@@ -19,11 +21,10 @@ import { DESK_ONLY_ADAPTERS } from './desk-only.adapters';
     EmailInboxService,
     EmailIngestService,
     MailboxCursorRepository,
-    // The outbox runs wherever replies are recorded (the api too): it claims them and enqueues their sending.
-    OutboundMessageRepository,
-    EmailOutbox,
+    // The email adapter's; transports open only when a message is delivered (the worker's outbox jobs).
+    SmtpTransports,
     EmailAcknowledgementService,
   ],
-  exports: [EmailInboxService, EmailIngestService, MailboxCursorRepository, EmailOutbox, ConversationsModule],
+  exports: [EmailInboxService, EmailIngestService, MailboxCursorRepository, ConversationsModule],
 })
 export class ChannelsModule {}

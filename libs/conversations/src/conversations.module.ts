@@ -11,6 +11,9 @@ import { InboxRepository } from './inbox.repository';
 import { IngestionService } from './ingestion.service';
 import { IngestionWriter } from './ingestion.writer';
 import { MessageRepository } from './message.repository';
+import { AutomaticRepliesService } from './outbox/automatic-replies.service';
+import { OutboxRepository } from './outbox/outbox.repository';
+import { OutboxService } from './outbox/outbox.service';
 
 @Module({
   imports: [ReadersModule, StaffModule, DiscoveryModule],
@@ -24,8 +27,14 @@ import { MessageRepository } from './message.repository';
     IngestionService,
     ConversationService,
     ChannelRegistry,
+    // Runs wherever messages are recorded (the api too): it claims outbound ones and enqueues their delivery.
+    OutboxRepository,
+    OutboxService,
+    AutomaticRepliesService,
   ],
   exports: [
+    OutboxService,
+    AutomaticRepliesService,
     ChannelRegistry,
     AttachmentService,
     InboxRepository,

@@ -19,3 +19,6 @@ export * from './channels/channel-port';
 export * from './channels/channel-registry';
 export * from './conversation.errors';
 export * from './actor';
+export * from './outbox/outbox.jobs';
+export * from './outbox/outbox.service';
+export * from './outbox/automatic-replies.service';

@@ -1,20 +1,17 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import {
+  AutomaticRepliesService,
   ConversationOpened,
   ConversationRepository,
   InboxRepository,
   Message,
-  MessageAppended,
-  MessageDelivery,
-  MessageDeliveryChanged,
   MessageRepository,
 } from '@readerdesk/conversations';
-import { Clock, DatabaseService, EventBus, LibraryScope, libraryScope, newRowId } from '@readerdesk/platform';
+import { EventBus, LibraryScope, libraryScope } from '@readerdesk/platform';
 import type { EmailAddress } from './email-address';
 import { EmailInboxService } from './email-inbox.service';
 import { formatMailbox, UnsafeAddressError } from './header-safety';
-import { acknowledgementText, outboundMessageId } from './outbound-email';
-import { OutboundMessageRepository } from './outbound-message.repository';
+import { acknowledgementText } from './outbound-email';
 
 /** At most one acknowledgement per recipient address and library in this sliding window. */
 export const ACKNOWLEDGEMENT_WINDOW_MS = 60 * 60 * 1000;
@@ -46,14 +43,12 @@ export class EmailAcknowledgementService implements OnModuleInit {
   private readonly logger = new Logger('EmailAcknowledgement');
 
   constructor(
-    private readonly db: DatabaseService,
-    private readonly clock: Clock,
     private readonly events: EventBus,
     private readonly emailInboxes: EmailInboxService,
     private readonly inboxes: InboxRepository,
     private readonly conversations: ConversationRepository,
     private readonly messages: MessageRepository,
-    private readonly outbound: OutboundMessageRepository,
+    private readonly automaticReplies: AutomaticRepliesService,
   ) {}
 
   onModuleInit(): void {
@@ -88,47 +83,14 @@ export class EmailAcknowledgementService implements OnModuleInit {
     // Two desk inboxes acknowledging each other would never stop.
     if (key === settings.address.toLowerCase() || (await this.inboxes.findByAddress(key))) return null;
 
-    return this.db.transaction(async (manager) => {
-      // Serialises acknowledgements to one address, so two mails arriving together get one answer between them.
-      if (this.db.dialect === 'postgres') {
-        await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`readerdesk-ack:${scope.libraryId}:${key}`]);
-      }
-      const now = this.clock.now();
-      const recent = await this.outbound.automaticSince(scope, new Date(now.getTime() - ACKNOWLEDGEMENT_WINDOW_MS));
-      if (recent.some((m) => m.data.acknowledgement === true && acknowledgedAddress(m) === key)) {
-        this.logger.log(`no acknowledgement for conversation ${conversation.id}: ${key} had one within the hour`);
-        return null;
-      }
-      const delivery: MessageDelivery = { status: 'queued', attempts: 0, error: null, at: now.toISOString() };
-      const [message] = await this.messages.insert(scope, {
-        id: newRowId(),
-        libraryId: scope.libraryId,
-        conversationId: conversation.id,
-        inboxId: inbox.id,
-        kind: 'outbound',
-        externalId: outboundMessageId(settings.address),
-        authorAgentId: null,
-        subject: null,
-        text: acknowledgementText(conversation.number),
-        html: null,
-        rawHtml: null,
-        deliveryStatus: 'queued',
-        data: {
-          acknowledgement: true,
-          email: { to: [{ name: recipient.name, address: recipient.address }] },
-          delivery,
-        },
-        createdAt: now,
-      });
-      const base = { libraryId: scope.libraryId, conversationId: conversation.id, messageId: message.id };
-      this.events.publish(MessageAppended, { ...base, kind: 'outbound', departmentId: conversation.departmentId });
-      this.events.publish(MessageDeliveryChanged, { ...base, departmentId: conversation.departmentId, delivery });
-      return message;
+    const message = await this.automaticReplies.record(scope, {
+      conversationId: conversation.id,
+      text: acknowledgementText(conversation.number),
+      data: { acknowledgement: true, email: { to: [{ name: recipient.name, address: recipient.address }] } },
+      oncePer: { key: `acknowledgement:${key}`, withinMs: ACKNOWLEDGEMENT_WINDOW_MS },
     });
+    if (!message)
+      this.logger.log(`no acknowledgement for conversation ${conversation.id}: ${key} had one within the hour`);
+    return message;
   }
-}
-
-function acknowledgedAddress(message: Message): string | null {
-  const to = (message.data.email as { to?: Array<{ address?: string }> } | undefined)?.to?.[0]?.address;
-  return to ? to.toLowerCase() : null;
 }

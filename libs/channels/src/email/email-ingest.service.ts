@@ -4,10 +4,10 @@ import {
   ConversationRepository,
   Inbox,
   IngestionService,
-  MessageDeliveryChanged,
   MessageRepository,
+  OutboxService,
 } from '@readerdesk/conversations';
-import { Clock, Environment, EventBus, LibraryScope, libraryScope, MetricsService } from '@readerdesk/platform';
+import { Clock, Environment, LibraryScope, libraryScope, MetricsService } from '@readerdesk/platform';
 import { IdentityService, ReaderHandleRepository } from '@readerdesk/readers';
 import { EmailInboxService } from './email-inbox.service';
 import { EmailParseError } from './email-parse-error';
@@ -39,12 +39,12 @@ export class EmailIngestService {
   constructor(
     private readonly env: Environment,
     private readonly clock: Clock,
-    private readonly events: EventBus,
     private readonly metrics: MetricsService,
     private readonly inboxes: EmailInboxService,
     private readonly ingestion: IngestionService,
     private readonly conversations: ConversationRepository,
     private readonly messages: MessageRepository,
+    private readonly outbox: OutboxService,
     private readonly identity: IdentityService,
     private readonly handles: ReaderHandleRepository,
   ) {}
@@ -142,7 +142,7 @@ export class EmailIngestService {
         },
       },
     });
-    if (mail.bounce && conversation && !result.duplicate) await this.markBounced(scope, inbox, conversation, mail);
+    if (mail.bounce && conversation && !result.duplicate) await this.markBounced(scope, inbox, mail);
     if (!personal) {
       return {
         kind: 'recorded',
@@ -185,32 +185,18 @@ export class EmailIngestService {
     return owners.some((h) => h.readerId === conversation.readerId) ? conversation : null;
   }
 
-  private async markBounced(
-    scope: LibraryScope,
-    inbox: Inbox,
-    conversation: Conversation,
-    mail: ParsedEmail,
-  ): Promise<void> {
+  /** A bounce fails the outbound message it reports on, through the outbox like every change of delivery. */
+  private async markBounced(scope: LibraryScope, inbox: Inbox, mail: ParsedEmail): Promise<void> {
     const original = mail.bounce?.originalMessageId;
     if (!original) return;
     const message = await this.messages.findByExternalId(scope, inbox.id, original);
     if (!message || message.kind !== 'outbound') return;
     const failed = mail.bounce?.recipients.find((r) => r.action === 'failed' || r.status?.startsWith('5'));
     if (!failed && !mail.bounce?.status?.startsWith('5')) return; // a delay notice, not a failure
-    const previous = (message.data.delivery as { attempts?: number } | undefined)?.attempts ?? 1;
-    const delivery = {
-      status: 'failed' as const,
-      attempts: previous,
-      error: `Bounced${failed ? ` for ${failed.address}` : ''}: ${failed?.diagnosticCode ?? mail.bounce?.status ?? 'undeliverable'}`,
-      at: this.clock.now().toISOString(),
-    };
-    await this.messages.setDelivery(scope, message, delivery);
-    this.events.publish(MessageDeliveryChanged, {
-      libraryId: scope.libraryId,
-      conversationId: conversation.id,
-      messageId: message.id,
-      departmentId: conversation.departmentId,
-      delivery,
-    });
+    await this.outbox.reportFailure(
+      scope,
+      message,
+      `Bounced${failed ? ` for ${failed.address}` : ''}: ${failed?.diagnosticCode ?? mail.bounce?.status ?? 'undeliverable'}`,
+    );
   }
 }

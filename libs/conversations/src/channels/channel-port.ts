@@ -41,8 +41,8 @@ export interface OutboundDelivery {
 export type DeliveryOutcome =
   /** Handed over. `externalId` replaces the message's (the channel's own id); `detail` is kept under `data[channel]`. */
   | { outcome: 'sent'; externalId?: string; detail?: Record<string, unknown> }
-  /** May pass later (a 4xx answer, a network failure): tried again after the backoff, or `afterMs`. */
-  | { outcome: 'retry'; reason: string; afterMs?: number }
+  /** May pass later (a 4xx answer, a network failure): tried again after the queue's backoff, up to the last attempt. */
+  | { outcome: 'retry'; reason: string }
   /** Can never leave as it is (a 5xx answer, no address, a configuration the message cannot leave with). */
   | { outcome: 'failed'; reason: string };
 
@@ -52,11 +52,7 @@ export const delivered = {
     ...(externalId ? { externalId } : {}),
     ...(detail ? { detail } : {}),
   }),
-  retry: (reason: string, afterMs?: number): DeliveryOutcome => ({
-    outcome: 'retry',
-    reason,
-    ...(afterMs !== undefined ? { afterMs } : {}),
-  }),
+  retry: (reason: string): DeliveryOutcome => ({ outcome: 'retry', reason }),
   failed: (reason: string): DeliveryOutcome => ({ outcome: 'failed', reason }),
 };
 
@@ -69,7 +65,8 @@ export interface ChannelAdapter {
    */
   outboundExternalId?(inbox: Inbox, message: Message): string | null;
   /**
-   * Sends one outbound message. Absent when the channel's replies stay on the desk (the API
+   * Sends one outbound message; the outbox records the outcome, retries and publishes every change.
+   * Whatever it throws counts as `retry` with the error's message. Absent when the channel's replies stay on the desk (the API
    * channel: the integration reads them back); such messages get no delivery state.
    */
   deliver?(outbound: OutboundDelivery): Promise<DeliveryOutcome>;

@@ -77,6 +77,13 @@ describe('environment', () => {
     expect(loadEnvironment({ DATABASE_URL: '', REDIS_URL: '' }).DATABASE_URL).toBeUndefined();
   });
 
+  it('reads the former email names of the delivery settings when the new ones are unset', () => {
+    const old = loadEnvironment({ DESK_EMAIL_SEND_ATTEMPTS: '4', DESK_EMAIL_RETRY_BASE_MS: '100' });
+    expect([old.DESK_DELIVERY_ATTEMPTS, old.DESK_DELIVERY_RETRY_BASE_MS]).toEqual([4, 100]);
+    const both = loadEnvironment({ DESK_EMAIL_SEND_ATTEMPTS: '4', DESK_DELIVERY_ATTEMPTS: '2' });
+    expect([both.DESK_DELIVERY_ATTEMPTS, both.DESK_DELIVERY_RETRY_BASE_MS]).toEqual([2, 30_000]);
+  });
+
   it('is documented variable for variable in .env.example', () => {
     const example = readFileSync(join(__dirname, '../../../../.env.example'), 'utf8');
     const documented = [...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]).sort();

@@ -152,18 +152,33 @@ export class Environment {
   @MinLength(32, { message: 'DESK_ENCRYPTION_KEY must be at least 32 characters long' })
   DESK_ENCRYPTION_KEY?: string;
 
-  /** First pause before an outbound email is tried again after a temporary failure; it doubles each time. */
+  /** First pause before an outbound message is tried again after a temporary failure; it doubles each time. */
   @Transform(toInt)
   @IsInt()
   @Min(10)
-  DESK_EMAIL_RETRY_BASE_MS = 30_000;
+  DESK_DELIVERY_RETRY_BASE_MS = 30_000;
 
-  /** Tries an outbound email gets before it is marked failed (a permanent refusal fails it at once). */
+  /** Tries an outbound message gets before it is marked failed (a permanent refusal fails it at once). */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(20)
-  DESK_EMAIL_SEND_ATTEMPTS = 6;
+  DESK_DELIVERY_ATTEMPTS = 6;
+
+  /** The former name of DESK_DELIVERY_RETRY_BASE_MS, still read when that is unset. */
+  @Transform(toOptionalInt)
+  @IsOptional()
+  @IsInt()
+  @Min(10)
+  DESK_EMAIL_RETRY_BASE_MS?: number;
+
+  /** The former name of DESK_DELIVERY_ATTEMPTS, still read when that is unset. */
+  @Transform(toOptionalInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  DESK_EMAIL_SEND_ATTEMPTS?: number;
 
   /**
    * Port of the inbound SMTP listener, which a library points its MX or relay at (the worker runs it).
@@ -255,6 +270,11 @@ export function loadEnvironment(raw: Record<string, string | undefined> = proces
     }
   }
   const env = plainToInstance(Environment, picked);
+  // Delivery settings were email's before every channel's outbox shared them; the old names still count.
+  if (picked.DESK_DELIVERY_RETRY_BASE_MS === undefined && env.DESK_EMAIL_RETRY_BASE_MS !== undefined)
+    env.DESK_DELIVERY_RETRY_BASE_MS = env.DESK_EMAIL_RETRY_BASE_MS;
+  if (picked.DESK_DELIVERY_ATTEMPTS === undefined && env.DESK_EMAIL_SEND_ATTEMPTS !== undefined)
+    env.DESK_DELIVERY_ATTEMPTS = env.DESK_EMAIL_SEND_ATTEMPTS;
   for (const error of validateSync(env, { skipMissingProperties: false })) problems.push(describe(error, raw));
   if (env.DESK_ROLE !== 'all' && !env.REDIS_URL) {
     problems.push(

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { Message } from '@readerdesk/conversations';
 import { DatabaseService, LibraryScope, TenantRepository } from '@readerdesk/platform';
 import { Brackets, IsNull } from 'typeorm';
+import { Message } from '../message.entity';
 
 /** The outbox's questions about outbound messages, answered from the delivery index. */
 @Injectable()
-export class OutboundMessageRepository extends TenantRepository<Message> {
+export class OutboxRepository extends TenantRepository<Message> {
   constructor(db: DatabaseService) {
     super(db, Message, 'Message');
   }
@@ -40,7 +40,7 @@ export class OutboundMessageRepository extends TenantRepository<Message> {
 
   /**
    * Takes a message into the outbox: only while it has no delivery state, so that of two processes
-   * claiming it at once exactly one writes its Message-ID. False when another got there first.
+   * claiming it at once exactly one writes its external id. False when another got there first.
    */
   async claim(
     scope: LibraryScope,
@@ -50,14 +50,38 @@ export class OutboundMessageRepository extends TenantRepository<Message> {
     return (await this.updateWhere(scope, { id, deliveryStatus: IsNull() }, changes)) > 0;
   }
 
-  /** Automatic outbound messages (no agent) created since `since`: the acknowledgements among them rate-limit the next. */
+  /** The channel's own id of a message it has sent, when it differs from the one given at claim. */
+  async setExternalId(scope: LibraryScope, id: string, externalId: string): Promise<void> {
+    await this.update(scope, id, { externalId });
+  }
+
+  /**
+   * Automatic outbound messages (no agent) created since `since`, whatever their delivery state (one
+   * recorded a moment ago may not be claimed yet); each state is a range of the delivery index.
+   */
   async automaticSince(scope: LibraryScope, since: Date): Promise<Message[]> {
     return this.query(scope, 'm')
-      .andWhere('m.deliveryStatus IN (:...states)', { states: ['queued', 'sent', 'failed'] })
+      .andWhere(
+        new Brackets((b) => {
+          b.where('m.deliveryStatus IN (:...states)', { states: ['queued', 'sent', 'failed'] }).orWhere(
+            'm.deliveryStatus IS NULL',
+          );
+        }),
+      )
       .andWhere('m.createdAt >= :since', { since: this.timestamp(since) })
       .andWhere('m.kind = :kind', { kind: 'outbound' })
       .andWhere('m.authorAgentId IS NULL')
       .getMany();
+  }
+
+  /**
+   * Inside a transaction: waits for any other transaction holding `key`, and holds it until this
+   * one ends (PostgreSQL advisory lock). SQLite transactions take turns already.
+   */
+  async lockUntilCommit(key: string): Promise<void> {
+    if (this.db.dialect !== 'postgres') return;
+    if (!this.db.inTransaction) throw new Error('lockUntilCommit needs a transaction');
+    await this.db.manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
   }
 
   /** SQLite keeps timestamps as UTC text ("2026-11-22 11:43:00.000"); comparisons must use the same form. */
