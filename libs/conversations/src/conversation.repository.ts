@@ -95,9 +95,9 @@ export class ConversationRepository extends TenantRepository<Conversation> {
       }
     }
     if (filter.createdFrom)
-      q.andWhere('c.createdAt >= :createdFrom', { createdFrom: this.timestampParameter(filter.createdFrom) });
+      q.andWhere('c.createdAt >= :createdFrom', { createdFrom: this.timestamp(filter.createdFrom) });
     if (filter.createdBefore) {
-      q.andWhere('c.createdAt < :createdBefore', { createdBefore: this.timestampParameter(filter.createdBefore) });
+      q.andWhere('c.createdAt < :createdBefore', { createdBefore: this.timestamp(filter.createdBefore) });
     }
     if (filter.text !== undefined) {
       if (this.db.dialect === 'postgres') {
@@ -126,7 +126,7 @@ export class ConversationRepository extends TenantRepository<Conversation> {
       );
     }
     if (after) {
-      const at = this.timestampParameter(after.lastMessageAt);
+      const at = this.timestamp(after.lastMessageAt);
       q.andWhere(
         new Brackets((b) => {
           b.where('c.lastMessageAt < :at', { at }).orWhere('c.lastMessageAt = :at AND c.id < :afterId', {
@@ -136,11 +136,6 @@ export class ConversationRepository extends TenantRepository<Conversation> {
       );
     }
     return q.orderBy('c.lastMessageAt', 'DESC').addOrderBy('c.id', 'DESC').take(limit).getMany();
-  }
-
-  /** SQLite keeps timestamps as UTC text ("2026-11-22 11:43:00.000"); comparisons must use the same form. */
-  private timestampParameter(at: Date): Date | string {
-    return this.db.dialect === 'sqlite' ? at.toISOString().replace('T', ' ').replace('Z', '') : at;
   }
 }
 

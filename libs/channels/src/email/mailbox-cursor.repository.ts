@@ -58,7 +58,7 @@ export class MailboxCursorRepository extends TenantRepository<MailboxCursor> {
       .where('id = :id AND library_id = :libraryId', { id: inboxId, libraryId: scope.libraryId })
       .andWhere('(lease_owner IS NULL OR lease_owner = :owner OR lease_until IS NULL OR lease_until < :now)', {
         owner,
-        now: this.db.dialect === 'sqlite' ? now.toISOString().replace('T', ' ').replace('Z', '') : now,
+        now: this.timestamp(now),
       })
       .execute();
     return (won.affected ?? 0) > 0;

@@ -83,9 +83,4 @@ export class OutboxRepository extends TenantRepository<Message> {
     if (!this.db.inTransaction) throw new Error('lockUntilCommit needs a transaction');
     await this.db.manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
   }
-
-  /** SQLite keeps timestamps as UTC text ("2026-11-22 11:43:00.000"); comparisons must use the same form. */
-  private timestamp(at: Date): Date | string {
-    return this.db.dialect === 'sqlite' ? at.toISOString().replace('T', ' ').replace('Z', '') : at;
-  }
 }

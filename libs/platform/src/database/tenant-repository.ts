@@ -299,6 +299,14 @@ export abstract class TenantRepository<E extends TenantOwned> {
     return (result.affected ?? 0) > 0;
   }
 
+  /**
+   * A time as a query parameter compared with a timestamp column: SQLite keeps timestamps as UTC
+   * text ("2026-11-22 11:43:00.000"), so there it must be the same text; PostgreSQL takes the Date.
+   */
+  protected timestamp(at: Date): Date | string {
+    return this.db.dialect === 'sqlite' ? at.toISOString().replace('T', ' ').replace('Z', '') : at;
+  }
+
   /** A query builder that already filters on the scope's library. */
   protected query(scope: LibraryScope, alias: string): SelectQueryBuilder<E> {
     return this.repo()
