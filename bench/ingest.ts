@@ -7,7 +7,8 @@
  */
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Inbox, InboxRepository, IngestionService } from '@readerdesk/conversations';
+import { Inbox, IngestionService } from '@readerdesk/conversations';
+import { InboxRepository } from '../libs/conversations/src/inbox.repository';
 import { DatabaseService, libraryScope } from '@readerdesk/platform';
 import { LibraryRepository } from '@readerdesk/tenancy';
 import { randomUUID } from 'node:crypto';

@@ -1,5 +1,6 @@
 import { EmailIngestService } from '@readerdesk/channels';
-import { Inbox, MessageRepository } from '@readerdesk/conversations';
+import { Inbox } from '@readerdesk/conversations';
+import { MessageRepository } from '../libs/conversations/src/message.repository';
 import { DEMO, DEMO_AGENT_PASSWORD } from '@readerdesk/persistence';
 import { libraryScope } from '@readerdesk/platform';
 import { describeWithDatabase } from '@readerdesk/testing';

@@ -5,7 +5,6 @@ import { EmailIngestService } from './email/email-ingest.service';
 import { EmailInboxService } from './email/email-inbox.service';
 import { EmailAcknowledgementService } from './email/email-acknowledgement.service';
 import { SmtpTransports } from './email/smtp-transports.service';
-import { MailboxCursorRepository } from './email/mailbox-cursor.repository';
 import { EmailChannelAdapter } from './email/email-channel.adapter';
 import { DESK_ONLY_ADAPTERS } from './desk-only.adapters';
 
@@ -20,11 +19,10 @@ import { DESK_ONLY_ADAPTERS } from './desk-only.adapters';
     ...DESK_ONLY_ADAPTERS,
     EmailInboxService,
     EmailIngestService,
-    MailboxCursorRepository,
     // The email adapter's; transports open only when a message is delivered (the worker's outbox jobs).
     SmtpTransports,
     EmailAcknowledgementService,
   ],
-  exports: [EmailInboxService, EmailIngestService, MailboxCursorRepository, ConversationsModule],
+  exports: [EmailInboxService, EmailIngestService, ConversationsModule],
 })
 export class ChannelsModule {}

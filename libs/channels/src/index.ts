@@ -4,7 +4,6 @@ export * from './email/email-inbox.service';
 export * from './email/email-ingest.service';
 export * from './email/email-inbox.settings';
 export * from './email/mailbox-cursor.entity';
-export * from './email/mailbox-cursor.repository';
 export * from './email/bounce-report';
 export * from './email/email-address';
 export * from './email/email-classifier';

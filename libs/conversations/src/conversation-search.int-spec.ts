@@ -1,5 +1,8 @@
 import { Clock, DatabaseService, EventBus, libraryScope, LocalDirectoryStorage } from '@readerdesk/platform';
-import { IdentityService, ReaderEventRepository, ReaderHandleRepository, ReaderRepository } from '@readerdesk/readers';
+import { IdentityService } from '@readerdesk/readers';
+import { ReaderEventRepository } from '../../readers/src/reader-event.repository';
+import { ReaderHandleRepository } from '../../readers/src/reader-handle.repository';
+import { ReaderRepository } from '../../readers/src/reader.repository';
 import {
   build,
   connectTestDatabase,
@@ -14,7 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AttachmentRepository } from './attachment.repository';
 import { AttachmentService } from './attachment.service';
-import { ConversationFilter, ConversationRepository, ftsMatch, searchWords } from './conversation.repository';
+import { ConversationFilter, ftsMatch, searchWords } from './conversation-search';
+import { ConversationRepository } from './conversation.repository';
 import { ConversationService } from './conversation.service';
 import { InboxRepository } from './inbox.repository';
 import { IngestionService } from './ingestion.service';

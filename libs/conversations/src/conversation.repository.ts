@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DatabaseService, LibraryScope, TenantRepository } from '@readerdesk/platform';
 import { Brackets, In } from 'typeorm';
 import { Conversation } from './conversation.entity';
-import { type ConversationStatus, ONGOING_STATUSES } from './conversation-status';
+import { ConversationFilter, ftsMatch } from './conversation-search';
+import { ONGOING_STATUSES } from './conversation-status';
 
 @Injectable()
 export class ConversationRepository extends TenantRepository<Conversation> {
@@ -142,37 +143,4 @@ export class ConversationRepository extends TenantRepository<Conversation> {
 /** The key of `latestOngoingOfMany`'s map. */
 export function ongoingKey(readerId: string, inboxId: string): string {
   return `${readerId}\u0000${inboxId}`;
-}
-
-export interface ConversationFilter {
-  status?: ConversationStatus;
-  departmentId?: string;
-  readerId?: string;
-  assigneeId?: string;
-  /** Conversations carrying this tag (as stored: lower case). */
-  tag?: string;
-  /** Created at or after. */
-  createdFrom?: Date;
-  /** Created before. */
-  createdBefore?: Date;
-  /**
-   * Words that must all appear in one message's subject or text (any order, case-insensitive).
-   * Call `searchWords` first: a text without a word is the caller's error.
-   */
-  text?: string;
-}
-
-/** The words of a search text (letters and digits), at most 32 of them; empty when there is none. */
-export function searchWords(text: string): string[] {
-  return (text.normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 32);
-}
-
-/**
- * An FTS5 query that means "all these words": each word quoted, so nothing the user types is read
- * as FTS5 syntax (NEAR, OR, column filters, a stray quote).
- */
-export function ftsMatch(text: string): string {
-  return searchWords(text)
-    .map((word) => `"${word}"`)
-    .join(' ');
 }

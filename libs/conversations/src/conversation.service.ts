@@ -15,6 +15,7 @@ import { AttachmentService } from './attachment.service';
 import { Conversation } from './conversation.entity';
 import { ConversationStatusChanged, ConversationUpdated, MessageAppended } from './conversation.events';
 import { ConversationRepository } from './conversation.repository';
+import type { ConversationFilter } from './conversation-search';
 import {
   afterStaffReply,
   assertMove,
@@ -106,8 +107,47 @@ export class ConversationService implements OnModuleInit {
     return this.conversations.getById(scope, id);
   }
 
+  /** The conversation, or null (no 404): for event handlers and channels that may meet a stale id. */
+  find(scope: LibraryScope, id: string): Promise<Conversation | null> {
+    return this.conversations.findById(scope, id);
+  }
+
+  /** The conversation with this reference number (the [#number] of a subject), or null. */
+  findByNumber(scope: LibraryScope, number: number): Promise<Conversation | null> {
+    return this.conversations.findByNumber(scope, number);
+  }
+
+  /**
+   * One page of the conversations in `visible` departments matching the filter, most recent
+   * activity first, after the (last_message_at, id) cursor.
+   */
+  page(
+    scope: LibraryScope,
+    filter: ConversationFilter,
+    visible: Set<string> | 'all',
+    limit: number,
+    after?: { lastMessageAt: Date; id: string },
+  ): Promise<Conversation[]> {
+    return this.conversations.page(scope, filter, visible, limit, after);
+  }
+
   timeline(scope: LibraryScope, id: string): Promise<Message[]> {
     return this.conversations.getById(scope, id).then(() => this.messages.timeline(scope, id));
+  }
+
+  /** The timeline of a conversation the caller already holds (no existence check, no 404). */
+  messagesOf(scope: LibraryScope, conversationId: string): Promise<Message[]> {
+    return this.messages.timeline(scope, conversationId);
+  }
+
+  /** The message an inbox received or sent under this external id (an email's Message-ID), or null. */
+  findMessageByExternalId(scope: LibraryScope, inboxId: string, externalId: string): Promise<Message | null> {
+    return this.messages.findByExternalId(scope, inboxId, externalId);
+  }
+
+  /** The latest message of the inbox carrying one of these external ids (the ids a reply names), or null. */
+  latestMessageWithExternalId(scope: LibraryScope, inboxId: string, externalIds: string[]): Promise<Message | null> {
+    return this.messages.latestWithExternalId(scope, inboxId, externalIds);
   }
 
   async changeStatus(scope: LibraryScope, id: string, change: StatusChange): Promise<Conversation> {

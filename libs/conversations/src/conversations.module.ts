@@ -8,6 +8,7 @@ import { ConversationRepository } from './conversation.repository';
 import { ChannelRegistry } from './channels/channel-registry';
 import { ConversationService } from './conversation.service';
 import { InboxRepository } from './inbox.repository';
+import { InboxService } from './inbox.service';
 import { IngestionService } from './ingestion.service';
 import { IngestionWriter } from './ingestion.writer';
 import { MessageRepository } from './message.repository';
@@ -21,6 +22,7 @@ import { OutboxService } from './outbox/outbox.service';
     AttachmentRepository,
     AttachmentService,
     InboxRepository,
+    InboxService,
     ConversationRepository,
     MessageRepository,
     IngestionWriter,
@@ -37,9 +39,7 @@ import { OutboxService } from './outbox/outbox.service';
     AutomaticRepliesService,
     ChannelRegistry,
     AttachmentService,
-    InboxRepository,
-    ConversationRepository,
-    MessageRepository,
+    InboxService,
     IngestionService,
     ConversationService,
   ],

@@ -1,5 +1,8 @@
 import { Clock, DatabaseService, EventBus, libraryScope, LocalDirectoryStorage } from '@readerdesk/platform';
-import { IdentityService, ReaderEventRepository, ReaderHandleRepository, ReaderRepository } from '@readerdesk/readers';
+import { IdentityService } from '@readerdesk/readers';
+import { ReaderEventRepository } from '../../readers/src/reader-event.repository';
+import { ReaderHandleRepository } from '../../readers/src/reader-handle.repository';
+import { ReaderRepository } from '../../readers/src/reader.repository';
 import { connectTestDatabase, describeWithDatabase, testIngestionService, testEnvironment } from '@readerdesk/testing';
 import { Library, LibraryRepository } from '@readerdesk/tenancy';
 import { randomUUID } from 'node:crypto';

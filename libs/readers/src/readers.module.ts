@@ -4,10 +4,11 @@ import { IdentityService } from './identity.service';
 import { ReaderEventRepository } from './reader-event.repository';
 import { ReaderHandleRepository } from './reader-handle.repository';
 import { ReaderRepository } from './reader.repository';
+import { ReaderService } from './reader.service';
 
 @Module({
   imports: [TenancyModule],
-  providers: [ReaderRepository, ReaderHandleRepository, ReaderEventRepository, IdentityService],
-  exports: [ReaderRepository, ReaderHandleRepository, ReaderEventRepository, IdentityService],
+  providers: [ReaderRepository, ReaderHandleRepository, ReaderEventRepository, IdentityService, ReaderService],
+  exports: [IdentityService, ReaderService],
 })
 export class ReadersModule {}

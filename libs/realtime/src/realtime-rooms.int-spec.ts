@@ -1,15 +1,18 @@
 import { JwtService } from '@nestjs/jwt';
 import { rooms } from '@readerdesk/contracts';
 import {
+  type AttachmentService,
   Conversation,
   ConversationOpened,
-  ConversationRepository,
+  ConversationService,
   ConversationStatusChanged,
   ConversationUpdated,
   MessageAppended,
   MessageDeliveryChanged,
 } from '@readerdesk/conversations';
 import { DatabaseService, EventBus, EventDefinition } from '@readerdesk/platform';
+import { ConversationRepository } from '../../conversations/src/conversation.repository';
+import { MessageRepository } from '../../conversations/src/message.repository';
 import {
   Agent,
   AgentRepository,
@@ -149,7 +152,15 @@ describeWithDatabase('realtime rooms and fanout', () => {
       auth,
       new DepartmentAccessService(agents),
       new DepartmentRepository(database),
-      new ConversationRepository(database),
+      // The gateway only looks conversations up: no attachments are read.
+      new ConversationService(
+        database,
+        events,
+        new TestClock(),
+        new ConversationRepository(database),
+        new MessageRepository(database),
+        undefined as unknown as AttachmentService,
+      ),
       fanout,
     );
     gateway.afterInit(target as unknown as Parameters<RealtimeGateway['afterInit']>[0]);

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
-import { ConversationRepository } from '@readerdesk/conversations';
+import { ConversationService } from '@readerdesk/conversations';
 import { libraryScope } from '@readerdesk/platform';
 import {
   AuthService,
@@ -40,7 +40,7 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayInit {
     private readonly auth: AuthService,
     private readonly access: DepartmentAccessService,
     private readonly departments: DepartmentRepository,
-    private readonly conversations: ConversationRepository,
+    private readonly conversations: ConversationService,
     private readonly fanout: RealtimeFanout,
   ) {}
 
@@ -96,7 +96,7 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayInit {
     if (typeof conversationId !== 'string' || !/^[0-9a-f-]{36}$/i.test(conversationId))
       return { ok: false, error: 'invalid_id' };
     try {
-      const conversation = await this.conversations.findById(libraryScope(principal.libraryId), conversationId);
+      const conversation = await this.conversations.find(libraryScope(principal.libraryId), conversationId);
       if (!conversation || !(await this.access.canSee(principal, conversation.departmentId)))
         return { ok: false, error: 'not_found' };
       await socket.join(rooms.conversation(conversationId));

@@ -1,23 +1,15 @@
-import {
-  Conversation,
-  ConversationRepository,
-  Inbox,
-  InboxRepository,
-  Message,
-  MessageRepository,
-} from '@readerdesk/conversations';
+import { Conversation, Inbox, Message } from '@readerdesk/conversations';
 import { DatabaseService, libraryScope, LibraryScope, newRowId } from '@readerdesk/platform';
-import {
-  HandleKind,
-  normaliseHandle,
-  Reader,
-  ReaderHandle,
-  ReaderHandleRepository,
-  ReaderRepository,
-} from '@readerdesk/readers';
+import { HandleKind, normaliseHandle, Reader, ReaderHandle } from '@readerdesk/readers';
 import { Agent, AgentRepository, AgentRole, Department, DepartmentRepository, PasswordHasher } from '@readerdesk/staff';
 import { Branch, BranchRepository, Library, LibraryRepository } from '@readerdesk/tenancy';
 import { randomUUID } from 'node:crypto';
+// Test support writes rows through the real repositories, which the libraries keep to themselves.
+import { ConversationRepository } from '../../conversations/src/conversation.repository';
+import { InboxRepository } from '../../conversations/src/inbox.repository';
+import { MessageRepository } from '../../conversations/src/message.repository';
+import { ReaderHandleRepository } from '../../readers/src/reader-handle.repository';
+import { ReaderRepository } from '../../readers/src/reader.repository';
 
 /**
  * Test data for every tier. `build.*` gives complete, correctly typed entities (unit tests, or rows

@@ -4,14 +4,14 @@ import {
   type ChannelAdapter,
   ChannelRegistry,
   CHANNELS,
-  ConversationRepository,
-  InboxRepository,
   IngestionService,
-  IngestionWriter,
-  MessageRepository,
 } from '@readerdesk/conversations';
 import { Clock, DatabaseService, EventBus } from '@readerdesk/platform';
 import { IdentityService } from '@readerdesk/readers';
+import { ConversationRepository } from '../../conversations/src/conversation.repository';
+import { InboxRepository } from '../../conversations/src/inbox.repository';
+import { IngestionWriter } from '../../conversations/src/ingestion.writer';
+import { MessageRepository } from '../../conversations/src/message.repository';
 
 /**
  * A channel registry with the threading rules the desk's adapters have (email threads only through

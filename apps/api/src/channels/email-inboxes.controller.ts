@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EmailInboxService } from '@readerdesk/channels';
-import { Inbox, InboxRepository } from '@readerdesk/conversations';
+import { Inbox, InboxService } from '@readerdesk/conversations';
 import { CurrentStaff, RequireRole, scopeOf, StaffDirectory, type StaffPrincipal } from '@readerdesk/staff';
 import { CreateEmailInboxDto, EmailInboxDto, UpdateEmailInboxDto } from './email-inboxes.dto';
 
@@ -13,7 +13,7 @@ import { CreateEmailInboxDto, EmailInboxDto, UpdateEmailInboxDto } from './email
 export class EmailInboxesController {
   constructor(
     private readonly email: EmailInboxService,
-    private readonly inboxes: InboxRepository,
+    private readonly inboxes: InboxService,
     private readonly staff: StaffDirectory,
   ) {}
 
@@ -39,7 +39,7 @@ export class EmailInboxesController {
   @Get(':id/email')
   @ApiOkResponse({ type: EmailInboxDto })
   async get(@CurrentStaff() me: StaffPrincipal, @Param('id', ParseUUIDPipe) id: string): Promise<EmailInboxDto> {
-    return this.dto(await this.inboxes.getById(scopeOf(me), id));
+    return this.dto(await this.inboxes.get(scopeOf(me), id));
   }
 
   @Patch(':id/email')

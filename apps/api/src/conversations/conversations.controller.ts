@@ -1,15 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
-import { DomainError, newRowId } from '@readerdesk/platform';
+import { DomainError } from '@readerdesk/platform';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   Attachment,
   AttachmentService,
   Conversation,
   type ConversationFilter,
-  ConversationRepository,
   ConversationService,
   Inbox,
-  InboxRepository,
+  InboxService,
   IngestionService,
   Message,
   normaliseTags,
@@ -149,12 +148,11 @@ function listFilter(query: ListConversationsQuery): ConversationFilter {
 @Controller()
 export class ConversationsController {
   constructor(
-    private readonly inboxes: InboxRepository,
+    private readonly inboxes: InboxService,
     private readonly staff: StaffDirectory,
     private readonly ingestion: IngestionService,
     private readonly conversations: ConversationService,
     private readonly access: DepartmentAccessService,
-    private readonly repository: ConversationRepository,
     private readonly attachments: AttachmentService,
   ) {}
 
@@ -168,7 +166,7 @@ export class ConversationsController {
   @Get('inboxes')
   @ApiOkResponse({ type: [InboxDto] })
   async listInboxes(@CurrentStaff() me: StaffPrincipal): Promise<InboxDto[]> {
-    return (await this.inboxes.find(scopeOf(me), {}, { name: 'ASC' })).map(inboxDto);
+    return (await this.inboxes.list(scopeOf(me))).map(inboxDto);
   }
 
   @Post('inboxes')
@@ -177,14 +175,12 @@ export class ConversationsController {
   async createInbox(@CurrentStaff() me: StaffPrincipal, @Body() body: CreateInboxDto): Promise<InboxDto> {
     const scope = scopeOf(me);
     if (body.defaultDepartmentId) await this.staff.assertDepartmentsExist(scope, [body.defaultDepartmentId]);
-    const [inbox] = await this.inboxes.insert(scope, {
-      id: newRowId(),
-      libraryId: scope.libraryId,
+    const inbox = await this.inboxes.create(scope, {
       channel: body.channel,
       name: body.name,
       defaultDepartmentId: body.defaultDepartmentId ?? null,
       settings: {},
-    } as Inbox);
+    });
     return inboxDto(inbox);
   }
 
@@ -201,7 +197,7 @@ export class ConversationsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<IngestResultDto> {
     const scope = scopeOf(me);
-    const inbox = await this.inboxes.getById(scope, id);
+    const inbox = await this.inboxes.get(scope, id);
     const result = await this.ingestion.ingest(scope, { ...body, inboxId: inbox.id, channel: inbox.channel });
     res.status(result.duplicate ? 200 : 201);
     return {
@@ -218,7 +214,7 @@ export class ConversationsController {
     const limit = query.limit ?? 25;
     const after = query.cursor ? decodeCursor(query.cursor) : undefined;
     const visible = await this.access.departmentsOf(me);
-    const rows = await this.repository.page(scopeOf(me), listFilter(query), visible, limit + 1, after);
+    const rows = await this.conversations.page(scopeOf(me), listFilter(query), visible, limit + 1, after);
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
     return { items: items.map(conversationDto), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };

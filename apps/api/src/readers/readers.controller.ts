@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { IdentityService, Reader, ReaderHandle, ReaderHandleRepository, ReaderRepository } from '@readerdesk/readers';
+import { IdentityService, Reader, ReaderHandle, ReaderService } from '@readerdesk/readers';
 import { CurrentStaff, RequireRole, scopeOf, type StaffPrincipal } from '@readerdesk/staff';
 import { MergeReaderDto, ReaderDto, ReaderHandleDto, ResolutionDto, ResolveReaderDto } from './readers.dto';
 
@@ -32,8 +32,7 @@ function readerDto(r: Reader, handles: ReaderHandle[]): ReaderDto {
 export class ReadersController {
   constructor(
     private readonly identity: IdentityService,
-    private readonly readers: ReaderRepository,
-    private readonly handles: ReaderHandleRepository,
+    private readonly readers: ReaderService,
   ) {}
 
   @Post('readers/resolve')
@@ -55,7 +54,7 @@ export class ReadersController {
   @ApiOkResponse({ type: ReaderDto })
   async get(@CurrentStaff() me: StaffPrincipal, @Param('id', ParseUUIDPipe) id: string): Promise<ReaderDto> {
     const scope = scopeOf(me);
-    return readerDto(await this.readers.getById(scope, id), await this.handles.forReader(scope, id));
+    return readerDto(await this.readers.get(scope, id), await this.readers.handlesOf(scope, id));
   }
 
   @Post('readers/:id/merge')
@@ -72,7 +71,7 @@ export class ReadersController {
   ): Promise<ReaderDto> {
     const scope = scopeOf(me);
     const merged = await this.identity.merge(scope, id, body.sourceReaderId, me.agentId);
-    return readerDto(merged, await this.handles.forReader(scope, id));
+    return readerDto(merged, await this.readers.handlesOf(scope, id));
   }
 
   @Post('reader-handles/:id/unlink')

@@ -2,10 +2,9 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import {
   AutomaticRepliesService,
   ConversationOpened,
-  ConversationRepository,
-  InboxRepository,
+  ConversationService,
+  InboxService,
   Message,
-  MessageRepository,
 } from '@readerdesk/conversations';
 import { EventBus, LibraryScope, libraryScope } from '@readerdesk/platform';
 import type { EmailAddress } from './email-address';
@@ -45,9 +44,8 @@ export class EmailAcknowledgementService implements OnModuleInit {
   constructor(
     private readonly events: EventBus,
     private readonly emailInboxes: EmailInboxService,
-    private readonly inboxes: InboxRepository,
-    private readonly conversations: ConversationRepository,
-    private readonly messages: MessageRepository,
+    private readonly inboxes: InboxService,
+    private readonly conversations: ConversationService,
     private readonly automaticReplies: AutomaticRepliesService,
   ) {}
 
@@ -60,13 +58,13 @@ export class EmailAcknowledgementService implements OnModuleInit {
 
   /** Records the acknowledgement of a new email conversation, or returns null when none is due. */
   async acknowledge(scope: LibraryScope, conversationId: string): Promise<Message | null> {
-    const conversation = await this.conversations.findById(scope, conversationId);
+    const conversation = await this.conversations.find(scope, conversationId);
     if (!conversation) return null;
-    const inbox = await this.inboxes.findById(scope, conversation.inboxId);
+    const inbox = await this.inboxes.find(scope, conversation.inboxId);
     if (inbox?.channel !== 'email') return null;
     const settings = this.emailInboxes.settingsOf(inbox);
     if (!settings.acknowledge) return null;
-    const timeline = await this.messages.timeline(scope, conversation.id);
+    const timeline = await this.conversations.messagesOf(scope, conversation.id);
     if (timeline.some((m) => m.data.acknowledgement === true)) return null;
     const first = timeline.find((m) => m.kind === 'inbound');
     const email = first?.data.email as InboundEmailData | undefined;

@@ -7,12 +7,12 @@ import {
   delivered,
   type DeliveryOutcome,
   type Inbox,
+  ConversationService,
   type Message,
-  MessageRepository,
   type OutboundDelivery,
 } from '@readerdesk/conversations';
 import { Clock, LibraryScope, NotFoundError } from '@readerdesk/platform';
-import { ReaderHandleRepository } from '@readerdesk/readers';
+import { ReaderService } from '@readerdesk/readers';
 import type { Readable } from 'node:stream';
 import type { SendMailOptions } from 'nodemailer';
 import { InboundEmailData, replyAddressOf } from './email-acknowledgement.service';
@@ -55,9 +55,9 @@ export class EmailChannelAdapter implements ChannelAdapter {
     private readonly clock: Clock,
     private readonly transports: SmtpTransports,
     private readonly emailInboxes: EmailInboxService,
-    private readonly messages: MessageRepository,
+    private readonly conversations: ConversationService,
     private readonly attachments: AttachmentService,
-    private readonly handles: ReaderHandleRepository,
+    private readonly readers: ReaderService,
   ) {}
 
   /** The Message-ID, given at claim and kept across retries, so that replies to it thread back. */
@@ -98,7 +98,7 @@ export class EmailChannelAdapter implements ChannelAdapter {
       );
     }
     if (!message.externalId) throw new Undeliverable('The message has no Message-ID; the outbox did not claim it');
-    const timeline = await this.messages.timeline(scope, conversation.id);
+    const timeline = await this.conversations.messagesOf(scope, conversation.id);
     const position = timeline.findIndex((m) => m.id === message.id);
     const earlier = position >= 0 ? timeline.slice(0, position) : timeline;
     // The reader's own mail, never an auto-reply or bounce recorded on the conversation.
@@ -155,7 +155,7 @@ export class EmailChannelAdapter implements ChannelAdapter {
     scope: LibraryScope,
     conversation: Conversation,
   ): Promise<{ name: string; address: string } | null> {
-    const handle = (await this.handles.forReader(scope, conversation.readerId)).find(
+    const handle = (await this.readers.handlesOf(scope, conversation.readerId)).find(
       (h) => h.kind === 'email' && h.valid,
     );
     return handle ? { name: '', address: handle.value } : null;

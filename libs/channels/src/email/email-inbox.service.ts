@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Inbox, InboxRepository } from '@readerdesk/conversations';
-import { DomainError, isUniqueViolation, LibraryScope, newRowId, SecretBox } from '@readerdesk/platform';
+import { Inbox, InboxService } from '@readerdesk/conversations';
+import { DomainError, isUniqueViolation, LibraryScope, SecretBox } from '@readerdesk/platform';
 import { ChannelErrors } from '../channels.errors';
 import {
   DEFAULT_POLL_SECONDS,
@@ -41,7 +41,7 @@ function normaliseAddress(address: string): string {
 @Injectable()
 export class EmailInboxService {
   constructor(
-    private readonly inboxes: InboxRepository,
+    private readonly inboxes: InboxService,
     private readonly box: SecretBox,
   ) {}
 
@@ -68,23 +68,21 @@ export class EmailInboxService {
   async create(scope: LibraryScope, input: EmailInboxInput & { name: string; address: string }): Promise<Inbox> {
     const { settings, secrets } = this.merge(null, {}, input);
     try {
-      const [inbox] = await this.inboxes.insert(scope, {
-        id: newRowId(),
+      return await this.inboxes.create(scope, {
         channel: 'email',
         name: input.name,
         defaultDepartmentId: input.defaultDepartmentId ?? null,
         address: settings.address,
         settings: settings as unknown as Record<string, unknown>,
         secrets: this.box.sealJson(secrets),
-      } as Inbox);
-      return inbox;
+      });
     } catch (error) {
       throw this.addressTaken(error, settings.address);
     }
   }
 
   async update(scope: LibraryScope, id: string, input: EmailInboxInput): Promise<Inbox> {
-    const inbox = await this.inboxes.getById(scope, id);
+    const inbox = await this.inboxes.get(scope, id);
     const current = this.settingsOf(inbox);
     const { settings, secrets } = this.merge(current, this.box.openJson<EmailInboxSecrets>(inbox.secrets), input);
     const changes = {

@@ -1,14 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import {
-  Conversation,
-  ConversationRepository,
-  Inbox,
-  IngestionService,
-  MessageRepository,
-  OutboxService,
-} from '@readerdesk/conversations';
+import { Conversation, ConversationService, Inbox, IngestionService, OutboxService } from '@readerdesk/conversations';
 import { Clock, Environment, LibraryScope, libraryScope, MetricsService } from '@readerdesk/platform';
-import { IdentityService, ReaderHandleRepository } from '@readerdesk/readers';
+import { IdentityService, ReaderService } from '@readerdesk/readers';
 import { EmailInboxService } from './email-inbox.service';
 import { EmailParseError } from './email-parse-error';
 import { parseInboundEmail } from './inbound-email-parser';
@@ -42,11 +35,10 @@ export class EmailIngestService {
     private readonly metrics: MetricsService,
     private readonly inboxes: EmailInboxService,
     private readonly ingestion: IngestionService,
-    private readonly conversations: ConversationRepository,
-    private readonly messages: MessageRepository,
+    private readonly conversations: ConversationService,
     private readonly outbox: OutboxService,
     private readonly identity: IdentityService,
-    private readonly handles: ReaderHandleRepository,
+    private readonly readers: ReaderService,
   ) {}
 
   async ingestRaw(inbox: Inbox, raw: Buffer, source: EmailSource, receivedAt?: Date): Promise<EmailIngestOutcome> {
@@ -174,14 +166,14 @@ export class EmailIngestService {
     concerning: string | null,
   ): Promise<Conversation | null> {
     const ids = [...mail.references, ...(mail.inReplyTo ? [mail.inReplyTo] : []), ...(concerning ? [concerning] : [])];
-    const known = await this.messages.latestWithExternalId(scope, inbox.id, ids);
-    if (known) return this.conversations.findById(scope, known.conversationId);
+    const known = await this.conversations.latestMessageWithExternalId(scope, inbox.id, ids);
+    if (known) return this.conversations.find(scope, known.conversationId);
     const number = mail.referenceToken ?? mail.plusAddressNumber;
     if (number === null || mail.category !== 'personal' || !mail.from) return null;
     const conversation = await this.conversations.findByNumber(scope, number);
     if (!conversation || conversation.inboxId !== inbox.id) return null;
     const [handle] = await this.identity.normalise(scope, [{ kind: 'email', value: mail.from.address }]);
-    const owners = await this.handles.findValues(scope, [{ kind: 'email', value: handle.value }]);
+    const owners = await this.readers.findHandles(scope, [{ kind: 'email', value: handle.value }]);
     return owners.some((h) => h.readerId === conversation.readerId) ? conversation : null;
   }
 
@@ -189,7 +181,7 @@ export class EmailIngestService {
   private async markBounced(scope: LibraryScope, inbox: Inbox, mail: ParsedEmail): Promise<void> {
     const original = mail.bounce?.originalMessageId;
     if (!original) return;
-    const message = await this.messages.findByExternalId(scope, inbox.id, original);
+    const message = await this.conversations.findMessageByExternalId(scope, inbox.id, original);
     if (!message || message.kind !== 'outbound') return;
     const failed = mail.bounce?.recipients.find((r) => r.action === 'failed' || r.status?.startsWith('5'));
     if (!failed && !mail.bounce?.status?.startsWith('5')) return; // a delay notice, not a failure

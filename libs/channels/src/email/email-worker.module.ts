@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ReadersModule } from '@readerdesk/readers';
 import { ChannelsModule } from '../channels.module';
+import { MailboxCursorRepository } from './mailbox-cursor.repository';
 import { MailboxSupervisor } from './mailbox-supervisor';
 import { SmtpInboundServer } from './smtp-inbound.server';
 
@@ -11,6 +12,6 @@ import { SmtpInboundServer } from './smtp-inbound.server';
  */
 @Module({
   imports: [ChannelsModule, ReadersModule],
-  providers: [MailboxSupervisor, SmtpInboundServer],
+  providers: [MailboxCursorRepository, MailboxSupervisor, SmtpInboundServer],
 })
 export class EmailWorkerModule {}

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Inbox, InboxRepository } from '@readerdesk/conversations';
+import { Inbox, InboxService } from '@readerdesk/conversations';
 import { Clock, DatabaseService, libraryScope } from '@readerdesk/platform';
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -38,7 +38,7 @@ export class MailboxSupervisor implements OnApplicationBootstrap, OnApplicationS
   constructor(
     private readonly db: DatabaseService,
     private readonly clock: Clock,
-    private readonly inboxes: InboxRepository,
+    private readonly inboxes: InboxService,
     private readonly email: EmailInboxService,
     private readonly ingest: EmailIngestService,
     private readonly cursors: MailboxCursorRepository,

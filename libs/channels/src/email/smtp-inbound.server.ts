@@ -5,7 +5,7 @@ import {
   OnApplicationBootstrap,
   OnApplicationShutdown,
 } from '@nestjs/common';
-import { Inbox, InboxRepository } from '@readerdesk/conversations';
+import { Inbox, InboxService } from '@readerdesk/conversations';
 import { Clock, Environment } from '@readerdesk/platform';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -76,7 +76,7 @@ export class SmtpInboundServer implements OnApplicationBootstrap, BeforeApplicat
   constructor(
     private readonly env: Environment,
     private readonly clock: Clock,
-    private readonly inboxes: InboxRepository,
+    private readonly inboxes: InboxService,
     private readonly emails: EmailIngestService,
   ) {}
 

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DatabaseService, Environment, libraryScope, LibraryScope, newRowId } from '@readerdesk/platform';
-import { IdentityService, ReaderRepository } from '@readerdesk/readers';
+import { IdentityService, ReaderService } from '@readerdesk/readers';
 import { Agent, AgentRepository, Department, DepartmentRepository, PasswordHasher } from '@readerdesk/staff';
 import { Branch, BranchRepository, Library, LibraryRepository } from '@readerdesk/tenancy';
 import { DEMO, DEMO_ADMIN, DEMO_AGENT_PASSWORD } from './demo-library';
@@ -21,7 +21,7 @@ export class SeedService implements OnModuleInit {
     private readonly branches: BranchRepository,
     private readonly departments: DepartmentRepository,
     private readonly agents: AgentRepository,
-    private readonly readers: ReaderRepository,
+    private readonly readers: ReaderService,
     private readonly identity: IdentityService,
     private readonly hasher: PasswordHasher,
   ) {}
@@ -83,7 +83,7 @@ export class SeedService implements OnModuleInit {
           { kind: 'phone', value: r.phone },
         ],
       });
-      await this.readers.update(scope, reader.id, {
+      await this.readers.updateDetails(scope, reader.id, {
         category: r.category,
         homeBranchId: branchByCode.get(r.branch) ?? null,
         keepHistory: r.keepHistory,

@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { LibraryScope, newRowId } from '@readerdesk/platform';
+import type { Channel } from './conversation-status';
+import { Inbox } from './inbox.entity';
+import { InboxRepository } from './inbox.repository';
+
+/** What a new inbox is made of; its id and library come from the desk. */
+export type NewInbox = Pick<Inbox, 'channel' | 'name' | 'defaultDepartmentId' | 'settings'> &
+  Partial<Pick<Inbox, 'address' | 'secrets'>>;
+
+/** The inboxes of a library (and, for tenantless arrivals, of the whole desk): where contacts come in. */
+@Injectable()
+export class InboxService {
+  constructor(private readonly inboxes: InboxRepository) {}
+
+  /** The library's inboxes by name. */
+  list(scope: LibraryScope): Promise<Inbox[]> {
+    return this.inboxes.find(scope, {}, { name: 'ASC' });
+  }
+
+  /** The inbox, or a 404. */
+  get(scope: LibraryScope, id: string): Promise<Inbox> {
+    return this.inboxes.getById(scope, id);
+  }
+
+  find(scope: LibraryScope, id: string): Promise<Inbox | null> {
+    return this.inboxes.findById(scope, id);
+  }
+
+  /** Stores a new inbox; a unique violation (an address another inbox has) reaches the caller as it is. */
+  async create(scope: LibraryScope, inbox: NewInbox): Promise<Inbox> {
+    const [created] = await this.inboxes.insert(scope, { id: newRowId(), ...inbox } as Inbox);
+    return created;
+  }
+
+  async update(scope: LibraryScope, id: string, changes: Partial<NewInbox>): Promise<void> {
+    await this.inboxes.update(scope, id, changes);
+  }
+
+  /**
+   * The inbox an address belongs to, in whichever library: inbound mail and webhooks arrive
+   * without a tenant, and the address (unique across the desk) is what tells it.
+   */
+  findByAddress(address: string): Promise<Inbox | null> {
+    return this.inboxes.findByAddress(address);
+  }
+
+  /** Every inbox of a channel across libraries, for the worker that serves them all. */
+  allOfChannel(channel: Channel): Promise<Inbox[]> {
+    return this.inboxes.allOfChannel(channel);
+  }
+}
