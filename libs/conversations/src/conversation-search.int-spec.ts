@@ -1,11 +1,11 @@
 import { Clock, DatabaseService, EventBus, libraryScope, LocalDirectoryStorage } from '@readerdesk/platform';
 import { IdentityService, ReaderEventRepository, ReaderHandleRepository, ReaderRepository } from '@readerdesk/readers';
 import { build, connectTestDatabase, describeWithDatabase, testEnvironment } from '@readerdesk/testing';
-import { LibraryRepository } from '@readerdesk/tenancy';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LibraryRepository } from '../../tenancy/src/library.repository';
 import { AttachmentRepository } from './attachment.repository';
 import { AttachmentService } from './attachment.service';
 import { ConversationFilter, ConversationRepository, ftsMatch, searchWords } from './conversation.repository';

@@ -1,7 +1,8 @@
 import { DatabaseService, EventBus, libraryScope } from '@readerdesk/platform';
 import { connectTestDatabase, describeWithDatabase } from '@readerdesk/testing';
-import { Library, LibraryRepository } from '@readerdesk/tenancy';
+import { Library } from '@readerdesk/tenancy';
 import { randomUUID } from 'node:crypto';
+import { LibraryRepository } from '../../tenancy/src/library.repository';
 import { IdentityService } from './identity.service';
 import { ReaderEventRepository } from './reader-event.repository';
 import { ReaderHandleRepository } from './reader-handle.repository';

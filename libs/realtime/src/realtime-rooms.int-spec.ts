@@ -12,19 +12,20 @@ import {
 import { DatabaseService, EventBus, EventDefinition } from '@readerdesk/platform';
 import {
   Agent,
-  AgentRepository,
   AgentRole,
   AuthService,
   Department,
   DepartmentAccessService,
-  DepartmentRepository,
   PasswordHasher,
   PresenceChanged,
-  RefreshTokenRepository,
   SESSION_COOKIES,
+  StaffDirectory,
 } from '@readerdesk/staff';
 import { connectTestDatabase, describeWithDatabase, TestClock, TestData } from '@readerdesk/testing';
 import { Library } from '@readerdesk/tenancy';
+import { AgentRepository } from '../../staff/src/agent.repository';
+import { DepartmentRepository } from '../../staff/src/department.repository';
+import { RefreshTokenRepository } from '../../staff/src/refresh-token.repository';
 import { RealtimeFanout, RoomTarget } from './realtime.fanout';
 import { RealtimeGateway } from './realtime.gateway';
 
@@ -148,7 +149,7 @@ describeWithDatabase('realtime rooms and fanout', () => {
     gateway = new RealtimeGateway(
       auth,
       new DepartmentAccessService(agents),
-      new DepartmentRepository(database),
+      new StaffDirectory(agents, new DepartmentRepository(database)),
       new ConversationRepository(database),
       fanout,
     );

@@ -15,9 +15,14 @@ import {
   ReaderHandleRepository,
   ReaderRepository,
 } from '@readerdesk/readers';
-import { Agent, AgentRepository, AgentRole, Department, DepartmentRepository, PasswordHasher } from '@readerdesk/staff';
-import { Branch, BranchRepository, Library, LibraryRepository } from '@readerdesk/tenancy';
+import { Agent, AgentRole, Department, PasswordHasher } from '@readerdesk/staff';
+import { Branch, Library } from '@readerdesk/tenancy';
 import { randomUUID } from 'node:crypto';
+// Test support writes straight rows through the libraries' own repositories (eslint.config.mjs lets it).
+import { AgentRepository } from '../../staff/src/agent.repository';
+import { DepartmentRepository } from '../../staff/src/department.repository';
+import { BranchRepository } from '../../tenancy/src/branch.repository';
+import { LibraryRepository } from '../../tenancy/src/library.repository';
 
 /**
  * Test data for every tier. `build.*` gives complete, correctly typed entities (unit tests, or rows
