@@ -6,7 +6,9 @@ import tseslint from 'typescript-eslint';
 /**
  * Boundaries (ARCHITECTURE.md, "Layers"): a library is imported only through its index
  * (`@readerdesk/<name>`), never through a file inside it or a relative path into it; and only
- * from above: dependencies point one way. Only repositories and entities touch TypeORM.
+ * from above: dependencies point one way. Only repositories and entities touch TypeORM. Test support
+ * (libs/testing) is the exception: like the tests, it may import a file inside another library by a relative
+ * path (its repositories, which the indexes do not export), though still never `@readerdesk/<name>/…`.
  */
 const LIBS = [
   'contracts',
@@ -37,6 +39,9 @@ const deepImports = {
   group: ['@readerdesk/*/**', '**/libs/*/src/**', '../../*/src/**', '../../../*/src/**', '../../../../*/src/**'],
   message: 'Import a library through its index (@readerdesk/<name>), never a file inside it.',
 };
+/** Tests and test support: relative paths into a library are allowed (its repositories), aliased paths are not. */
+const aliasedDeepImports = { ...deepImports, group: ['@readerdesk/*/**'] };
+const DEEP_IMPORTS_ALLOWED = ['testing'];
 const typeormOutsideRepositories = {
   name: 'typeorm',
   allowTypeImports: true,
@@ -71,7 +76,10 @@ const boundaries = LIBS.flatMap((name) => {
       rules: {
         'no-restricted-imports': [
           'error',
-          { patterns: [deepImports, ...layering], paths: orm ? [] : [typeormOutsideRepositories] },
+          {
+            patterns: [DEEP_IMPORTS_ALLOWED.includes(name) ? aliasedDeepImports : deepImports, ...layering],
+            paths: orm ? [] : [typeormOutsideRepositories],
+          },
         ],
         ...(orm ? {} : { 'no-restricted-syntax': ['error', ...ormCalls] }),
       },
@@ -117,13 +125,19 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [deepImports] }], 'no-restricted-syntax': 'off' },
   },
   {
-    // Test support builds and writes rows through the libraries' own repositories.
-    files: ['libs/testing/src/**/*.ts'],
-    rules: { 'no-restricted-imports': 'off' },
+    // The apps import each other by relative path (desk = api + worker), never into a library.
+    files: ['apps/**/*.ts'],
+    ignores: TEST_FILES,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ ...deepImports, group: ['@readerdesk/*/**', '**/libs/*/src/**'] }] },
+      ],
+    },
   },
   {
-    files: ['apps/**/*.ts', ...TEST_FILES],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ ...deepImports, group: ['@readerdesk/*/**'] }] }] },
+    files: TEST_FILES,
+    rules: { 'no-restricted-imports': ['error', { patterns: [aliasedDeepImports] }] },
   },
   {
     files: TEST_FILES,

@@ -9,7 +9,7 @@ import { NestFactory } from '@nestjs/core';
 import { EmailInboxService, MailboxCursor, MailboxSupervisor } from '@readerdesk/channels';
 import { Conversation, Message } from '@readerdesk/conversations';
 import { DatabaseService, libraryScope } from '@readerdesk/platform';
-import { LibraryRepository } from '@readerdesk/tenancy';
+import { LibraryDirectory } from '@readerdesk/tenancy';
 // The harness, not the testing library's index (that one needs Jest's globals).
 import { dovecotSkipReason, startDovecot } from '../libs/testing/src/dovecot';
 import { benchEnvironment } from './environment';
@@ -62,7 +62,7 @@ export async function emailBench(url: string): Promise<unknown> {
     await app.init();
     const db = app.get(DatabaseService);
     await db.connect();
-    const library = await app.get(LibraryRepository).getBySlug('demo');
+    const library = await app.get(LibraryDirectory).getBySlug('demo');
     const scope = libraryScope(library.id);
     const rssBefore = process.memoryUsage().rss;
     const inbox = await app.get(EmailInboxService).create(scope, {

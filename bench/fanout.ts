@@ -14,8 +14,8 @@ import { rooms } from '@readerdesk/contracts';
 import { MessageAppended } from '@readerdesk/conversations';
 import { createHttpApp, DatabaseService, EventBus, libraryScope } from '@readerdesk/platform';
 import { RealtimeGateway } from '@readerdesk/realtime';
-import { ACCESS_TOKEN_TTL_SECONDS, Agent, AgentRepository, Department, StaffAdminService } from '@readerdesk/staff';
-import { LibraryRepository } from '@readerdesk/tenancy';
+import { ACCESS_TOKEN_TTL_SECONDS, Agent, Department, StaffAdminService } from '@readerdesk/staff';
+import { LibraryDirectory } from '@readerdesk/tenancy';
 import { ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -23,6 +23,7 @@ import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Server } from 'socket.io';
 import { DeskModule } from '../apps/desk/src/desk.module';
+import { AgentRepository } from '../libs/staff/src/agent.repository';
 import type { ClientSpec, FromClients, ToClients } from './fanout-clients';
 import { benchEnvironment } from './environment';
 import { percentile } from './stats';
@@ -359,7 +360,7 @@ async function deskPhase(url: string): Promise<PhaseFigures> {
     await app.listen(0, '127.0.0.1');
     const db = app.get(DatabaseService);
     await db.connect();
-    const library = await app.get(LibraryRepository).getBySlug('demo');
+    const library = await app.get(LibraryDirectory).getBySlug('demo');
     const scope = libraryScope(library.id);
 
     const staff = app.get(StaffAdminService);

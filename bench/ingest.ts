@@ -10,7 +10,7 @@ import { NestFactory } from '@nestjs/core';
 import { Inbox, IngestionService } from '@readerdesk/conversations';
 import { InboxRepository } from '../libs/conversations/src/inbox.repository';
 import { DatabaseService, libraryScope } from '@readerdesk/platform';
-import { LibraryRepository } from '@readerdesk/tenancy';
+import { LibraryDirectory } from '@readerdesk/tenancy';
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { DeskModule } from '../apps/desk/src/desk.module';
@@ -107,7 +107,7 @@ export async function ingestBench(url: string): Promise<unknown> {
     app = await NestFactory.createApplicationContext(DeskModule.forRoot(env), { logger: ['error', 'warn'] });
     await app.init();
     await app.get(DatabaseService).connect();
-    const library = await app.get(LibraryRepository).getBySlug('demo');
+    const library = await app.get(LibraryDirectory).getBySlug('demo');
     const scope = libraryScope(library.id);
     const inbox = randomUUID();
     await app.get(InboxRepository).insert(scope, {

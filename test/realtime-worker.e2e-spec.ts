@@ -6,11 +6,11 @@ import { DeliverMessageJob, MessageAppended, SweepOutboxJob } from '@readerdesk/
 import { DEMO, DEMO_AGENT_PASSWORD, DeskDataSourceOptions, PersistenceModule } from '@readerdesk/persistence';
 import { Environment, EventBus, libraryScope, PlatformModule } from '@readerdesk/platform';
 import { RealtimeEmitterModule } from '@readerdesk/realtime';
-import { DepartmentRepository } from '@readerdesk/staff';
-import { LibraryRepository } from '@readerdesk/tenancy';
+import { LibraryDirectory } from '@readerdesk/tenancy';
 import { describeWithDatabase, testDialect } from '@readerdesk/testing';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { DepartmentRepository } from '../libs/staff/src/department.repository';
 import { connectConsole, ConnectedConsole, eventually } from './support/sockets';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -57,7 +57,7 @@ if (!withRedis) console.warn('worker → socket tests skipped: they need REDIS_U
     const lena = await connectConsole(url, await token(DEMO.agents[1].email)); // reference
     const arash = await connectConsole(url, await token(DEMO.agents[2].email)); // circulation
     consoles.push(lena, arash);
-    const { id: libraryId } = await desk.app.get(LibraryRepository).getBySlug('demo');
+    const { id: libraryId } = await desk.app.get(LibraryDirectory).getBySlug('demo');
     const departments = await desk.app.get(DepartmentRepository).find(libraryScope(libraryId));
     const reference = departments.find((d) => d.code === 'reference')!;
     const messageId = randomUUID();

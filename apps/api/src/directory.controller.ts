@@ -1,8 +1,8 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { libraryScope, Public } from '@readerdesk/platform';
-import { DepartmentRepository } from '@readerdesk/staff';
-import { BranchRepository, LibraryRepository } from '@readerdesk/tenancy';
+import { StaffDirectory } from '@readerdesk/staff';
+import { LibraryDirectory } from '@readerdesk/tenancy';
 import { LibraryDirectoryDto } from './directory.dto';
 
 /** Public facts about a library that its chat widget and contact pages show: branches and departments. */
@@ -11,9 +11,8 @@ import { LibraryDirectoryDto } from './directory.dto';
 @Controller('libraries')
 export class DirectoryController {
   constructor(
-    private readonly libraries: LibraryRepository,
-    private readonly branches: BranchRepository,
-    private readonly departments: DepartmentRepository,
+    private readonly libraries: LibraryDirectory,
+    private readonly staff: StaffDirectory,
   ) {}
 
   @Get(':slug')
@@ -24,8 +23,8 @@ export class DirectoryController {
     const library = await this.libraries.getBySlug(slug);
     const scope = libraryScope(library.id);
     const [branches, departments] = await Promise.all([
-      this.branches.find(scope, {}, { name: 'ASC' }),
-      this.departments.find(scope, {}, { name: 'ASC' }),
+      this.libraries.branches(scope),
+      this.staff.listDepartments(scope),
     ]);
     return {
       slug: library.slug,

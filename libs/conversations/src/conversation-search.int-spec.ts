@@ -10,11 +10,13 @@ import {
   testIngestionService,
   testEnvironment,
 } from '@readerdesk/testing';
-import { LibraryRepository } from '@readerdesk/tenancy';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LibraryDirectory } from '@readerdesk/tenancy';
+import { BranchRepository } from '../../tenancy/src/branch.repository';
+import { LibraryRepository } from '../../tenancy/src/library.repository';
 import { AttachmentRepository } from './attachment.repository';
 import { AttachmentService } from './attachment.service';
 import { ConversationFilter, ftsMatch, searchWords } from './conversation-search';
@@ -81,7 +83,7 @@ describeWithDatabase('conversation search (PostgreSQL full-text search, SQLite F
     const identity = new IdentityService(
       database,
       events,
-      libraries,
+      new LibraryDirectory(libraries, new BranchRepository(database)),
       new ReaderRepository(database),
       new ReaderHandleRepository(database),
       new ReaderEventRepository(database),

@@ -4,7 +4,9 @@ import { ReaderEventRepository } from '../../readers/src/reader-event.repository
 import { ReaderHandleRepository } from '../../readers/src/reader-handle.repository';
 import { ReaderRepository } from '../../readers/src/reader.repository';
 import { connectTestDatabase, describeWithDatabase, testIngestionService, testEnvironment } from '@readerdesk/testing';
-import { Library, LibraryRepository } from '@readerdesk/tenancy';
+import { Library, LibraryDirectory } from '@readerdesk/tenancy';
+import { BranchRepository } from '../../tenancy/src/branch.repository';
+import { LibraryRepository } from '../../tenancy/src/library.repository';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -87,7 +89,7 @@ describeWithDatabase('ingestion and the conversation lifecycle', () => {
     identity = new IdentityService(
       database,
       events,
-      libraries,
+      new LibraryDirectory(libraries, new BranchRepository(database)),
       new ReaderRepository(database),
       new ReaderHandleRepository(database),
       new ReaderEventRepository(database),

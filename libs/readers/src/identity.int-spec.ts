@@ -1,7 +1,9 @@
 import { DatabaseService, EventBus, libraryScope } from '@readerdesk/platform';
 import { connectTestDatabase, describeWithDatabase } from '@readerdesk/testing';
-import { Library, LibraryRepository } from '@readerdesk/tenancy';
+import { Library, LibraryDirectory } from '@readerdesk/tenancy';
+import { BranchRepository } from '../../tenancy/src/branch.repository';
 import { randomUUID } from 'node:crypto';
+import { LibraryRepository } from '../../tenancy/src/library.repository';
 import { IdentityService } from './identity.service';
 import { ReaderEventRepository } from './reader-event.repository';
 import { ReaderHandleRepository } from './reader-handle.repository';
@@ -40,7 +42,14 @@ describeWithDatabase('reader identity', () => {
     readers = new ReaderRepository(database);
     handles = new ReaderHandleRepository(database);
     history = new ReaderEventRepository(database);
-    identity = new IdentityService(database, events, libraries, readers, handles, history);
+    identity = new IdentityService(
+      database,
+      events,
+      new LibraryDirectory(libraries, new BranchRepository(database)),
+      readers,
+      handles,
+      history,
+    );
   });
   afterAll(async () => drop?.());
 

@@ -8,7 +8,7 @@ import {
   LibraryScope,
   newRowId,
 } from '@readerdesk/platform';
-import { Library, LibraryRepository } from '@readerdesk/tenancy';
+import { Library, LibraryDirectory } from '@readerdesk/tenancy';
 import { normaliseHandle, NormalisedHandle } from './handle-normaliser';
 import { ReaderEvent, ReaderEventType } from './reader-event.entity';
 import { ReaderEventRepository } from './reader-event.repository';
@@ -97,7 +97,7 @@ export class IdentityService {
   constructor(
     private readonly db: DatabaseService,
     private readonly events: EventBus,
-    private readonly libraries: LibraryRepository,
+    private readonly libraries: LibraryDirectory,
     private readonly readers: ReaderRepository,
     private readonly handles: ReaderHandleRepository,
     private readonly history: ReaderEventRepository,

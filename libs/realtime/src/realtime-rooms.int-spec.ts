@@ -15,19 +15,20 @@ import { ConversationRepository } from '../../conversations/src/conversation.rep
 import { MessageRepository } from '../../conversations/src/message.repository';
 import {
   Agent,
-  AgentRepository,
   AgentRole,
   AuthService,
   Department,
   DepartmentAccessService,
-  DepartmentRepository,
   PasswordHasher,
   PresenceChanged,
-  RefreshTokenRepository,
   SESSION_COOKIES,
+  StaffDirectory,
 } from '@readerdesk/staff';
 import { connectTestDatabase, describeWithDatabase, TestClock, TestData } from '@readerdesk/testing';
 import { Library } from '@readerdesk/tenancy';
+import { AgentRepository } from '../../staff/src/agent.repository';
+import { DepartmentRepository } from '../../staff/src/department.repository';
+import { RefreshTokenRepository } from '../../staff/src/refresh-token.repository';
 import { RealtimeFanout, RoomTarget } from './realtime.fanout';
 import { RealtimeGateway } from './realtime.gateway';
 
@@ -151,7 +152,7 @@ describeWithDatabase('realtime rooms and fanout', () => {
     gateway = new RealtimeGateway(
       auth,
       new DepartmentAccessService(agents),
-      new DepartmentRepository(database),
+      new StaffDirectory(agents, new DepartmentRepository(database)),
       // The gateway only looks conversations up: no attachments are read.
       new ConversationService(
         database,

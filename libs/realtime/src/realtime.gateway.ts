@@ -5,10 +5,10 @@ import { libraryScope } from '@readerdesk/platform';
 import {
   AuthService,
   DepartmentAccessService,
-  DepartmentRepository,
   hasRole,
   readCookie,
   SESSION_COOKIES,
+  StaffDirectory,
   StaffErrors,
   type StaffPrincipal,
 } from '@readerdesk/staff';
@@ -39,7 +39,7 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayInit {
   constructor(
     private readonly auth: AuthService,
     private readonly access: DepartmentAccessService,
-    private readonly departments: DepartmentRepository,
+    private readonly staff: StaffDirectory,
     private readonly conversations: ConversationService,
     private readonly fanout: RealtimeFanout,
   ) {}
@@ -59,7 +59,7 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayInit {
       socket.data.principal = principal;
       const scope = libraryScope(principal.libraryId);
       const mine = await this.access.departmentsOf(principal);
-      const departmentIds = mine === 'all' ? (await this.departments.find(scope)).map((d) => d.id) : [...mine];
+      const departmentIds = mine === 'all' ? (await this.staff.listDepartments(scope)).map((d) => d.id) : [...mine];
       const joined = [
         rooms.agent(principal.agentId),
         rooms.triage(principal.libraryId),

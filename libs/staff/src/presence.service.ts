@@ -1,16 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import {
-  Clock,
-  DatabaseService,
-  defineEvent,
-  EventBus,
-  LibraryScope,
-  newRowId,
-  TenantRepository,
-} from '@readerdesk/platform';
+import { Clock, DatabaseService, defineEvent, EventBus, LibraryScope, newRowId } from '@readerdesk/platform';
 import type { Presence } from './agent.entity';
 import { AgentRepository } from './agent.repository';
 import { PresenceChange } from './presence-change.entity';
+import { PresenceChangeRepository } from './presence-change.repository';
 
 export const PresenceChanged = defineEvent<{
   libraryId: string;
@@ -19,13 +12,6 @@ export const PresenceChanged = defineEvent<{
   to: Presence;
   at: string;
 }>('staff.presence-changed');
-
-@Injectable()
-export class PresenceChangeRepository extends TenantRepository<PresenceChange> {
-  constructor(db: DatabaseService) {
-    super(db, PresenceChange, 'Presence change');
-  }
-}
 
 /** Agents set their presence; each change is kept (staffing history) and published (live boards, routing). */
 @Injectable()

@@ -9,6 +9,8 @@ import { StaffDirectory } from './staff-directory';
 import { StaffErrors } from './staff.errors';
 
 export type DepartmentFields = Pick<Department, 'code' | 'name'> & { description?: string | null };
+export type AgentFields = { email: string; displayName: string; role: AgentRole; departmentIds: string[] };
+export type AgentChanges = Partial<Pick<Agent, 'displayName' | 'role' | 'active' | 'capacity' | 'skills'>>;
 
 /** Departments and staff accounts, as an administrator manages them within their library. */
 @Injectable()
@@ -22,14 +24,20 @@ export class StaffAdminService {
   ) {}
 
   async createDepartment(scope: LibraryScope, fields: DepartmentFields): Promise<Department> {
-    return this.unique(`A department with code "${fields.code}" exists already`, async () => {
-      const [department] = await this.departments.insert(scope, {
-        id: newRowId(),
-        description: null,
-        ...fields,
-      } as Department);
-      return department;
-    });
+    const [department] = await this.createDepartments(scope, [fields]);
+    return department;
+  }
+
+  /** Several departments in one statement (first-start seeding). */
+  async createDepartments(scope: LibraryScope, list: readonly DepartmentFields[]): Promise<Department[]> {
+    const codes = list.map((fields) => `"${fields.code}"`).join(', ');
+    const which = list.length === 1 ? `code ${codes}` : `one of the codes ${codes}`;
+    return this.unique(`A department with ${which} exists already`, () =>
+      this.departments.insert(
+        scope,
+        ...list.map((fields) => ({ id: newRowId(), description: null, ...fields }) as Department),
+      ),
+    );
   }
 
   async updateDepartment(scope: LibraryScope, id: string, changes: Partial<DepartmentFields>): Promise<Department> {
@@ -40,20 +48,51 @@ export class StaffAdminService {
     return this.departments.getById(scope, id);
   }
 
-  async createAgent(
-    scope: LibraryScope,
-    fields: { email: string; displayName: string; role: AgentRole; password: string; departmentIds: string[] },
-  ): Promise<Agent> {
-    const passwordHash = await this.hasher.hash(fields.password);
+  /** The library's staff accounts, by display name. */
+  listAgents(scope: LibraryScope): Promise<Agent[]> {
+    return this.agents.find(scope, {}, { displayName: 'ASC' });
+  }
+
+  /** One staff account of this library; 404 not_found otherwise (another library's agent included). */
+  agent(scope: LibraryScope, id: string): Promise<Agent> {
+    return this.agents.getById(scope, id);
+  }
+
+  /** The departments an agent is a member of. */
+  departmentIdsOf(scope: LibraryScope, agentId: string): Promise<string[]> {
+    return this.agents.departmentIds(scope, agentId);
+  }
+
+  /** The account a sign-in email names, in whichever library (first-start seeding checks for it). */
+  findAgentByEmail(email: string): Promise<Agent | null> {
+    return this.agents.findForSignIn(email);
+  }
+
+  async createAgent(scope: LibraryScope, fields: AgentFields & { password: string }): Promise<Agent> {
+    const { password, ...account } = fields;
+    const passwordHash = await this.hasher.hash(password);
     return this.db.transaction(async () => {
-      await this.directory.assertDepartmentsExist(scope, fields.departmentIds);
+      await this.directory.assertDepartmentsExist(scope, account.departmentIds);
+      return this.createAgentWithPasswordHash(scope, { ...account, passwordHash });
+    });
+  }
+
+  /**
+   * An account whose password is hashed already, in departments known to exist: first-start seeding
+   * hashes the demo password once for all of its agents.
+   */
+  async createAgentWithPasswordHash(
+    scope: LibraryScope,
+    fields: AgentFields & { passwordHash: string },
+  ): Promise<Agent> {
+    return this.db.transaction(async () => {
       const agent = await this.unique(`An account for ${fields.email} exists already`, async () => {
         const [row] = await this.agents.insert(scope, {
           id: newRowId(),
           email: fields.email.trim().toLowerCase(),
           displayName: fields.displayName,
           role: fields.role,
-          passwordHash,
+          passwordHash: fields.passwordHash,
           active: true,
           lastLoginAt: null,
         } as Agent);
@@ -62,6 +101,12 @@ export class StaffAdminService {
       await this.agents.addToDepartments(scope, agent.id, fields.departmentIds);
       return agent;
     });
+  }
+
+  async updateAgent(scope: LibraryScope, id: string, changes: AgentChanges): Promise<Agent> {
+    await this.agents.getById(scope, id);
+    await this.agents.update(scope, id, changes);
+    return this.agents.getById(scope, id);
   }
 
   private async unique<T>(message: string, work: () => Promise<T>): Promise<T> {

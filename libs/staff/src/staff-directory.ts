@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { LibraryScope, NotFoundError } from '@readerdesk/platform';
 import type { AgentRole } from './agent.entity';
 import { AgentRepository } from './agent.repository';
+import type { Department } from './department.entity';
 import { DepartmentRepository } from './department.repository';
 
 /** What other libraries need to know about a member of staff to apply their rules. */
@@ -38,6 +39,11 @@ export class StaffDirectory {
       active: agent.active,
       departmentIds: await this.agents.departmentIds(scope, agent.id),
     };
+  }
+
+  /** The library's departments (the queues), by name. */
+  listDepartments(scope: LibraryScope): Promise<Department[]> {
+    return this.departments.find(scope, {}, { name: 'ASC' });
   }
 
   /** Refuses (404 not_found) when any of the departments is not this library's: another library's id reads as unknown. */

@@ -11,7 +11,8 @@ import { AuthService } from './auth.service';
 import { DepartmentAccessService } from './department-access.service';
 import { DepartmentRepository } from './department.repository';
 import { PasswordHasher } from './password-hasher';
-import { PresenceChangeRepository, PresenceService } from './presence.service';
+import { PresenceChangeRepository } from './presence-change.repository';
+import { PresenceService } from './presence.service';
 import { RefreshTokenRepository } from './refresh-token.repository';
 import { StaffAdminService } from './staff-admin.service';
 import { StaffDirectory } from './staff-directory';
@@ -49,15 +50,7 @@ import { StaffDirectory } from './staff-directory';
     { provide: APP_GUARD, useClass: ThrottlerGuard },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [
-    AgentRepository,
-    DepartmentRepository,
-    PasswordHasher,
-    AuthService,
-    StaffAdminService,
-    StaffDirectory,
-    DepartmentAccessService,
-    PresenceService,
-  ],
+  // Services only: the repositories stay inside the library (ARCHITECTURE.md, Layers).
+  exports: [PasswordHasher, AuthService, StaffAdminService, StaffDirectory, DepartmentAccessService, PresenceService],
 })
 export class StaffModule {}

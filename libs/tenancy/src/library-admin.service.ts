@@ -11,6 +11,9 @@ export type LibraryChanges = Partial<
   Pick<Library, 'name' | 'defaultCountry' | 'defaultLanguage' | 'timeZone' | 'keepHistoryByDefault'>
 >;
 export type BranchFields = Pick<Branch, 'code' | 'name' | 'timeZone'> & { address?: string | null };
+export type LibraryFields = Pick<Library, 'slug' | 'name' | 'defaultCountry' | 'defaultLanguage' | 'timeZone'> & {
+  keepHistoryByDefault?: boolean;
+};
 
 function checkTimeZone(zone: string | undefined): void {
   if (zone !== undefined && !isTimeZone(zone)) {
@@ -38,19 +41,37 @@ export class LibraryAdminService {
     return this.library(scope);
   }
 
-  async createBranch(scope: LibraryScope, fields: BranchFields): Promise<Branch> {
+  /** A new library (first-start seeding); its slug is unique across the desk. */
+  async createLibrary(fields: LibraryFields): Promise<Library> {
     checkTimeZone(fields.timeZone);
     try {
-      const [branch] = await this.branches.insert(scope, {
-        id: newRowId(),
-        libraryId: scope.libraryId,
-        address: null,
-        ...fields,
-      } as Branch);
-      return branch;
+      return await this.libraries.insert({ id: newRowId(), keepHistoryByDefault: false, ...fields } as Library);
     } catch (error) {
       if (isUniqueViolation(error))
-        throw new DomainError(TenancyErrors.duplicateCode, `A branch with code "${fields.code}" exists already`);
+        throw new DomainError(TenancyErrors.duplicateCode, `A library with slug "${fields.slug}" exists already`);
+      throw error;
+    }
+  }
+
+  async createBranch(scope: LibraryScope, fields: BranchFields): Promise<Branch> {
+    const [branch] = await this.createBranches(scope, [fields]);
+    return branch;
+  }
+
+  /** Several branches in one statement (first-start seeding). */
+  async createBranches(scope: LibraryScope, list: readonly BranchFields[]): Promise<Branch[]> {
+    for (const fields of list) checkTimeZone(fields.timeZone);
+    try {
+      return await this.branches.insert(
+        scope,
+        ...list.map((fields) => ({ id: newRowId(), libraryId: scope.libraryId, address: null, ...fields }) as Branch),
+      );
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        const codes = list.map((fields) => `"${fields.code}"`).join(', ');
+        const which = list.length === 1 ? `code ${codes}` : `one of the codes ${codes}`;
+        throw new DomainError(TenancyErrors.duplicateCode, `A branch with ${which} exists already`);
+      }
       throw error;
     }
   }

@@ -1,15 +1,20 @@
 import { Conversation, Inbox, Message } from '@readerdesk/conversations';
 import { DatabaseService, libraryScope, LibraryScope, newRowId } from '@readerdesk/platform';
 import { HandleKind, normaliseHandle, Reader, ReaderHandle } from '@readerdesk/readers';
-import { Agent, AgentRepository, AgentRole, Department, DepartmentRepository, PasswordHasher } from '@readerdesk/staff';
-import { Branch, BranchRepository, Library, LibraryRepository } from '@readerdesk/tenancy';
+import { Agent, AgentRole, Department, PasswordHasher } from '@readerdesk/staff';
+import { Branch, Library } from '@readerdesk/tenancy';
 import { randomUUID } from 'node:crypto';
-// Test support writes rows through the real repositories, which the libraries keep to themselves.
+// Test support writes rows through the libraries' own repositories, which they keep to themselves
+// (eslint.config.mjs lets libs/testing reach them).
 import { ConversationRepository } from '../../conversations/src/conversation.repository';
 import { InboxRepository } from '../../conversations/src/inbox.repository';
 import { MessageRepository } from '../../conversations/src/message.repository';
 import { ReaderHandleRepository } from '../../readers/src/reader-handle.repository';
 import { ReaderRepository } from '../../readers/src/reader.repository';
+import { AgentRepository } from '../../staff/src/agent.repository';
+import { DepartmentRepository } from '../../staff/src/department.repository';
+import { BranchRepository } from '../../tenancy/src/branch.repository';
+import { LibraryRepository } from '../../tenancy/src/library.repository';
 
 /**
  * Test data for every tier. `build.*` gives complete, correctly typed entities (unit tests, or rows

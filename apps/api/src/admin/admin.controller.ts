@@ -3,18 +3,17 @@ import { LibraryScope } from '@readerdesk/platform';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   Agent,
-  AgentRepository,
   effectiveCapacity,
   effectiveSkills,
   PresenceService,
   CurrentStaff,
-  DepartmentRepository,
   RequireRole,
   scopeOf,
   StaffAdminService,
+  StaffDirectory,
   type StaffPrincipal,
 } from '@readerdesk/staff';
-import { BranchRepository, LibraryAdminService } from '@readerdesk/tenancy';
+import { LibraryAdminService, LibraryDirectory } from '@readerdesk/tenancy';
 import {
   AgentDto,
   BranchDto,
@@ -56,9 +55,8 @@ export class AdminController {
   constructor(
     private readonly library: LibraryAdminService,
     private readonly staff: StaffAdminService,
-    private readonly branches: BranchRepository,
-    private readonly departments: DepartmentRepository,
-    private readonly agents: AgentRepository,
+    private readonly libraries: LibraryDirectory,
+    private readonly directory: StaffDirectory,
     private readonly presence: PresenceService,
   ) {}
 
@@ -72,7 +70,7 @@ export class AdminController {
       presence: a.presence,
       capacity: effectiveCapacity(a),
       skills: effectiveSkills(a),
-      departmentIds: await this.agents.departmentIds(scope, a.id),
+      departmentIds: await this.staff.departmentIdsOf(scope, a.id),
     };
   }
 
@@ -103,7 +101,7 @@ export class AdminController {
   @Get('branches')
   @ApiOkResponse({ type: [BranchDto] })
   async listBranches(@CurrentStaff() me: StaffPrincipal): Promise<BranchDto[]> {
-    return (await this.branches.find(scopeOf(me), {}, { name: 'ASC' })).map(branchDto);
+    return (await this.libraries.branches(scopeOf(me))).map(branchDto);
   }
 
   @Post('branches')
@@ -127,7 +125,7 @@ export class AdminController {
   @Get('departments')
   @ApiOkResponse({ type: [DepartmentDto] })
   async listDepartments(@CurrentStaff() me: StaffPrincipal): Promise<DepartmentDto[]> {
-    return (await this.departments.find(scopeOf(me), {}, { name: 'ASC' })).map(departmentDto);
+    return (await this.directory.listDepartments(scopeOf(me))).map(departmentDto);
   }
 
   @Post('departments')
@@ -156,7 +154,7 @@ export class AdminController {
   @ApiOkResponse({ type: [AgentDto] })
   async listAgents(@CurrentStaff() me: StaffPrincipal): Promise<AgentDto[]> {
     const scope = scopeOf(me);
-    const agents = await this.agents.find(scope, {}, { displayName: 'ASC' });
+    const agents = await this.staff.listAgents(scope);
     return Promise.all(agents.map((a) => this.agentDto(scope, a)));
   }
 
@@ -177,9 +175,7 @@ export class AdminController {
     @Body() body: UpdateAgentDto,
   ): Promise<AgentDto> {
     const scope = scopeOf(me);
-    await this.agents.getById(scope, id);
-    await this.agents.update(scope, id, body);
-    return this.agentDto(scope, await this.agents.getById(scope, id));
+    return this.agentDto(scope, await this.staff.updateAgent(scope, id, body));
   }
 
   @Put('agents/me/presence')
@@ -197,7 +193,7 @@ export class AdminController {
     @Param('id', ParseUUIDPipe) id: string,
   ): Promise<PresenceChangeDto[]> {
     const scope = scopeOf(me);
-    await this.agents.getById(scope, id);
+    await this.staff.agent(scope, id);
     return (await this.presence.changes(scope, id)).map((c) => ({ from: c.from, to: c.to, at: c.createdAt }));
   }
 }

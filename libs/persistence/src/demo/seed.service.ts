@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { DatabaseService, Environment, libraryScope, LibraryScope, newRowId } from '@readerdesk/platform';
+import { DatabaseService, Environment, libraryScope, LibraryScope } from '@readerdesk/platform';
 import { IdentityService, ReaderService } from '@readerdesk/readers';
-import { Agent, AgentRepository, Department, DepartmentRepository, PasswordHasher } from '@readerdesk/staff';
-import { Branch, BranchRepository, Library, LibraryRepository } from '@readerdesk/tenancy';
+import { PasswordHasher, StaffAdminService, StaffDirectory } from '@readerdesk/staff';
+import { Library, LibraryAdminService, LibraryDirectory } from '@readerdesk/tenancy';
 import { DEMO, DEMO_ADMIN, DEMO_AGENT_PASSWORD } from './demo-library';
 
 /**
@@ -17,10 +17,10 @@ export class SeedService implements OnModuleInit {
   constructor(
     private readonly env: Environment,
     private readonly database: DatabaseService,
-    private readonly libraries: LibraryRepository,
-    private readonly branches: BranchRepository,
-    private readonly departments: DepartmentRepository,
-    private readonly agents: AgentRepository,
+    private readonly libraries: LibraryDirectory,
+    private readonly libraryAdmin: LibraryAdminService,
+    private readonly staff: StaffDirectory,
+    private readonly staffAdmin: StaffAdminService,
     private readonly readers: ReaderService,
     private readonly identity: IdentityService,
     private readonly hasher: PasswordHasher,
@@ -43,34 +43,21 @@ export class SeedService implements OnModuleInit {
   private async seedDemoLibrary(): Promise<Library> {
     const existing = await this.libraries.findBySlug(DEMO.library.slug);
     if (existing) return existing;
-    const library = await this.libraries.insert({ id: newRowId(), ...DEMO.library } as Library);
+    const library = await this.libraryAdmin.createLibrary(DEMO.library);
     const scope = libraryScope(library.id);
-    const branches = await this.branches.insert(
-      scope,
-      ...DEMO.branches.map((b) => ({ id: newRowId(), libraryId: library.id, ...b }) as Branch),
-    );
-    const departments = await this.departments.insert(
-      scope,
-      ...DEMO.departments.map((d) => ({ id: newRowId(), libraryId: library.id, ...d }) as Department),
-    );
+    const branches = await this.libraryAdmin.createBranches(scope, DEMO.branches);
+    const departments = await this.staffAdmin.createDepartments(scope, DEMO.departments);
     const byCode = new Map(departments.map((d) => [d.code, d.id]));
+    // One hash for every demo agent: they share the demo password.
     const passwordHash = await this.hasher.hash(DEMO_AGENT_PASSWORD);
     for (const demo of DEMO.agents) {
-      const [agent] = await this.agents.insert(scope, {
-        id: newRowId(),
-        libraryId: library.id,
+      await this.staffAdmin.createAgentWithPasswordHash(scope, {
         email: demo.email,
         displayName: demo.displayName,
         role: demo.role,
         passwordHash,
-        active: true,
-        lastLoginAt: null,
-      } as Agent);
-      await this.agents.addToDepartments(
-        scope,
-        agent.id,
-        demo.departments.map((code) => byCode.get(code) as string),
-      );
+        departmentIds: demo.departments.map((code) => byCode.get(code) as string),
+      });
     }
     const branchByCode = new Map(branches.map((b) => [b.code, b.id]));
     for (const r of DEMO.readers) {
@@ -98,25 +85,16 @@ export class SeedService implements OnModuleInit {
     const email = (this.env.DESK_ADMIN_EMAIL ?? (production ? undefined : DEMO_ADMIN.email))?.toLowerCase();
     const password = this.env.DESK_ADMIN_PASSWORD ?? (production ? undefined : DEMO_ADMIN.password);
     if (!email || !password) return;
-    if (await this.agents.findForSignIn(email)) return;
+    if (await this.staffAdmin.findAgentByEmail(email)) return;
     const library = demoLibrary ?? (await this.firstLibrary());
     const scope: LibraryScope = libraryScope(library.id);
-    const [admin] = await this.agents.insert(scope, {
-      id: newRowId(),
-      libraryId: library.id,
+    await this.staffAdmin.createAgentWithPasswordHash(scope, {
       email,
       displayName: DEMO_ADMIN.displayName,
       role: 'administrator',
       passwordHash: await this.hasher.hash(password),
-      active: true,
-      lastLoginAt: null,
-    } as Agent);
-    const departments = await this.departments.find(scope);
-    await this.agents.addToDepartments(
-      scope,
-      admin.id,
-      departments.map((d) => d.id),
-    );
+      departmentIds: (await this.staff.listDepartments(scope)).map((d) => d.id),
+    });
     this.logger.log(`created the first administrator ${email} in "${library.name}"`);
   }
 
@@ -124,14 +102,13 @@ export class SeedService implements OnModuleInit {
   private async firstLibrary(): Promise<Library> {
     const existing = await this.libraries.first();
     if (existing) return existing;
-    return this.libraries.insert({
-      id: newRowId(),
+    return this.libraryAdmin.createLibrary({
       slug: 'main',
       name: 'My Library',
       defaultCountry: 'US',
       defaultLanguage: 'en',
       timeZone: 'UTC',
       keepHistoryByDefault: false,
-    } as Library);
+    });
   }
 }

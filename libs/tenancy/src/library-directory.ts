@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { LibraryScope } from '@readerdesk/platform';
+import { Branch } from './branch.entity';
+import { BranchRepository } from './branch.repository';
+import { Library } from './library.entity';
+import { LibraryRepository } from './library.repository';
+
+/**
+ * The libraries and their branches as other libraries and the apps read them (directory pages,
+ * identity resolution, first-start seeding), without handing out the tenancy repositories.
+ */
+@Injectable()
+export class LibraryDirectory {
+  constructor(
+    private readonly libraries: LibraryRepository,
+    private readonly branchRows: BranchRepository,
+  ) {}
+
+  findById(id: string): Promise<Library | null> {
+    return this.libraries.findById(id);
+  }
+
+  findBySlug(slug: string): Promise<Library | null> {
+    return this.libraries.findBySlug(slug);
+  }
+
+  /** The library with this slug; 404 not_found otherwise. */
+  getBySlug(slug: string): Promise<Library> {
+    return this.libraries.getBySlug(slug);
+  }
+
+  /** The library created first (the one a first administrator joins outside the demo), or null. */
+  first(): Promise<Library | null> {
+    return this.libraries.first();
+  }
+
+  /** The library's branches, by name. */
+  branches(scope: LibraryScope): Promise<Branch[]> {
+    return this.branchRows.find(scope, {}, { name: 'ASC' });
+  }
+}
