@@ -29,7 +29,7 @@ describeWithDatabase('attachments through the REST API', () => {
       .expect(201);
     const ingested = await desk.http
       .post(`/api/v1/inboxes/${inbox.body.id}/messages`)
-      .set(lena)
+      .set(admin)
       .send({ externalId: 'att-1', handles: [{ kind: 'email', value: 'reader@example.org' }], text: 'Hello' })
       .expect(201);
     conversationId = ingested.body.conversation.id;

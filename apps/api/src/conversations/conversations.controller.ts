@@ -1,6 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { DomainError } from '@readerdesk/platform';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   Attachment,
   AttachmentService,
@@ -185,11 +193,19 @@ export class ConversationsController {
   }
 
   @Post('inboxes/:id/messages')
+  @RequireRole('administrator')
   @ApiOperation({
-    summary: 'Deliver an inbound message through the API channel; the same externalId twice stores it once (200 then)',
+    summary:
+      "Deliver an inbound message through the API channel (administrators only: posting a reader's contact is a " +
+      "channel's or an integration's act, not an agent's); the same externalId twice stores it once (200 then)",
   })
   @ApiCreatedResponse({ type: IngestResultDto, description: 'Stored' })
   @ApiOkResponse({ type: IngestResultDto, description: 'Already stored earlier: nothing new was written' })
+  @ApiForbiddenResponse({ description: 'The caller is not an administrator: nothing was stored' })
+  @ApiNotFoundResponse({
+    description:
+      'No such inbox, or the conversation the contact went to is one the caller may not see (the contact is stored)',
+  })
   async ingest(
     @CurrentStaff() me: StaffPrincipal,
     @Param('id', ParseUUIDPipe) id: string,
@@ -199,6 +215,8 @@ export class ConversationsController {
     const scope = scopeOf(me);
     const inbox = await this.inboxes.get(scope, id);
     const result = await this.ingestion.ingest(scope, { ...body, inboxId: inbox.id, channel: inbox.channel });
+    // Never answer with a conversation the caller may not read: the contact stays stored, the answer is a 404.
+    await this.access.assertCanSee(me, result.conversation.departmentId, 'Conversation');
     res.status(result.duplicate ? 200 : 201);
     return {
       conversation: conversationDto(result.conversation),
