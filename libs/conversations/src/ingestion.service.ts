@@ -488,11 +488,14 @@ export class IngestionService {
     try {
       for (let attempt = 1; ; attempt += 1) {
         try {
-          const result = await this.db.transaction(() => this.append(scope, inbox, reader.id, input, staged, dropped));
+          // The first attempt follows the check above; a retry (another process stored it or took a number
+          // meanwhile) reads again, so that its decision sees the winner.
+          const result = await this.db.transaction(() =>
+            this.append(scope, inbox, reader.id, input, staged, dropped, attempt > 1),
+          );
           if (result.duplicate) await this.attachments.discard(staged);
           return result;
         } catch (error) {
-          // Another process stored this contact (or took a number) meanwhile: the next attempt's decision sees it.
           if (!isUniqueViolation(error) || attempt >= ATTEMPTS) throw error;
         }
       }
@@ -515,6 +518,7 @@ export class IngestionService {
     input: InboundMessage,
     staged: StagedAttachment[],
     dropped: DroppedAttachment[],
+    recheckStored: boolean,
   ): Promise<IngestResult> {
     const contact = {
       readerId,
@@ -523,7 +527,7 @@ export class IngestionService {
       at: arrival(input, this.clock.now()),
     };
     const threading = this.channels.threadingOf(input.channel);
-    const stored = await this.stored(scope, input);
+    const stored = recheckStored ? await this.stored(scope, input) : null;
     const decision = decideIngestion({
       contact,
       threading,

@@ -316,17 +316,8 @@ export class IdentityService {
         throw new DomainError(ReaderErrors.lastHandle, "A reader's only handle cannot be unlinked");
       }
       const library = await this.library(scope);
-      const [reader] = await this.readers.insert(scope, {
-        id: newRowId(),
-        displayName: null,
-        preferredLanguage: null,
-        cardNumber: null,
-        ilsId: null,
-        category: null,
-        homeBranchId: null,
-        keepHistory: library.keepHistoryByDefault,
-        mergedIntoId: null,
-      } as Reader);
+      // Its card number moves below, with the card handle.
+      const [reader] = await this.readers.insert(scope, newReader({}, [], library.keepHistoryByDefault));
       await this.handles.update(scope, handle.id, { readerId: reader.id });
       if (handle.kind === 'card' && from.cardNumber === handle.value) {
         await this.readers.update(scope, from.id, { cardNumber: null });
