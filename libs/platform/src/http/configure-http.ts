@@ -2,7 +2,7 @@ import { INestApplication, RequestMethod } from '@nestjs/common';
 import express, { NextFunction, Request, Response } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { ProblemDetailsFilter, problemFor } from './problem-details.filter';
+import { ProblemDetailsFilter, nestsDeeperThan, problemFor } from './problem-details.filter';
 import { createValidationPipe } from './validation';
 import { HttpMetricsInterceptor } from './http-metrics.interceptor';
 import { MetricsService } from '../health/metrics.service';
@@ -13,6 +13,15 @@ export const JSON_BODY_LIMIT = '1mb';
 
 const UPLOAD_PATH = /^\/api\/v1\/conversations\/[^/]+\/attachments\/?$/;
 
+/** A JSON body in another Unicode encoding the parser accepts (UTF-16, UTF-32) as text. */
+function decode(bytes: Buffer, encoding: string): string {
+  try {
+    return new TextDecoder(encoding).decode(bytes);
+  } catch {
+    throw Object.assign(new Error(`unsupported charset "${encoding.toUpperCase()}"`), { type: 'charset.unsupported' });
+  }
+}
+
 /**
  * Everything an HTTP application needs beyond its modules; shared by the entry points and the e2e
  * tests. The application must be created with `bodyParser: false`: the parsers are installed here
@@ -20,7 +29,15 @@ const UPLOAD_PATH = /^\/api\/v1\/conversations\/[^/]+\/attachments\/?$/;
  */
 export function configureHttp(app: INestApplication): void {
   app.useLogger(app.get(Logger));
-  const json = express.json({ limit: JSON_BODY_LIMIT });
+  const json = express.json({
+    limit: JSON_BODY_LIMIT,
+    // Refused before parsing and validation: class-transformer and class-validator recurse, and a few
+    // KB of `[[[[…` would exhaust the stack there (the parser keeps this error's type).
+    verify: (_req, _res, bytes, encoding) => {
+      if (nestsDeeperThan(/^utf-?8$/i.test(encoding) ? bytes : decode(bytes, encoding)))
+        throw Object.assign(new Error('body too deep'), { type: 'entity.too.deep' });
+    },
+  });
   const form = express.urlencoded({ extended: false, limit: JSON_BODY_LIMIT });
   // File uploads are streams of the file's own bytes (any Content-Type, JSON included): never parsed here.
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -28,7 +45,7 @@ export function configureHttp(app: INestApplication): void {
     json(req, res, (error?: unknown) => (error ? next(error) : form(req, res, next)));
   });
   app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
-    const problem = problemFor(error);
+    const problem = problemFor(error, req.headers['content-encoding']);
     if (!problem) return next(error);
     problem.instance = req.originalUrl;
     res.status(problem.status).type('application/problem+json').json(problem);

@@ -25,17 +25,71 @@ export class ValidationFailed extends HttpException {
   }
 }
 
-/** The problem for a body-parser failure, or undefined for anything else. */
-export function problemFor(error: unknown): ProblemDetails | undefined {
-  const parser = error as { type?: string; limit?: number; message?: string } | undefined;
+/** Deepest nesting of arrays and objects a JSON body may have: every DTO is far shallower, and deeper bodies only exhaust the stack. */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Whether a JSON text nests arrays and objects deeper than `limit`, read off its bytes before it is
+ * parsed: one pass, no recursion (JSON.parse of a megabyte of `[` costs most of a second). Brackets
+ * inside strings do not count. Works on UTF-8 bytes (every byte of a multi-byte character is >= 0x80,
+ * so looking at ASCII bytes alone is safe) or on a decoded string (UTF-16 and UTF-32 bodies).
+ */
+export function nestsDeeperThan(json: Uint8Array | string, limit = MAX_JSON_DEPTH): boolean {
+  const at = typeof json === 'string' ? (i: number) => json.charCodeAt(i) : (i: number) => json[i];
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const byte = at(i);
+    if (inString) {
+      if (byte === 0x5c)
+        i++; // backslash: the next byte is escaped
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) inString = true;
+    else if (byte === 0x5b || byte === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (byte === 0x5d || byte === 0x7d) depth--;
+  }
+  return false;
+}
+
+/** What the body parsers throw (http-errors), with the request's Content-Encoding when known. */
+interface ParserError {
+  type?: string;
+  limit?: number;
+  message?: string;
+  status?: number;
+  expose?: boolean;
+}
+
+/**
+ * The problem for a failure while reading or parsing the body, or undefined for anything else.
+ * `contentEncoding` is the request's header: a 400 from the parsers without a type of its own is the
+ * decompressor refusing bytes that are not what the header says.
+ */
+export function problemFor(error: unknown, contentEncoding?: string): ProblemDetails | undefined {
+  const parser = error as ParserError | undefined;
   if (parser?.type === 'entity.parse.failed') {
     return build(400, 'malformed_json', `The request body is not valid JSON: ${parser.message ?? ''}`.trim());
+  }
+  if (parser?.type === 'entity.too.deep') {
+    return build(400, 'body_too_deep', `The request body is nested more than ${MAX_JSON_DEPTH} levels deep`);
   }
   if (parser?.type === 'entity.too.large') {
     return build(413, 'payload_too_large', `The request body is larger than the limit of ${parser.limit} bytes`);
   }
   if (parser?.type === 'encoding.unsupported' || parser?.type === 'charset.unsupported') {
     return build(415, 'unsupported_encoding', parser.message ?? 'Unsupported body encoding');
+  }
+  const encoding = contentEncoding?.trim().toLowerCase();
+  if (parser?.expose && parser.status === 400 && !parser.type && encoding && encoding !== 'identity') {
+    return build(
+      400,
+      'malformed_encoding',
+      `The request body is not valid "${encoding}" data, as its Content-Encoding says (${parser.message ?? 'unreadable'})`,
+    );
+  }
+  if (parser?.type === 'request.aborted' || parser?.type === 'request.size.invalid') {
+    return build(400, 'malformed_body', parser.message ?? 'The request body could not be read');
   }
   return undefined;
 }
