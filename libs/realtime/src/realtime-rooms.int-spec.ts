@@ -18,7 +18,6 @@ import {
   AgentRole,
   AuthService,
   Department,
-  DepartmentAccessService,
   PasswordHasher,
   PresenceChanged,
   SESSION_COOKIES,
@@ -29,7 +28,7 @@ import { Library } from '@readerdesk/tenancy';
 import { AgentRepository } from '../../staff/src/agent.repository';
 import { DepartmentRepository } from '../../staff/src/department.repository';
 import { RefreshTokenRepository } from '../../staff/src/refresh-token.repository';
-import { RealtimeFanout, RoomTarget } from './realtime.fanout';
+import { RealtimeFanout, RoomOperator, RoomTarget } from './realtime.fanout';
 import { RealtimeGateway } from './realtime.gateway';
 
 type Handler = (request: unknown, ack: (answer: unknown) => void) => Promise<void> | void;
@@ -75,12 +74,28 @@ class FakeSocket {
   }
 }
 
-/** A RoomTarget that records every emit; `deliveredTo` says what a socket in some rooms would get. */
+/**
+ * A RoomTarget that records every emit; `deliveredTo` says what a socket in some rooms would get.
+ * Room leaves apply to the sockets it was told about, as socket.io applies them to its own.
+ */
 class RecordingTarget implements RoomTarget {
   readonly emits: Array<{ rooms: string[]; event: string; payload: unknown }> = [];
+  readonly sockets: FakeSocket[] = [];
 
-  to(room: string | string[]): { emit(event: string, payload: unknown): unknown } {
-    return { emit: (event, payload) => this.emits.push({ rooms: [room].flat(), event, payload }) };
+  to(room: string | string[]): RoomOperator {
+    return this.operator([room].flat(), []);
+  }
+
+  private operator(to: string[], except: string[]): RoomOperator {
+    const matches = (socket: FakeSocket) =>
+      to.some((r) => socket.rooms.has(r)) && !except.some((r) => socket.rooms.has(r));
+    return {
+      emit: (event, payload) => this.emits.push({ rooms: to, event, payload }),
+      except: (room) => this.operator(to, [...except, ...[room].flat()]),
+      socketsLeave: (room) => {
+        for (const socket of this.sockets.filter(matches)) for (const r of [room].flat()) socket.rooms.delete(r);
+      },
+    };
   }
 
   /** socket.io sends an emit to several rooms once to each socket in any of them. */
@@ -120,6 +135,7 @@ describeWithDatabase('realtime rooms and fanout', () => {
 
   const connect = async (handshake: FakeSocket['handshake']): Promise<FakeSocket> => {
     const socket = new FakeSocket(handshake);
+    target.sockets.push(socket);
     await gateway.handleConnection(socket as unknown as Parameters<RealtimeGateway['handleConnection']>[0]);
     return socket;
   };
@@ -151,7 +167,6 @@ describeWithDatabase('realtime rooms and fanout', () => {
     fanout.onModuleInit();
     gateway = new RealtimeGateway(
       auth,
-      new DepartmentAccessService(agents),
       new StaffDirectory(agents, new DepartmentRepository(database)),
       // The gateway only looks conversations up: no attachments are read.
       new ConversationService(
@@ -163,6 +178,7 @@ describeWithDatabase('realtime rooms and fanout', () => {
         undefined as unknown as AttachmentService,
       ),
       fanout,
+      events,
     );
     gateway.afterInit(target as unknown as Parameters<RealtimeGateway['afterInit']>[0]);
 
