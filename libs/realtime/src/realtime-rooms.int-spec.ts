@@ -92,8 +92,14 @@ class RecordingTarget implements RoomTarget {
     return {
       emit: (event, payload) => this.emits.push({ rooms: to, event, payload }),
       except: (room) => this.operator(to, [...except, ...[room].flat()]),
+      socketsJoin: (room) => {
+        for (const socket of this.sockets.filter(matches)) for (const r of [room].flat()) socket.rooms.add(r);
+      },
       socketsLeave: (room) => {
         for (const socket of this.sockets.filter(matches)) for (const r of [room].flat()) socket.rooms.delete(r);
+      },
+      disconnectSockets: () => {
+        for (const socket of this.sockets.filter(matches)) socket.disconnect();
       },
     };
   }
@@ -234,13 +240,12 @@ describeWithDatabase('realtime rooms and fanout', () => {
       );
     });
 
-    it("gives an administrator every department of its library, and none of another library's", () => {
+    it("gives an administrator its library's all-departments room, and none of another library's", () => {
       expect([...consoles.admin.rooms].sort()).toEqual(
         [
           rooms.agent(staff.admin.id),
           rooms.triage(north.id),
-          rooms.department(reference.id),
-          rooms.department(circulation.id),
+          rooms.allDepartments(north.id),
           rooms.supervisors(north.id),
         ].sort(),
       );
@@ -248,7 +253,7 @@ describeWithDatabase('realtime rooms and fanout', () => {
         new Set([
           rooms.agent(staff.southAdmin.id),
           rooms.triage(south.id),
-          rooms.department(southDesk.id),
+          rooms.allDepartments(south.id),
           rooms.supervisors(south.id),
         ]),
       );
@@ -298,7 +303,7 @@ describeWithDatabase('realtime rooms and fanout', () => {
       }
       expect(target.emits).toEqual([
         {
-          rooms: [rooms.department(reference.id)],
+          rooms: [rooms.department(reference.id), rooms.allDepartments(north.id)],
           event: 'conversation.opened',
           payload: {
             conversationId: referenceConversation.id,
@@ -327,7 +332,7 @@ describeWithDatabase('realtime rooms and fanout', () => {
         to: 'resolved',
         actorAgentId: staff.supervisor.id,
       });
-      const both = [rooms.department(circulation.id), rooms.conversation(c.id)];
+      const both = [rooms.department(circulation.id), rooms.allDepartments(north.id), rooms.conversation(c.id)];
       expect(target.emits).toEqual([
         {
           rooms: both,
@@ -384,9 +389,30 @@ describeWithDatabase('realtime rooms and fanout', () => {
           rooms.conversation(c.id),
           rooms.department(circulation.id),
           rooms.department(reference.id),
+          rooms.allDepartments(north.id),
         ].sort(),
-        [rooms.conversation(c.id), rooms.department(circulation.id)].sort(),
+        [rooms.conversation(c.id), rooms.department(circulation.id), rooms.allDepartments(north.id)].sort(),
       ]);
+    });
+
+    it('takes a transferred conversation away from followers who may not see its new department', async () => {
+      const c = triageConversation;
+      const followers = await Promise.all([staff.agent, staff.supervisor, staff.admin].map(consoleOf));
+      for (const socket of followers)
+        expect(await socket.request('conversation.join', { conversationId: c.id })).toEqual({ ok: true });
+      await publish(ConversationUpdated, {
+        ...base(c),
+        departmentId: circulation.id,
+        previousDepartmentId: null,
+        assigneeId: null,
+        changed: ['departmentId'],
+        actorAgentId: staff.admin.id,
+      });
+      // All heard the transfer (in the triage room); the Reference agent then left the conversation's room.
+      expect(followers.map((socket) => target.deliveredTo(socket))).toEqual(
+        followers.map(() => ['conversation.updated']),
+      );
+      expect(followers.map((socket) => socket.rooms.has(rooms.conversation(c.id)))).toEqual([false, true, true]);
     });
 
     it('sends presence to the supervisors room and the agent only', async () => {

@@ -17,12 +17,26 @@ type Payload<E extends EventName> = Parameters<ServerToClientEvents[E]>[0];
 export interface RoomOperator {
   emit(event: string, payload: unknown): unknown;
   except(room: string | string[]): RoomOperator;
+  socketsJoin(room: string | string[]): void;
   socketsLeave(room: string | string[]): void;
+  disconnectSockets(close?: boolean): void;
 }
 
-/** Whatever can emit to rooms: the api's socket.io server, or the worker's Redis emitter. */
+/** Whatever can emit to rooms: the api's socket.io server (which also has `local`), or the worker's Redis emitter. */
 export interface RoomTarget {
   to(room: string | string[]): RoomOperator;
+  /** This node's sockets only. */
+  readonly local?: { to(room: string | string[]): RoomOperator };
+}
+
+/**
+ * The sockets of `room` on every node, for changing their rooms. Through the Redis adapter such a
+ * change reaches this node's own sockets only after a round trip through Redis, later than what
+ * this node emits next (emits to its own sockets are immediate); so it is applied here at once as
+ * well. Other nodes receive changes and emits in the order they were sent.
+ */
+export function onEveryNode(target: RoomTarget, room: string | string[]): RoomOperator[] {
+  return target.local ? [target.local.to(room), target.to(room)] : [target.to(room)];
 }
 
 /**
@@ -58,12 +72,16 @@ export class RealtimeFanout implements OnModuleInit {
       });
     });
     this.events.subscribe(MessageAppended, (e) => {
-      this.emit([...toDepartment(e.libraryId, e.departmentId), rooms.conversation(e.conversationId)], 'message.appended', {
-        conversationId: e.conversationId,
-        messageId: e.messageId,
-        kind: e.kind,
-        departmentId: e.departmentId,
-      });
+      this.emit(
+        [...toDepartment(e.libraryId, e.departmentId), rooms.conversation(e.conversationId)],
+        'message.appended',
+        {
+          conversationId: e.conversationId,
+          messageId: e.messageId,
+          kind: e.kind,
+          departmentId: e.departmentId,
+        },
+      );
     });
     this.events.subscribe(MessageDeliveryChanged, (e) => {
       this.emit(
@@ -100,7 +118,9 @@ export class RealtimeFanout implements OnModuleInit {
         // After a transfer, followers who may not see the new department stop hearing the
         // conversation (its notes included): the department rooms say who may. This runs before
         // the transfer's own note is fanned out, since the bus delivers events in publishing order.
-        this.target?.to(conversation).except(toDepartment(e.libraryId, e.departmentId)).socketsLeave(conversation);
+        if (this.target)
+          for (const sockets of onEveryNode(this.target, conversation))
+            sockets.except(toDepartment(e.libraryId, e.departmentId)).socketsLeave(conversation);
       }
     });
     this.events.subscribe(PresenceChanged, (e) => {

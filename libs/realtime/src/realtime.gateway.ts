@@ -16,7 +16,7 @@ import {
 } from '@readerdesk/staff';
 import type { Server, Socket } from 'socket.io';
 import { ClientToServerEvents, rooms, ServerToClientEvents } from '@readerdesk/contracts';
-import { RealtimeFanout } from './realtime.fanout';
+import { onEveryNode, RealtimeFanout } from './realtime.fanout';
 
 type AgentSocket = Socket<
   ClientToServerEvents,
@@ -103,30 +103,35 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayInit, OnMo
   private async follow(libraryId: string, agentId: string): Promise<void> {
     const scope = libraryScope(libraryId);
     const member = await this.staff.member(scope, agentId);
-    const sockets = this.server.in(rooms.agent(agentId));
+    const room = rooms.agent(agentId);
+    const everywhere = onEveryNode(this.server, room);
     if (!member?.active) {
-      sockets.emit('auth.error', { code: StaffErrors.tokenRevoked.code, message: 'This account has been deactivated' });
-      sockets.disconnectSockets(true);
+      this.server.to(room).emit('auth.error', {
+        code: StaffErrors.tokenRevoked.code,
+        message: 'This account has been deactivated',
+      });
+      for (const sockets of everywhere) sockets.disconnectSockets(true);
       return;
     }
     const wanted = new Set(roomsOf(libraryId, member));
     const leave = new Set<string>();
     const followed = new Set<string>();
-    for (const socket of await sockets.fetchSockets()) {
-      for (const room of socket.rooms) {
-        if (room === socket.id || wanted.has(room)) continue;
-        if (room.startsWith(CONVERSATION_ROOM)) followed.add(room.slice(CONVERSATION_ROOM.length));
-        else leave.add(room);
+    for (const socket of await this.server.in(room).fetchSockets()) {
+      for (const joined of socket.rooms) {
+        if (joined === socket.id || wanted.has(joined)) continue;
+        if (joined.startsWith(CONVERSATION_ROOM)) followed.add(joined.slice(CONVERSATION_ROOM.length));
+        else leave.add(joined);
       }
     }
     for (const conversationId of followed) {
       const conversation = await this.conversations.find(scope, conversationId);
-      if (!conversation || !mayFollow(member, conversation.departmentId))
-        leave.add(rooms.conversation(conversationId));
+      if (!conversation || !mayFollow(member, conversation.departmentId)) leave.add(rooms.conversation(conversationId));
     }
-    sockets.socketsJoin([...wanted]);
-    if (leave.size > 0) sockets.socketsLeave([...leave]);
-    sockets.emit('access.changed', { role: member.role, departmentIds: [...member.departmentIds] });
+    for (const sockets of everywhere) {
+      sockets.socketsJoin([...wanted]);
+      if (leave.size > 0) sockets.socketsLeave([...leave]);
+    }
+    this.server.to(room).emit('access.changed', { role: member.role, departmentIds: [...member.departmentIds] });
   }
 
   private registerHandlers(socket: AgentSocket, principal: StaffPrincipal): void {

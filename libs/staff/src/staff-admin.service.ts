@@ -132,7 +132,8 @@ export class StaffAdminService {
       if (departmentIds) await this.directory.assertDepartmentsExist(scope, departmentIds);
       const departmentsChanged =
         departmentIds !== undefined &&
-        (departmentIds.length !== departmentsBefore.length || departmentIds.some((d) => !departmentsBefore.includes(d)));
+        (departmentIds.length !== departmentsBefore.length ||
+          departmentIds.some((d) => !departmentsBefore.includes(d)));
       const accessChanged =
         departmentsChanged ||
         (fields.role !== undefined && fields.role !== before.role) ||
