@@ -190,10 +190,9 @@ describeWithDatabase('live rooms and tokens follow access changes', () => {
   it("drops a deactivated agent's socket, refuses their access and refresh tokens, and a new handshake", async () => {
     const leaver = await member('agent', [department.reference]);
     const live = await open(connectConsole(url, leaver.accessToken));
-    const dropped = new Promise<void>((resolve) => live.socket.once('disconnect', () => resolve()));
 
     await patchAgent(leaver.id, { active: false });
-    await dropped;
+    await eventually(() => live.socket.disconnected, 'the open socket to be dropped');
     expect(live.received).toContainEqual(['auth.error', expect.objectContaining({ code: 'token_revoked' })]);
 
     const refused = await desk.http.get('/api/v1/conversations').set(leaver.auth).expect(401);
