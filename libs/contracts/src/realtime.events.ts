@@ -34,8 +34,16 @@ export interface ServerToClientEvents {
     assigneeId: string | null;
     changed: string[];
   }) => void;
-  /** Sent just before the server drops a socket whose handshake token is missing, forged or expired. */
+  /**
+   * Sent just before the server drops a socket whose handshake token is missing, forged or expired
+   * (`unauthenticated`), or whose account was deactivated (`token_revoked`).
+   */
   'auth.error': (error: { code: string; message: string }) => void;
+  /**
+   * The signed-in member of staff's role or departments changed: the socket's rooms follow already,
+   * and the access token from before is refused from now on (refresh it).
+   */
+  'access.changed': (event: { role: string; departmentIds: string[] }) => void;
   'presence.changed': (event: { agentId: string; from: string; to: string; at: string }) => void;
 }
 
@@ -51,6 +59,8 @@ export interface ClientToServerEvents {
 export const rooms = {
   agent: (agentId: string) => `agent:${agentId}`,
   department: (departmentId: string) => `department:${departmentId}`,
+  /** Administrators: every department of the library, those created later included. */
+  allDepartments: (libraryId: string) => `departments:${libraryId}`,
   /** Conversations no department has claimed yet, per library. */
   triage: (libraryId: string) => `triage:${libraryId}`,
   supervisors: (libraryId: string) => `supervisors:${libraryId}`,

@@ -18,7 +18,6 @@ import {
   AgentRole,
   AuthService,
   Department,
-  DepartmentAccessService,
   PasswordHasher,
   PresenceChanged,
   SESSION_COOKIES,
@@ -29,7 +28,7 @@ import { Library } from '@readerdesk/tenancy';
 import { AgentRepository } from '../../staff/src/agent.repository';
 import { DepartmentRepository } from '../../staff/src/department.repository';
 import { RefreshTokenRepository } from '../../staff/src/refresh-token.repository';
-import { RealtimeFanout, RoomTarget } from './realtime.fanout';
+import { RealtimeFanout, RoomOperator, RoomTarget } from './realtime.fanout';
 import { RealtimeGateway } from './realtime.gateway';
 
 type Handler = (request: unknown, ack: (answer: unknown) => void) => Promise<void> | void;
@@ -75,12 +74,34 @@ class FakeSocket {
   }
 }
 
-/** A RoomTarget that records every emit; `deliveredTo` says what a socket in some rooms would get. */
+/**
+ * A RoomTarget that records every emit; `deliveredTo` says what a socket in some rooms would get.
+ * Room leaves apply to the sockets it was told about, as socket.io applies them to its own.
+ */
 class RecordingTarget implements RoomTarget {
   readonly emits: Array<{ rooms: string[]; event: string; payload: unknown }> = [];
+  readonly sockets: FakeSocket[] = [];
 
-  to(room: string | string[]): { emit(event: string, payload: unknown): unknown } {
-    return { emit: (event, payload) => this.emits.push({ rooms: [room].flat(), event, payload }) };
+  to(room: string | string[]): RoomOperator {
+    return this.operator([room].flat(), []);
+  }
+
+  private operator(to: string[], except: string[]): RoomOperator {
+    const matches = (socket: FakeSocket) =>
+      to.some((r) => socket.rooms.has(r)) && !except.some((r) => socket.rooms.has(r));
+    return {
+      emit: (event, payload) => this.emits.push({ rooms: to, event, payload }),
+      except: (room) => this.operator(to, [...except, ...[room].flat()]),
+      socketsJoin: (room) => {
+        for (const socket of this.sockets.filter(matches)) for (const r of [room].flat()) socket.rooms.add(r);
+      },
+      socketsLeave: (room) => {
+        for (const socket of this.sockets.filter(matches)) for (const r of [room].flat()) socket.rooms.delete(r);
+      },
+      disconnectSockets: () => {
+        for (const socket of this.sockets.filter(matches)) socket.disconnect();
+      },
+    };
   }
 
   /** socket.io sends an emit to several rooms once to each socket in any of them. */
@@ -120,6 +141,7 @@ describeWithDatabase('realtime rooms and fanout', () => {
 
   const connect = async (handshake: FakeSocket['handshake']): Promise<FakeSocket> => {
     const socket = new FakeSocket(handshake);
+    target.sockets.push(socket);
     await gateway.handleConnection(socket as unknown as Parameters<RealtimeGateway['handleConnection']>[0]);
     return socket;
   };
@@ -151,7 +173,6 @@ describeWithDatabase('realtime rooms and fanout', () => {
     fanout.onModuleInit();
     gateway = new RealtimeGateway(
       auth,
-      new DepartmentAccessService(agents),
       new StaffDirectory(agents, new DepartmentRepository(database)),
       // The gateway only looks conversations up: no attachments are read.
       new ConversationService(
@@ -163,6 +184,7 @@ describeWithDatabase('realtime rooms and fanout', () => {
         undefined as unknown as AttachmentService,
       ),
       fanout,
+      events,
     );
     gateway.afterInit(target as unknown as Parameters<RealtimeGateway['afterInit']>[0]);
 
@@ -218,13 +240,12 @@ describeWithDatabase('realtime rooms and fanout', () => {
       );
     });
 
-    it("gives an administrator every department of its library, and none of another library's", () => {
+    it("gives an administrator its library's all-departments room, and none of another library's", () => {
       expect([...consoles.admin.rooms].sort()).toEqual(
         [
           rooms.agent(staff.admin.id),
           rooms.triage(north.id),
-          rooms.department(reference.id),
-          rooms.department(circulation.id),
+          rooms.allDepartments(north.id),
           rooms.supervisors(north.id),
         ].sort(),
       );
@@ -232,7 +253,7 @@ describeWithDatabase('realtime rooms and fanout', () => {
         new Set([
           rooms.agent(staff.southAdmin.id),
           rooms.triage(south.id),
-          rooms.department(southDesk.id),
+          rooms.allDepartments(south.id),
           rooms.supervisors(south.id),
         ]),
       );
@@ -282,7 +303,7 @@ describeWithDatabase('realtime rooms and fanout', () => {
       }
       expect(target.emits).toEqual([
         {
-          rooms: [rooms.department(reference.id)],
+          rooms: [rooms.department(reference.id), rooms.allDepartments(north.id)],
           event: 'conversation.opened',
           payload: {
             conversationId: referenceConversation.id,
@@ -311,7 +332,7 @@ describeWithDatabase('realtime rooms and fanout', () => {
         to: 'resolved',
         actorAgentId: staff.supervisor.id,
       });
-      const both = [rooms.department(circulation.id), rooms.conversation(c.id)];
+      const both = [rooms.department(circulation.id), rooms.allDepartments(north.id), rooms.conversation(c.id)];
       expect(target.emits).toEqual([
         {
           rooms: both,
@@ -368,9 +389,30 @@ describeWithDatabase('realtime rooms and fanout', () => {
           rooms.conversation(c.id),
           rooms.department(circulation.id),
           rooms.department(reference.id),
+          rooms.allDepartments(north.id),
         ].sort(),
-        [rooms.conversation(c.id), rooms.department(circulation.id)].sort(),
+        [rooms.conversation(c.id), rooms.department(circulation.id), rooms.allDepartments(north.id)].sort(),
       ]);
+    });
+
+    it('takes a transferred conversation away from followers who may not see its new department', async () => {
+      const c = triageConversation;
+      const followers = await Promise.all([staff.agent, staff.supervisor, staff.admin].map(consoleOf));
+      for (const socket of followers)
+        expect(await socket.request('conversation.join', { conversationId: c.id })).toEqual({ ok: true });
+      await publish(ConversationUpdated, {
+        ...base(c),
+        departmentId: circulation.id,
+        previousDepartmentId: null,
+        assigneeId: null,
+        changed: ['departmentId'],
+        actorAgentId: staff.admin.id,
+      });
+      // All heard the transfer (in the triage room); the Reference agent then left the conversation's room.
+      expect(followers.map((socket) => target.deliveredTo(socket))).toEqual(
+        followers.map(() => ['conversation.updated']),
+      );
+      expect(followers.map((socket) => socket.rooms.has(rooms.conversation(c.id)))).toEqual([false, true, true]);
     });
 
     it('sends presence to the supervisors room and the agent only', async () => {

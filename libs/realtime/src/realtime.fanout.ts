@@ -13,9 +13,30 @@ import { PresenceChanged } from '@readerdesk/staff';
 type EventName = keyof ServerToClientEvents;
 type Payload<E extends EventName> = Parameters<ServerToClientEvents[E]>[0];
 
-/** Whatever can emit to rooms: the api's socket.io server, or the worker's Redis emitter. */
+/** What both socket.io's server and the Redis emitter can do to the sockets of some rooms, on every node. */
+export interface RoomOperator {
+  emit(event: string, payload: unknown): unknown;
+  except(room: string | string[]): RoomOperator;
+  socketsJoin(room: string | string[]): void;
+  socketsLeave(room: string | string[]): void;
+  disconnectSockets(close?: boolean): void;
+}
+
+/** Whatever can emit to rooms: the api's socket.io server (which also has `local`), or the worker's Redis emitter. */
 export interface RoomTarget {
-  to(room: string | string[]): { emit(event: string, payload: unknown): unknown };
+  to(room: string | string[]): RoomOperator;
+  /** This node's sockets only. */
+  readonly local?: { to(room: string | string[]): RoomOperator };
+}
+
+/**
+ * The sockets of `room` on every node, for changing their rooms. Through the Redis adapter such a
+ * change reaches this node's own sockets only after a round trip through Redis, later than what
+ * this node emits next (emits to its own sockets are immediate); so it is applied here at once as
+ * well. Other nodes receive changes and emits in the order they were sent.
+ */
+export function onEveryNode(target: RoomTarget, room: string | string[]): RoomOperator[] {
+  return target.local ? [target.local.to(room), target.to(room)] : [target.to(room)];
 }
 
 /**
@@ -39,8 +60,9 @@ export class RealtimeFanout implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    const toDepartment = (libraryId: string, departmentId: string | null) =>
-      departmentId ? rooms.department(departmentId) : rooms.triage(libraryId);
+    /** Who may hear a department's traffic: its members and the administrators; everybody hears triage. */
+    const toDepartment = (libraryId: string, departmentId: string | null): string[] =>
+      departmentId ? [rooms.department(departmentId), rooms.allDepartments(libraryId)] : [rooms.triage(libraryId)];
     this.events.subscribe(ConversationOpened, (e) => {
       this.emit(toDepartment(e.libraryId, e.departmentId), 'conversation.opened', {
         conversationId: e.conversationId,
@@ -50,16 +72,20 @@ export class RealtimeFanout implements OnModuleInit {
       });
     });
     this.events.subscribe(MessageAppended, (e) => {
-      this.emit([toDepartment(e.libraryId, e.departmentId), rooms.conversation(e.conversationId)], 'message.appended', {
-        conversationId: e.conversationId,
-        messageId: e.messageId,
-        kind: e.kind,
-        departmentId: e.departmentId,
-      });
+      this.emit(
+        [...toDepartment(e.libraryId, e.departmentId), rooms.conversation(e.conversationId)],
+        'message.appended',
+        {
+          conversationId: e.conversationId,
+          messageId: e.messageId,
+          kind: e.kind,
+          departmentId: e.departmentId,
+        },
+      );
     });
     this.events.subscribe(MessageDeliveryChanged, (e) => {
       this.emit(
-        [toDepartment(e.libraryId, e.departmentId), rooms.conversation(e.conversationId)],
+        [...toDepartment(e.libraryId, e.departmentId), rooms.conversation(e.conversationId)],
         'message.delivery-changed',
         {
           conversationId: e.conversationId,
@@ -71,14 +97,15 @@ export class RealtimeFanout implements OnModuleInit {
     });
     this.events.subscribe(ConversationStatusChanged, (e) => {
       this.emit(
-        [toDepartment(e.libraryId, e.departmentId), rooms.conversation(e.conversationId)],
+        [...toDepartment(e.libraryId, e.departmentId), rooms.conversation(e.conversationId)],
         'conversation.status-changed',
         { conversationId: e.conversationId, from: e.from, to: e.to },
       );
     });
     this.events.subscribe(ConversationUpdated, (e) => {
-      const to = new Set([toDepartment(e.libraryId, e.departmentId), rooms.conversation(e.conversationId)]);
-      to.add(toDepartment(e.libraryId, e.previousDepartmentId));
+      const conversation = rooms.conversation(e.conversationId);
+      const to = new Set([...toDepartment(e.libraryId, e.departmentId), conversation]);
+      for (const room of toDepartment(e.libraryId, e.previousDepartmentId)) to.add(room);
       if (e.assigneeId) to.add(rooms.agent(e.assigneeId));
       this.emit([...to], 'conversation.updated', {
         conversationId: e.conversationId,
@@ -87,6 +114,14 @@ export class RealtimeFanout implements OnModuleInit {
         assigneeId: e.assigneeId,
         changed: e.changed,
       });
+      if (e.departmentId !== null && e.departmentId !== e.previousDepartmentId) {
+        // After a transfer, followers who may not see the new department stop hearing the
+        // conversation (its notes included): the department rooms say who may. This runs before
+        // the transfer's own note is fanned out, since the bus delivers events in publishing order.
+        if (this.target)
+          for (const sockets of onEveryNode(this.target, conversation))
+            sockets.except(toDepartment(e.libraryId, e.departmentId)).socketsLeave(conversation);
+      }
     });
     this.events.subscribe(PresenceChanged, (e) => {
       this.emit([rooms.supervisors(e.libraryId), rooms.agent(e.agentId)], 'presence.changed', {

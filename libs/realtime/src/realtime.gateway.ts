@@ -1,20 +1,22 @@
-import { Logger } from '@nestjs/common';
+import { Logger, OnModuleInit } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { ConversationService } from '@readerdesk/conversations';
-import { libraryScope } from '@readerdesk/platform';
+import { DomainError, EventBus, libraryScope } from '@readerdesk/platform';
 import {
   AuthService,
-  DepartmentAccessService,
   hasRole,
   readCookie,
   SESSION_COOKIES,
+  StaffAccessChanged,
   StaffDirectory,
   StaffErrors,
+  type StaffMember,
   type StaffPrincipal,
+  worksIn,
 } from '@readerdesk/staff';
 import type { Server, Socket } from 'socket.io';
 import { ClientToServerEvents, rooms, ServerToClientEvents } from '@readerdesk/contracts';
-import { RealtimeFanout } from './realtime.fanout';
+import { onEveryNode, RealtimeFanout } from './realtime.fanout';
 
 type AgentSocket = Socket<
   ClientToServerEvents,
@@ -23,14 +25,31 @@ type AgentSocket = Socket<
   { principal?: StaffPrincipal }
 >;
 
+const CONVERSATION_ROOM = rooms.conversation('');
+
+/**
+ * The rooms a member of staff's sockets belong in: their own, the triage queue, their departments,
+ * every department for an administrator, and the staffing room for supervisors and above.
+ */
+function roomsOf(libraryId: string, member: StaffMember): string[] {
+  const joined = [rooms.agent(member.id), rooms.triage(libraryId), ...member.departmentIds.map(rooms.department)];
+  if (member.role === 'administrator') joined.push(rooms.allDepartments(libraryId));
+  if (hasRole(member.role, 'supervisor')) joined.push(rooms.supervisors(libraryId));
+  return joined;
+}
+
+const mayFollow = (member: StaffMember, departmentId: string | null): boolean =>
+  departmentId === null || worksIn(member, departmentId);
+
 /**
  * The agent console's live channel. A socket authenticates on the handshake with the same access
- * token as the REST API and joins its rooms: itself, its departments (an administrator: all of the
- * library's), the library's triage queue, and supervisors their library's staffing room.
- * RealtimeFanout sends domain events to those rooms.
+ * token as the REST API and joins its rooms (roomsOf); RealtimeFanout sends domain events to those
+ * rooms. When a member of staff's role, departments or status change (StaffAccessChanged), their
+ * sockets on every api node follow at once: they leave the rooms they may no longer hear, joined
+ * conversations included, or are dropped when the account was deactivated.
  */
 @WebSocketGateway({ path: '/socket.io', cors: { origin: true, credentials: true } })
-export class RealtimeGateway implements OnGatewayConnection, OnGatewayInit {
+export class RealtimeGateway implements OnGatewayConnection, OnGatewayInit, OnModuleInit {
   private readonly logger = new Logger('Realtime');
 
   @WebSocketServer()
@@ -38,14 +57,18 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayInit {
 
   constructor(
     private readonly auth: AuthService,
-    private readonly access: DepartmentAccessService,
     private readonly staff: StaffDirectory,
     private readonly conversations: ConversationService,
     private readonly fanout: RealtimeFanout,
+    private readonly events: EventBus,
   ) {}
 
   afterInit(server: Server<ClientToServerEvents, ServerToClientEvents>): void {
     this.fanout.attach(server);
+  }
+
+  onModuleInit(): void {
+    this.events.subscribe(StaffAccessChanged, (event) => this.follow(event.libraryId, event.agentId));
   }
 
   async handleConnection(socket: AgentSocket): Promise<void> {
@@ -56,25 +79,59 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayInit {
         typeof given === 'string' ? given : readCookie(socket.handshake.headers.cookie, SESSION_COOKIES.access);
       if (!token) throw new Error('no token');
       const principal = await this.auth.verify(token);
+      const member = await this.staff.member(libraryScope(principal.libraryId), principal.agentId);
+      if (!member?.active) throw new Error('no such active member of staff');
       socket.data.principal = principal;
-      const scope = libraryScope(principal.libraryId);
-      const mine = await this.access.departmentsOf(principal);
-      const departmentIds = mine === 'all' ? (await this.staff.listDepartments(scope)).map((d) => d.id) : [...mine];
-      const joined = [
-        rooms.agent(principal.agentId),
-        rooms.triage(principal.libraryId),
-        ...departmentIds.map(rooms.department),
-      ];
-      if (hasRole(principal.role, 'supervisor')) joined.push(rooms.supervisors(principal.libraryId));
-      await socket.join(joined);
+      await socket.join(roomsOf(principal.libraryId, member));
       this.registerHandlers(socket, principal);
-    } catch {
-      socket.emit('auth.error', {
-        code: StaffErrors.unauthenticated.code,
-        message: 'Sign in first: pass the access token as auth.token',
-      });
+    } catch (error) {
+      socket.emit(
+        'auth.error',
+        error instanceof DomainError && error.code === StaffErrors.tokenRevoked.code
+          ? { code: error.code, message: error.message }
+          : { code: StaffErrors.unauthenticated.code, message: 'Sign in first: pass the access token as auth.token' },
+      );
       socket.disconnect(true);
     }
+  }
+
+  /**
+   * Brings an agent's sockets, wherever they are connected, in line with what the agent may now
+   * see. Reads the member again rather than trusting the event, so that two quick changes settle
+   * on the last one.
+   */
+  private async follow(libraryId: string, agentId: string): Promise<void> {
+    const scope = libraryScope(libraryId);
+    const member = await this.staff.member(scope, agentId);
+    const room = rooms.agent(agentId);
+    const everywhere = onEveryNode(this.server, room);
+    if (!member?.active) {
+      this.server.to(room).emit('auth.error', {
+        code: StaffErrors.tokenRevoked.code,
+        message: 'This account has been deactivated',
+      });
+      for (const sockets of everywhere) sockets.disconnectSockets(true);
+      return;
+    }
+    const wanted = new Set(roomsOf(libraryId, member));
+    const leave = new Set<string>();
+    const followed = new Set<string>();
+    for (const socket of await this.server.in(room).fetchSockets()) {
+      for (const joined of socket.rooms) {
+        if (joined === socket.id || wanted.has(joined)) continue;
+        if (joined.startsWith(CONVERSATION_ROOM)) followed.add(joined.slice(CONVERSATION_ROOM.length));
+        else leave.add(joined);
+      }
+    }
+    for (const conversationId of followed) {
+      const conversation = await this.conversations.find(scope, conversationId);
+      if (!conversation || !mayFollow(member, conversation.departmentId)) leave.add(rooms.conversation(conversationId));
+    }
+    for (const sockets of everywhere) {
+      sockets.socketsJoin([...wanted]);
+      if (leave.size > 0) sockets.socketsLeave([...leave]);
+    }
+    this.server.to(room).emit('access.changed', { role: member.role, departmentIds: [...member.departmentIds] });
   }
 
   private registerHandlers(socket: AgentSocket, principal: StaffPrincipal): void {
@@ -96,8 +153,11 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayInit {
     if (typeof conversationId !== 'string' || !/^[0-9a-f-]{36}$/i.test(conversationId))
       return { ok: false, error: 'invalid_id' };
     try {
-      const conversation = await this.conversations.find(libraryScope(principal.libraryId), conversationId);
-      if (!conversation || !(await this.access.canSee(principal, conversation.departmentId)))
+      // The member as they are now, not as the handshake found them: their role may have changed since.
+      const scope = libraryScope(principal.libraryId);
+      const member = await this.staff.member(scope, principal.agentId);
+      const conversation = await this.conversations.find(scope, conversationId);
+      if (!conversation || !member?.active || !mayFollow(member, conversation.departmentId))
         return { ok: false, error: 'not_found' };
       await socket.join(rooms.conversation(conversationId));
       return { ok: true };

@@ -70,6 +70,13 @@ export class Agent extends TenantEntity {
   @TimestampColumn({ name: 'locked_until', nullable: true })
   lockedUntil!: Date | null;
 
+  /**
+   * Signed into every access token and compared on each request: raised when the account's role,
+   * departments or status change, so that tokens issued before stop working at once.
+   */
+  @Column({ name: 'token_version', type: 'integer', default: 0 })
+  tokenVersion!: number;
+
   @TimestampColumn({ name: 'last_login_at', nullable: true })
   lastLoginAt!: Date | null;
 

@@ -23,6 +23,12 @@ export class AgentRepository extends TenantRepository<Agent> {
     await this.db.manager.getRepository(AgentDepartment).insert(rows);
   }
 
+  /** Makes the agent a member of exactly these departments. */
+  async setDepartments(scope: LibraryScope, agentId: string, departmentIds: readonly string[]): Promise<void> {
+    await this.db.manager.getRepository(AgentDepartment).delete({ agentId, libraryId: scope.libraryId });
+    await this.addToDepartments(scope, agentId, [...departmentIds]);
+  }
+
   async departmentIds(scope: LibraryScope, agentId: string): Promise<string[]> {
     const rows = await this.db.manager
       .getRepository(AgentDepartment)

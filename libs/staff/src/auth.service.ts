@@ -29,6 +29,8 @@ export interface StaffPrincipal {
 const INVALID = (): DomainError =>
   new DomainError(StaffErrors.invalidCredentials, 'The email or password is not correct');
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
@@ -110,17 +112,32 @@ export class AuthService {
       await this.refreshTokens.revokeFamily(libraryScope(stored.libraryId), stored.familyId, this.clock.now());
   }
 
-  /** Checks an access token; throws 401 when it is missing, forged or expired. */
+  /**
+   * Checks an access token; throws 401 when it is missing, forged or expired (unauthenticated), or
+   * when the account was deactivated or its role, departments or status changed since the token
+   * was issued (token_revoked). The second check reads the account by primary key on every call.
+   */
   async verify(accessToken: string): Promise<StaffPrincipal> {
+    let claims: { sub: string; lib: string; ver?: number };
     try {
-      const claims = await this.jwt.verifyAsync<{ sub: string; lib: string; role: AgentRole }>(accessToken);
-      return { agentId: claims.sub, libraryId: claims.lib, role: claims.role };
+      claims = await this.jwt.verifyAsync(accessToken);
+      if (!UUID.test(String(claims.sub)) || !UUID.test(String(claims.lib))) throw new Error('not a staff token');
     } catch {
       throw new DomainError(
         StaffErrors.unauthenticated,
         'Sign in first: the access token is missing, invalid or expired',
       );
     }
+    const agent = await this.agents.findById(libraryScope(claims.lib), claims.sub);
+    if (!agent) throw new DomainError(StaffErrors.unauthenticated, 'Sign in first: the account does not exist');
+    if (!agent.active) throw new DomainError(StaffErrors.tokenRevoked, 'This account has been deactivated');
+    // Tokens signed before versions existed carry none, which reads as the first version.
+    if ((claims.ver ?? 0) !== agent.tokenVersion)
+      throw new DomainError(
+        StaffErrors.tokenRevoked,
+        'The role, departments or status of this account changed after the token was issued: refresh it or sign in again',
+      );
+    return { agentId: agent.id, libraryId: agent.libraryId, role: agent.role };
   }
 
   private expired(): DomainError {
@@ -130,7 +147,7 @@ export class AuthService {
   private async issue(agent: Agent, familyId: string): Promise<IssuedSession> {
     const scope = libraryScope(agent.libraryId);
     const accessToken = await this.jwt.signAsync(
-      { sub: agent.id, lib: agent.libraryId, role: agent.role },
+      { sub: agent.id, lib: agent.libraryId, role: agent.role, ver: agent.tokenVersion },
       { expiresIn: ACCESS_TOKEN_TTL_SECONDS },
     );
     const refreshToken = randomBytes(32).toString('base64url');

@@ -14,4 +14,5 @@ export * from './staff-admin.service';
 export * from './staff.module';
 export * from './session-cookies';
 export * from './staff.errors';
+export * from './staff.events';
 export * from './staff-directory';

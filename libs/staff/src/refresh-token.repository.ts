@@ -14,6 +14,11 @@ export class RefreshTokenRepository extends TenantRepository<RefreshToken> {
     return this.db.manager.getRepository(RefreshToken).findOne({ where: { tokenHash } });
   }
 
+  /** Every live refresh token of the agent (a deactivated account). */
+  revokeAllOf(scope: LibraryScope, agentId: string, at: Date): Promise<number> {
+    return this.updateWhere(scope, { agentId, revokedAt: IsNull() }, { revokedAt: at });
+  }
+
   revokeFamily(scope: LibraryScope, familyId: string, at: Date): Promise<number> {
     return this.updateWhere(scope, { familyId, revokedAt: IsNull() }, { revokedAt: at });
   }

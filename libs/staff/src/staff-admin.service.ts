@@ -1,16 +1,29 @@
 import { Injectable } from '@nestjs/common';
-import { DatabaseService, DomainError, isUniqueViolation, LibraryScope, newRowId } from '@readerdesk/platform';
+import {
+  Clock,
+  DatabaseService,
+  DomainError,
+  EventBus,
+  isUniqueViolation,
+  LibraryScope,
+  newRowId,
+} from '@readerdesk/platform';
 import { Agent, AgentRole } from './agent.entity';
 import { AgentRepository } from './agent.repository';
 import { Department } from './department.entity';
 import { DepartmentRepository } from './department.repository';
 import { PasswordHasher } from './password-hasher';
+import { RefreshTokenRepository } from './refresh-token.repository';
 import { StaffDirectory } from './staff-directory';
 import { StaffErrors } from './staff.errors';
+import { StaffAccessChanged } from './staff.events';
 
 export type DepartmentFields = Pick<Department, 'code' | 'name'> & { description?: string | null };
 export type AgentFields = { email: string; displayName: string; role: AgentRole; departmentIds: string[] };
-export type AgentChanges = Partial<Pick<Agent, 'displayName' | 'role' | 'active' | 'capacity' | 'skills'>>;
+export type AgentChanges = Partial<Pick<Agent, 'displayName' | 'role' | 'active' | 'capacity' | 'skills'>> & {
+  /** The whole new set of departments the agent is a member of. */
+  departmentIds?: string[];
+};
 
 /** Departments and staff accounts, as an administrator manages them within their library. */
 @Injectable()
@@ -21,6 +34,9 @@ export class StaffAdminService {
     private readonly agents: AgentRepository,
     private readonly hasher: PasswordHasher,
     private readonly directory: StaffDirectory,
+    private readonly refreshTokens: RefreshTokenRepository,
+    private readonly events: EventBus,
+    private readonly clock: Clock,
   ) {}
 
   async createDepartment(scope: LibraryScope, fields: DepartmentFields): Promise<Department> {
@@ -103,10 +119,41 @@ export class StaffAdminService {
     });
   }
 
+  /**
+   * Changes an account. A change of role, departments or status raises its token version (access
+   * tokens issued before stop working at once) and publishes StaffAccessChanged; deactivating it
+   * also revokes its refresh tokens.
+   */
   async updateAgent(scope: LibraryScope, id: string, changes: AgentChanges): Promise<Agent> {
-    await this.agents.getById(scope, id);
-    await this.agents.update(scope, id, changes);
-    return this.agents.getById(scope, id);
+    const { departmentIds, ...fields } = changes;
+    return this.db.transaction(async () => {
+      const before = await this.agents.getById(scope, id);
+      const departmentsBefore = await this.agents.departmentIds(scope, id);
+      if (departmentIds) await this.directory.assertDepartmentsExist(scope, departmentIds);
+      const departmentsChanged =
+        departmentIds !== undefined &&
+        (departmentIds.length !== departmentsBefore.length ||
+          departmentIds.some((d) => !departmentsBefore.includes(d)));
+      const accessChanged =
+        departmentsChanged ||
+        (fields.role !== undefined && fields.role !== before.role) ||
+        (fields.active !== undefined && fields.active !== before.active);
+      const set: Partial<Agent> = accessChanged ? { ...fields, tokenVersion: before.tokenVersion + 1 } : fields;
+      if (Object.keys(set).length > 0) await this.agents.update(scope, id, set);
+      if (departmentsChanged) await this.agents.setDepartments(scope, id, departmentIds);
+      const after = await this.agents.getById(scope, id);
+      if (accessChanged) {
+        if (!after.active) await this.refreshTokens.revokeAllOf(scope, id, this.clock.now());
+        this.events.publish(StaffAccessChanged, {
+          libraryId: scope.libraryId,
+          agentId: id,
+          role: after.role,
+          active: after.active,
+          departmentIds: departmentsChanged ? [...new Set(departmentIds)] : departmentsBefore,
+        });
+      }
+      return after;
+    });
   }
 
   private async unique<T>(message: string, work: () => Promise<T>): Promise<T> {

@@ -4,6 +4,8 @@ export const StaffErrors = defineErrors({
   unauthenticated: 401,
   invalid_credentials: 401,
   refresh_token_invalid: 401,
+  /** The token was issued before the account's role, departments or status changed (or it was deactivated). */
+  token_revoked: 401,
   forbidden: 403,
   csrf_failed: 403,
   duplicate: 409,

@@ -104,6 +104,7 @@ export const build = {
       skills: {},
       failedLogins: 0,
       lockedUntil: null,
+      tokenVersion: 0,
       lastLoginAt: null,
       createdAt: now,
       updatedAt: now,

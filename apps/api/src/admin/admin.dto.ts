@@ -124,6 +124,12 @@ export class UpdateAgentDto {
   @Type(() => CapacityDto)
   capacity?: CapacityDto;
   @ApiPropertyOptional({ type: SkillsDto }) @IsOptional() @ValidateNested() @Type(() => SkillsDto) skills?: SkillsDto;
+  @ApiPropertyOptional({ type: [String], description: 'The whole new set of departments' })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  departmentIds?: string[];
 }
 
 export class PresenceChangeDto {
