@@ -110,7 +110,16 @@ const OPERATIONS: Record<string, Operation> = {
   },
   'PATCH /api/v1/agents/{id}': {
     role: 'administrator',
-    cases: [{ params: (t) => ({ id: t.agentId }), body: () => ({ displayName: 'Renamed' }), reaches: 'library' }],
+    cases: [
+      { params: (t) => ({ id: t.agentId }), body: () => ({ displayName: 'Renamed' }), reaches: 'library' },
+      {
+        name: "into the target's department",
+        only: 'another library',
+        params: (_, home) => ({ id: home.agentId }),
+        body: (t) => ({ departmentIds: [t.departmentId] }),
+        reaches: 'library',
+      },
+    ],
   },
   'PUT /api/v1/agents/me/presence': { role: 'agent', cases: [{ body: () => ({ presence: 'available' }) }] },
   'GET /api/v1/agents/{id}/presence-changes': {
