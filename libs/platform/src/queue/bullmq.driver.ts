@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { ServiceUnavailableError } from '../errors/domain-error';
 import { PlatformErrors } from '../errors/platform.errors';
-import { isRedisConnectionError, REDIS_COMMAND_TIMEOUT_MS, RedisClients } from '../redis/redis-clients';
+import { isRedisConnectionError, REDIS_COMMAND_TIMEOUT_MS, RedisClients, untilReady } from '../redis/redis-clients';
 import { JobDefinition, JobOptions, RepeatOptions, validateJobId } from './job';
 import { Dispatch, JobOutcomeListener, QueueDriver } from './queue-driver';
 
@@ -35,24 +35,12 @@ export class BullMqQueueDriver extends QueueDriver {
 
   /** Waits a bounded time for the producer connection (it may be connecting at boot), then gives up with a 503. */
   private async connected(): Promise<void> {
-    if (this.connection.status === 'ready') return;
     if (this.closed) throw new ServiceUnavailableError(PlatformErrors.redisUnavailable, 'The queue is closed');
-    let onReady: (() => void) | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const ready = await Promise.race([
-      new Promise<boolean>((resolve) => this.connection.once('ready', (onReady = () => resolve(true)))),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), REDIS_COMMAND_TIMEOUT_MS);
-      }),
-    ]);
-    if (onReady) this.connection.off('ready', onReady);
-    if (timer) clearTimeout(timer);
-    if (!ready) {
-      throw new ServiceUnavailableError(
-        PlatformErrors.redisUnavailable,
-        `Redis is not reachable (${this.connection.status}); try again shortly`,
-      );
-    }
+    if (await untilReady(this.connection, REDIS_COMMAND_TIMEOUT_MS)) return;
+    throw new ServiceUnavailableError(
+      PlatformErrors.redisUnavailable,
+      `Redis is not reachable (${this.connection.status}); try again shortly`,
+    );
   }
 
   private reapplySchedules(): void {

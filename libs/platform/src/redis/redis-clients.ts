@@ -125,21 +125,20 @@ export class RedisClients implements OnApplicationShutdown {
    * lost its connection is as bad as a dead server), and a PING on a client of its own must come back.
    */
   async probe(timeoutMs: number): Promise<{ up: true } | { up: false; reason: string }> {
-    const down = [...this.clients].filter(([client]) => client !== this.probeClient && client.status !== 'ready');
-    if (down.length > 0) {
-      return { up: false, reason: down.map(([client, name]) => `${name} ${client.status}`).join(', ') };
-    }
+    const deadline = Date.now() + timeoutMs;
     const probe = (this.probeClient ??= this.create('probe', 'fail-fast', { commandTimeout: timeoutMs }));
+    // A client known to be cut off fails the check at once; one that is (re)connecting gets the time box.
+    const lost = [...this.clients].filter(([client]) => LOST.has(client.status));
+    if (lost.length > 0) return { up: false, reason: lost.map(([c, name]) => `${name} ${c.status}`).join(', ') };
+    const waits = await Promise.all([...this.clients].map(([client]) => untilReady(client, deadline - Date.now())));
+    const slow = [...this.clients].filter((_, i) => !waits[i]);
+    if (slow.length > 0) return { up: false, reason: slow.map(([c, name]) => `${name} ${c.status}`).join(', ') };
     let timer: NodeJS.Timeout | undefined;
-    let onReady: (() => void) | undefined;
     try {
       await Promise.race([
-        (probe.status === 'ready'
-          ? Promise.resolve()
-          : new Promise<void>((resolve) => probe.once('ready', (onReady = resolve)))
-        ).then(() => probe.ping()),
+        probe.ping(),
         new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), deadline - Date.now());
         }),
       ]);
       return { up: true };
@@ -147,7 +146,6 @@ export class RedisClients implements OnApplicationShutdown {
       return { up: false, reason: `ping: ${error instanceof Error ? error.message : String(error)}` };
     } finally {
       if (timer) clearTimeout(timer);
-      if (onReady) probe.off('ready', onReady);
     }
   }
 
@@ -163,6 +161,26 @@ export class RedisClients implements OnApplicationShutdown {
     this.clients.clear();
     this.probeClient = undefined;
   }
+}
+
+/** Statuses of a client that lost its connection (between reconnection attempts, or given up). */
+const LOST = new Set(['reconnecting', 'close', 'end']);
+
+/** Whether `client` is ready within `ms`. */
+export async function untilReady(client: Redis, ms: number): Promise<boolean> {
+  if (client.status === 'ready') return true;
+  if (ms <= 0) return false;
+  let onReady: (() => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const ready = await Promise.race([
+    new Promise<boolean>((resolve) => client.once('ready', (onReady = () => resolve(true)))),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    }),
+  ]);
+  if (onReady) client.off('ready', onReady);
+  if (timer) clearTimeout(timer);
+  return ready;
 }
 
 /**
