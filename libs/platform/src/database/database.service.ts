@@ -178,10 +178,10 @@ export class DatabaseService implements OnApplicationBootstrap, OnApplicationShu
       }
       let rows: unknown[];
       try {
-        rows = (await current.query(
+        rows = await current.query<unknown[]>(
           `SELECT name FROM "${table}" WHERE name = ${this.dialect === 'postgres' ? '$1' : '?'}`,
           [newest],
-        )) as unknown[];
+        );
       } catch (error) {
         if (isConnectionFailure(error)) throw error;
         return { up: false, reason: `schema not migrated (${(error as Error).message})` };
