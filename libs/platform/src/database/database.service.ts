@@ -7,6 +7,7 @@ import { ServiceUnavailableError } from '../errors/domain-error';
 import { PlatformErrors } from '../errors/platform.errors';
 import { Dialect, dialectOf, ENTITY_DIALECT } from './dialect';
 import { isConnectionFailure } from './connection-failure';
+import { withTimeout } from '../timeout';
 
 /** Builds the DataSource options for the configured database (given by the persistence library). */
 export abstract class DataSourceOptionsFactory {
@@ -188,18 +189,10 @@ export class DatabaseService implements OnApplicationBootstrap, OnApplicationShu
       }
       return rows.length > 0 ? { up: true } : { up: false, reason: `schema not migrated: ${newest} is not applied` };
     };
-    let timer: NodeJS.Timeout | undefined;
     try {
-      return await Promise.race([
-        check(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]);
+      return await withTimeout(check(), timeoutMs);
     } catch (error) {
       return { up: false, reason: error instanceof Error ? error.message : String(error) };
-    } finally {
-      if (timer) clearTimeout(timer);
     }
   }
 

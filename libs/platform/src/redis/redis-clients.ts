@@ -1,5 +1,6 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import IORedis, { Redis, RedisOptions } from 'ioredis';
+import { withTimeout } from '../timeout';
 
 /**
  * How a client behaves while Redis is away. Both reconnect for ever, with capped backoff.
@@ -133,19 +134,11 @@ export class RedisClients implements OnApplicationShutdown {
     const waits = await Promise.all([...this.clients].map(([client]) => untilReady(client, deadline - Date.now())));
     const slow = [...this.clients].filter((_, i) => !waits[i]);
     if (slow.length > 0) return { up: false, reason: slow.map(([c, name]) => `${name} ${c.status}`).join(', ') };
-    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
-        probe.ping(),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), deadline - Date.now());
-        }),
-      ]);
+      await withTimeout(probe.ping(), deadline - Date.now());
       return { up: true };
     } catch (error) {
       return { up: false, reason: `ping: ${error instanceof Error ? error.message : String(error)}` };
-    } finally {
-      if (timer) clearTimeout(timer);
     }
   }
 
