@@ -75,9 +75,9 @@ describePostgres('production mode: separate api and worker processes on PostgreS
     for (const port of [portA, portB]) {
       await waitForHttp(`http://127.0.0.1:${port}/ready`);
       const ready = (await (await fetch(`http://127.0.0.1:${port}/ready`)).json()) as {
-        details: { queue: { driver: string } };
+        details: { redis: { driver: string } };
       };
-      expect(ready.details.queue.driver).toBe('bullmq');
+      expect(ready.details.redis.driver).toBe('bullmq');
       const demo = (await (await fetch(`http://127.0.0.1:${port}/api/v1/libraries/demo`)).json()) as {
         branches: unknown[];
       };

@@ -22,6 +22,7 @@ export * from './config/secret-key';
 export * from './boot/bootstrap';
 export * from './http/public.decorator';
 export * from './realtime/redis-io.adapter';
+export * from './redis/redis-clients';
 export * from './storage/blob-storage';
 export * from './storage/local-directory.storage';
 export * from './storage/s3.storage';

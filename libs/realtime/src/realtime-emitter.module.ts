@@ -1,30 +1,31 @@
-import { Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { ConversationsModule } from '@readerdesk/conversations';
-import { Environment, socketIoRedisKey } from '@readerdesk/platform';
+import { Environment, RedisClients, socketIoRedisKey } from '@readerdesk/platform';
 import { StaffModule } from '@readerdesk/staff';
 import { Emitter } from '@socket.io/redis-emitter';
-import IORedis from 'ioredis';
+import type { Redis } from 'ioredis';
 import { RealtimeFanout } from './realtime.fanout';
 
 /** In a process without sockets (the worker), console events travel to the api's sockets through Redis. */
 @Injectable()
 class RedisEmitterTarget implements OnModuleInit, OnApplicationShutdown {
-  private redis: IORedis | null = null;
+  private redis: Redis | null = null;
 
   constructor(
     private readonly env: Environment,
     private readonly fanout: RealtimeFanout,
+    @Optional() @Inject(RedisClients) private readonly clients: RedisClients | null,
   ) {}
 
   onModuleInit(): void {
-    if (!this.env.REDIS_URL) return; // a worker always has Redis; without it there is nobody to reach
-    this.redis = new IORedis(this.env.REDIS_URL);
-    this.redis.on('error', () => undefined);
+    if (!this.clients) return; // a worker always has Redis; without it there is nobody to reach
+    // Fails fast and never rejects unhandled: events while Redis is away are dropped, not queued.
+    this.redis = this.clients.publisher('socket.io-emitter');
     this.fanout.attach(new Emitter(this.redis, { key: socketIoRedisKey(this.env) }));
   }
 
   onApplicationShutdown(): void {
-    this.redis?.disconnect();
+    if (this.redis) this.clients?.release(this.redis);
   }
 }
 

@@ -5,6 +5,7 @@ import { DeskRole, Environment, EnvironmentError, loadEnvironment } from '../con
 import { configureHttp } from '../http/configure-http';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { RedisIoAdapter, socketIoRedisKey } from '../realtime/redis-io.adapter';
+import { guardRedisRejections, RedisClients } from '../redis/redis-clients';
 
 export type RootModuleFactory = (env: Environment) => DynamicModule | Type<unknown>;
 
@@ -26,14 +27,14 @@ export async function createHttpApp(root: DynamicModule | Type<unknown>): Promis
   const app = await NestFactory.create(root, { bufferLogs: true, bodyParser: false, abortOnError: false });
   configureHttp(app);
   const env = app.get(Environment);
+  const redis = app.get(RedisClients);
   // With Redis, socket.io rooms span every api instance; alone, the in-memory adapter is enough.
-  app.useWebSocketAdapter(
-    env.REDIS_URL ? new RedisIoAdapter(app, env.REDIS_URL, socketIoRedisKey(env)) : new IoAdapter(app),
-  );
+  app.useWebSocketAdapter(redis ? new RedisIoAdapter(app, redis, socketIoRedisKey(env)) : new IoAdapter(app));
   return app;
 }
 
 export async function startHttp(env: Environment, root: DynamicModule | Type<unknown>): Promise<INestApplication> {
+  if (env.REDIS_URL) guardRedisRejections();
   const app = await createHttpApp(root);
   await app.listen(env.PORT, env.HOST);
   app
@@ -46,6 +47,7 @@ export async function startHttp(env: Environment, root: DynamicModule | Type<unk
 }
 
 export async function startWorker(root: DynamicModule | Type<unknown>): Promise<INestApplicationContext> {
+  guardRedisRejections();
   const app = await NestFactory.createApplicationContext(root, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();

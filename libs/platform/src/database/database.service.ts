@@ -6,6 +6,8 @@ import { Environment } from '../config/environment';
 import { ServiceUnavailableError } from '../errors/domain-error';
 import { PlatformErrors } from '../errors/platform.errors';
 import { Dialect, dialectOf, ENTITY_DIALECT } from './dialect';
+import { isConnectionFailure } from './connection-failure';
+import { withTimeout } from '../timeout';
 
 /** Builds the DataSource options for the configured database (given by the persistence library). */
 export abstract class DataSourceOptionsFactory {
@@ -20,6 +22,13 @@ interface TransactionContext {
 }
 
 const MIGRATION_LOCK_KEY = 424_242_001;
+
+/** The name of the newest migration a DataSource knows (TypeORM reads the timestamp from the name's last 13 digits). */
+function newestMigration(dataSource: DataSource): string | undefined {
+  const names = dataSource.migrations.map((m) => m.name ?? m.constructor.name);
+  const stamp = (name: string) => Number(/(\d{13})$/.exec(name)?.[1] ?? 0);
+  return names.sort((a, b) => stamp(a) - stamp(b)).at(-1);
+}
 
 /** Side connections that failed or ended: replaced at the next use. */
 const sideBroken = new WeakSet<Client>();
@@ -150,6 +159,41 @@ export class DatabaseService implements OnApplicationBootstrap, OnApplicationShu
 
   isReady(): boolean {
     return this.ready;
+  }
+
+  /**
+   * For /ready, within `timeoutMs`: the database answers, and its schema is this build's, i.e. the newest
+   * migration the build knows is applied. A database dropped and created again empty answers queries but holds
+   * no tables; it is "not migrated" here rather than ready. A newer migration than this build knows (another
+   * instance of a newer release got there first) is not a fault: migrations add before they take away.
+   */
+  async probe(timeoutMs: number): Promise<{ up: true } | { up: false; reason: string }> {
+    const current = this.current;
+    if (!this.ready || !current) return { up: false, reason: this.lastError ?? 'connecting' };
+    const newest = newestMigration(current);
+    const table = current.options.migrationsTableName ?? 'migrations';
+    const check = async (): Promise<{ up: true } | { up: false; reason: string }> => {
+      if (!newest) {
+        await current.query('SELECT 1');
+        return { up: true };
+      }
+      let rows: unknown[];
+      try {
+        rows = await current.query<unknown[]>(
+          `SELECT name FROM "${table}" WHERE name = ${this.dialect === 'postgres' ? '$1' : '?'}`,
+          [newest],
+        );
+      } catch (error) {
+        if (isConnectionFailure(error)) throw error;
+        return { up: false, reason: `schema not migrated (${(error as Error).message})` };
+      }
+      return rows.length > 0 ? { up: true } : { up: false, reason: `schema not migrated: ${newest} is not applied` };
+    };
+    try {
+      return await withTimeout(check(), timeoutMs);
+    } catch (error) {
+      return { up: false, reason: error instanceof Error ? error.message : String(error) };
+    }
   }
 
   /** Why the database is not ready (the last connection error), for /ready. */

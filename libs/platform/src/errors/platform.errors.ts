@@ -4,6 +4,7 @@ import { defineErrors } from './define-errors';
 export const PlatformErrors = defineErrors({
   not_found: 404,
   database_unavailable: 503,
+  redis_unavailable: 503,
   secret_unreadable: 500,
   attachment_too_large: 413,
 });

@@ -1,11 +1,15 @@
-import { Controller, Get, Header, Res } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Optional, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { DatabaseService } from '../database/database.service';
 import { QueueDriver } from '../queue/queue-driver';
+import { RedisClients } from '../redis/redis-clients';
 import { MetricsService } from './metrics.service';
 import { Public } from '../http/public.decorator';
+
+/** Each readiness check gives up after this, so that /ready answers within about a second. */
+export const READY_CHECK_TIMEOUT_MS = 800;
 
 @ApiTags('operations')
 @Public()
@@ -17,6 +21,7 @@ export class HealthController {
     private readonly database: DatabaseService,
     private readonly queue: QueueDriver,
     private readonly metrics: MetricsService,
+    @Optional() @Inject(RedisClients) private readonly redis: RedisClients | null,
   ) {}
 
   /** Liveness: the process answers. It never looks at dependencies, so an orchestrator does not restart a process that only waits for its database. */
@@ -26,7 +31,11 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness: the database is connected and migrated, and the queue backend (Redis when configured) answers. */
+  /**
+   * Readiness: the database answers with this build's schema, and Redis (when configured) answers on every
+   * connection of the process. Each check is time-boxed, so /ready answers within about a second whatever is
+   * down, and a 503 names what is.
+   */
   @Get('ready')
   @HealthCheck()
   @ApiOkResponse({ description: 'Ready to serve' })
@@ -35,23 +44,18 @@ export class HealthController {
     return this.health.check([
       async () => {
         const check = this.indicator.check('database');
-        const status = this.database.status();
-        if (!status.ready) return check.down({ dialect: status.dialect, message: status.error });
-        try {
-          await this.database.dataSource.query('SELECT 1');
-          return check.up({ dialect: status.dialect });
-        } catch (error) {
-          return check.down({ dialect: status.dialect, message: (error as Error).message });
-        }
+        const probe = await this.database.probe(READY_CHECK_TIMEOUT_MS);
+        const dialect = this.database.dialect;
+        return probe.up ? check.up({ dialect }) : check.down({ dialect, message: probe.reason });
       },
       async () => {
-        const check = this.indicator.check('queue');
-        try {
-          await this.queue.ping();
-          return check.up({ driver: this.queue.kind });
-        } catch (error) {
-          return check.down({ driver: this.queue.kind, message: (error as Error).message });
-        }
+        const redis = this.redis;
+        if (!redis) return this.indicator.check('queue').up({ driver: this.queue.kind });
+        const check = this.indicator.check('redis');
+        const probe = await redis.probe(READY_CHECK_TIMEOUT_MS);
+        return probe.up
+          ? check.up({ driver: this.queue.kind })
+          : check.down({ driver: this.queue.kind, message: probe.reason });
       },
     ]);
   }

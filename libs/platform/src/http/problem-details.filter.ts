@@ -1,6 +1,11 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { isConnectionFailure } from '../database/connection-failure';
 import { DomainError } from '../errors/domain-error';
+import { PlatformErrors } from '../errors/platform.errors';
+
+/** Seconds a client is told to wait (`Retry-After`) when a dependency is away (every 503). */
+export const RETRY_AFTER_SECONDS = 5;
 
 export interface FieldProblem {
   field: string;
@@ -116,6 +121,7 @@ const TITLES: Record<number, string> = {
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Http');
+  private lastUnavailableLog = 0;
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -126,7 +132,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (problem.status >= 500 && problem.code === 'internal_error') {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     }
+    if (problem.code === PlatformErrors.databaseUnavailable.code && !(exception instanceof DomainError)) {
+      // One line every 10 s while the database is away, not one per request.
+      if (Date.now() - this.lastUnavailableLog > 10_000) {
+        this.lastUnavailableLog = Date.now();
+        this.logger.warn(`database unreachable: ${exception instanceof Error ? exception.message : String(exception)}`);
+      }
+    }
     if (response.headersSent) return;
+    if (problem.status === 503) response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     response.status(problem.status).type('application/problem+json').json(problem);
   }
 
@@ -145,9 +159,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const body = exception.getResponse();
       if (typeof body === 'object' && 'details' in body && 'status' in body) {
-        // A failed health check from terminus: keep which dependency is down.
-        const problem = build(status, 'not_ready', 'A dependency of the desk is not available');
-        return { ...problem, checks: (body as { details: unknown }).details };
+        // A failed health check from terminus: say which dependency is down, and why.
+        const details = (body as { details: Record<string, { status?: string; message?: string }> }).details;
+        const down = Object.entries(details)
+          .filter(([, check]) => check.status !== 'up')
+          .map(([name, check]) => (check.message ? `${name} (${check.message})` : name));
+        const problem = build(status, 'not_ready', `Not ready: ${down.join('; ') || 'a dependency is down'}`);
+        return { ...problem, checks: details };
       }
       const raw = typeof body === 'string' ? body : (body as { message?: unknown }).message;
       const message = Array.isArray(raw)
@@ -156,6 +174,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
           ? raw
           : exception.message;
       return build(status, `http_${status}`, message);
+    }
+    if (isConnectionFailure(exception)) {
+      // Whether the statement reached the database before it went away is unknown: say what is safe to retry.
+      return build(
+        PlatformErrors.databaseUnavailable.status,
+        PlatformErrors.databaseUnavailable.code,
+        'The database is not reachable right now; try again shortly. Whether this request was stored is not known: ' +
+          'a retry of an inbound message with the same externalId is safe (it returns the stored one, marked duplicate)',
+      );
     }
     return build(500, 'internal_error', 'An unexpected error occurred; it has been logged');
   }

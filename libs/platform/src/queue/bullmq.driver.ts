@@ -1,10 +1,18 @@
 import { Job, Queue, Worker } from 'bullmq';
-import IORedis, { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
+import { ServiceUnavailableError } from '../errors/domain-error';
+import { PlatformErrors } from '../errors/platform.errors';
+import { isRedisConnectionError, REDIS_COMMAND_TIMEOUT_MS, RedisClients, untilReady } from '../redis/redis-clients';
 import { JobDefinition, JobOptions, RepeatOptions, validateJobId } from './job';
 import { Dispatch, JobOutcomeListener, QueueDriver } from './queue-driver';
 
-/** Queue driver on Redis through BullMQ: jobs survive restarts and are shared by every worker process. */
+/**
+ * Queue driver on Redis through BullMQ: jobs survive restarts and are shared by every worker process.
+ * While Redis is away, adding a job fails within a bounded wait (503 `redis_unavailable`), workers wait for it to
+ * come back, and schedules are kept here and applied again each time it does (a Redis that lost its data gets them
+ * back).
+ */
 export class BullMqQueueDriver extends QueueDriver {
   readonly kind = 'bullmq' as const;
   private readonly queues = new Map<string, Queue>();
@@ -12,16 +20,33 @@ export class BullMqQueueDriver extends QueueDriver {
   private readonly listeners: JobOutcomeListener[] = [];
   private readonly connection: Redis;
   private readonly workerConnections: Redis[] = [];
+  private readonly schedules = new Map<string, () => Promise<unknown>>();
+  private closed = false;
 
   constructor(
-    redisUrl: string,
+    private readonly clients: RedisClients,
     private readonly prefix: string,
   ) {
     super();
-    // Connects on first use: a process whose start fails before it queues anything leaves no socket open.
-    this.connection = new IORedis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
-    // Errors surface through ping() and the readiness check; without a listener ioredis would log each retry.
-    this.connection.on('error', () => undefined);
+    // The producer side fails fast: a request that adds a job must not wait for Redis without bound.
+    this.connection = clients.create('queue', 'fail-fast');
+    this.connection.on('ready', () => this.reapplySchedules());
+  }
+
+  /** Waits a bounded time for the producer connection (it may be connecting at boot), then gives up with a 503. */
+  private async connected(): Promise<void> {
+    if (this.closed) throw new ServiceUnavailableError(PlatformErrors.redisUnavailable, 'The queue is closed');
+    if (await untilReady(this.connection, REDIS_COMMAND_TIMEOUT_MS)) return;
+    throw new ServiceUnavailableError(
+      PlatformErrors.redisUnavailable,
+      `Redis is not reachable (${this.connection.status}); try again shortly`,
+    );
+  }
+
+  private reapplySchedules(): void {
+    for (const [id, apply] of this.schedules) {
+      apply().catch((error: unknown) => this.clients.report('queue', error, `schedule ${id}`));
+    }
   }
 
   private queue(name: string): Queue {
@@ -32,7 +57,7 @@ export class BullMqQueueDriver extends QueueDriver {
         prefix: this.prefix,
         defaultJobOptions: { removeOnComplete: true, removeOnFail: true },
       });
-      queue.on('error', () => undefined);
+      queue.on('error', (error) => this.clients.report('queue', error, `queue ${name}`));
       this.queues.set(name, queue);
     }
     return queue;
@@ -41,6 +66,7 @@ export class BullMqQueueDriver extends QueueDriver {
   async enqueue<P>(definition: JobDefinition<P>, payload: P, options: JobOptions): Promise<string> {
     if (options.jobId !== undefined) validateJobId(options.jobId);
     const jobId = options.jobId ?? randomUUID();
+    await this.connected();
     await this.queue(definition.queue).add(definition.name, payload, {
       jobId,
       delay: options.delayMs,
@@ -51,6 +77,7 @@ export class BullMqQueueDriver extends QueueDriver {
   }
 
   async remove(definition: JobDefinition<unknown>, jobId: string): Promise<boolean> {
+    await this.connected();
     const job = await this.queue(definition.queue).getJob(jobId);
     if (!job) return false;
     const state = await job.getState();
@@ -65,30 +92,43 @@ export class BullMqQueueDriver extends QueueDriver {
     repeat: RepeatOptions,
   ): Promise<void> {
     validateJobId(schedulerId);
-    await this.queue(definition.queue).upsertJobScheduler(
-      schedulerId,
-      { every: repeat.everyMs },
-      {
-        name: definition.name,
-        data: payload,
-        opts: {
-          attempts: definition.defaults.attempts,
-          backoff: definition.defaults.backoff
-            ? { type: definition.defaults.backoff.type, delay: definition.defaults.backoff.delayMs }
-            : undefined,
+    const apply = () =>
+      this.queue(definition.queue).upsertJobScheduler(
+        schedulerId,
+        { every: repeat.everyMs },
+        {
+          name: definition.name,
+          data: payload,
+          opts: {
+            attempts: definition.defaults.attempts,
+            backoff: definition.defaults.backoff
+              ? { type: definition.defaults.backoff.type, delay: definition.defaults.backoff.delayMs }
+              : undefined,
+          },
         },
-      },
-    );
+      );
+    const key = `${definition.queue}:${schedulerId}`;
+    this.schedules.set(key, apply);
+    try {
+      await this.connected();
+      await apply();
+    } catch (error) {
+      // Kept: applied when Redis answers again (see reapplySchedules).
+      if (!isRedisConnectionError(error) && !(error instanceof ServiceUnavailableError)) throw error;
+      this.clients.report('queue', error, `schedule ${key} waits for Redis`);
+    }
   }
 
   async unschedule(definition: JobDefinition<unknown>, schedulerId: string): Promise<void> {
+    this.schedules.delete(`${definition.queue}:${schedulerId}`);
+    await this.connected();
     await this.queue(definition.queue).removeJobScheduler(schedulerId);
   }
 
   async startWorkers(queues: string[], dispatch: Dispatch, concurrency: number): Promise<void> {
     for (const name of queues) {
-      const connection = this.connection.duplicate();
-      connection.on('error', () => undefined);
+      // Workers wait for Redis through an outage (BullMQ requires no retry limit on their connections).
+      const connection = this.clients.create(`worker:${name}`, 'wait');
       this.workerConnections.push(connection);
       const worker = new Worker(
         name,
@@ -102,15 +142,16 @@ export class BullMqQueueDriver extends QueueDriver {
         },
         { connection, prefix: this.prefix, concurrency, autorun: true },
       );
-      worker.on('error', () => undefined);
+      worker.on('error', (error) => this.clients.report(`worker:${name}`, error));
       worker.on('completed', (job) => this.emit({ queue: name, name: job.name, outcome: 'completed' }));
       worker.on('failed', (job, error) => {
         if (!job) return;
         const final = job.attemptsMade >= (job.opts.attempts ?? 1);
         this.emit({ queue: name, name: job.name, outcome: final ? 'failed' : 'retried', error: error.message });
       });
-      await worker.waitUntilReady();
+      // Kept before waiting, so that a shutdown while Redis is away still closes it.
       this.workers.push(worker);
+      await worker.waitUntilReady();
     }
   }
 
@@ -123,6 +164,7 @@ export class BullMqQueueDriver extends QueueDriver {
   }
 
   async pending(queue: string): Promise<{ waiting: number; delayed: number; active: number }> {
+    await this.connected();
     const counts = await this.queue(queue).getJobCounts('waiting', 'delayed', 'active', 'prioritized');
     return {
       waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
@@ -132,10 +174,13 @@ export class BullMqQueueDriver extends QueueDriver {
   }
 
   async ping(): Promise<void> {
+    await this.connected();
     await this.connection.ping();
   }
 
   async close(graceMs: number): Promise<void> {
+    this.closed = true;
+    this.schedules.clear();
     let timeout: NodeJS.Timeout | undefined;
     const forced = new Promise<'timeout'>((resolve) => {
       timeout = setTimeout(() => resolve('timeout'), graceMs);
@@ -146,7 +191,7 @@ export class BullMqQueueDriver extends QueueDriver {
     if (timeout) clearTimeout(timeout);
     await Promise.all(this.workers.map((w) => w.close(true)));
     await Promise.all([...this.queues.values()].map((q) => q.close()));
-    for (const connection of this.workerConnections) connection.disconnect();
-    this.connection.disconnect();
+    for (const connection of this.workerConnections) this.clients.release(connection);
+    this.clients.release(this.connection);
   }
 }

@@ -4,6 +4,7 @@ import IORedis from 'ioredis';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { BullMqQueueDriver } from './bullmq.driver';
+import { RedisClients } from '../redis/redis-clients';
 import { InProcessQueueDriver } from './in-process.driver';
 import { defineJob, JobContext, JobOptions } from './job';
 import { JobOutcomeListener, QueueDriver } from './queue-driver';
@@ -280,7 +281,7 @@ if (process.env.RD_TEST_DIALECT !== 'sqlite') {
   const redisUrl = process.env.REDIS_URL;
   if (redisUrl) {
     queueContract('queue driver contract: BullMqQueueDriver', {
-      create: (prefix) => new BullMqQueueDriver(redisUrl, prefix),
+      create: (prefix) => new BullMqQueueDriver(new RedisClients(redisUrl), prefix),
       cleanup: async (prefix) => {
         const redis = new IORedis(redisUrl);
         try {
