@@ -6,6 +6,7 @@ import { Library, LibraryDirectory } from '@readerdesk/tenancy';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { Not } from 'typeorm';
 import { join } from 'node:path';
 import { ReaderEventRepository } from '../../readers/src/reader-event.repository';
 import { ReaderHandleRepository } from '../../readers/src/reader-handle.repository';
@@ -17,19 +18,20 @@ import { AttachmentService } from './attachment.service';
 import { ConversationRepository } from './conversation.repository';
 import { Inbox } from './inbox.entity';
 import { InboxRepository } from './inbox.repository';
-import { IngestionService } from './ingestion.service';
+import { IngestionService, IngestResult } from './ingestion.service';
 import { MessageRepository } from './message.repository';
 
 const ROUNDS = 20;
 const ADDRESSES = 32;
 
 /**
- * Issue #11 item 5: the first two contacts of a new reader arriving at the same moment, in two desk
+ * Issue #11 item 5: two contacts of a reader without an ongoing conversation (new, or whose last one
+ * is closed) arriving at the same moment, in two desk
  * processes (two DataSources on one database, nothing in memory in common), must give one reader
  * and one ongoing conversation holding both messages. On PostgreSQL the processes write side by
  * side; on SQLite each DataSource is a connection of its own, so the file's lock decides.
  */
-describeWithDatabase('ingestion of a new reader’s simultaneous first contacts in two processes', () => {
+describeWithDatabase('ingestion of a reader’s simultaneous contacts in two processes: one ongoing conversation', () => {
   const scope = libraryScope(randomUUID());
   const chat = randomUUID();
   const databases: DatabaseService[] = [];
@@ -113,46 +115,78 @@ describeWithDatabase('ingestion of a new reader’s simultaneous first contacts 
     if (blobDir) await rm(blobDir, { recursive: true, force: true });
   });
 
+  const contact = (session: string, text: string) => ({
+    inboxId: chat,
+    channel: 'chat' as const,
+    externalId: randomUUID(),
+    handles: [{ kind: 'chat' as const, value: session }],
+    text,
+  });
+
+  /**
+   * Sends each session's two contacts, all in the same turn. Half the sessions send both to one
+   * service (one batch), the other half to services of different processes, whose batches race.
+   */
+  function fire(sessions: string[], round: number): Promise<IngestResult[]> {
+    const desk = (a: number, k: number) => desks[(a % 2 === 0 ? a : a + k) % desks.length];
+    return Promise.all(
+      sessions.flatMap((session, a) =>
+        [0, 1].map((k) => desk(a + round, k).ingest(scope, contact(session, `round ${round}, contact ${k}`))),
+      ),
+    );
+  }
+
+  /** Sessions whose two contacts did not end as one reader with one ongoing conversation holding both. */
+  async function faultsOf(sessions: string[], results: IngestResult[], round: number): Promise<string[]> {
+    const faults: string[] = [];
+    for (const [a, session] of sessions.entries()) {
+      const found = await handles.find(scope, { kind: 'chat', value: session });
+      const readerIds = new Set(found.map((h) => h.readerId));
+      readerIds.add(results[2 * a].conversation.readerId).add(results[2 * a + 1].conversation.readerId);
+      const opened =
+        readerIds.size === 1
+          ? await conversations.find(scope, { readerId: [...readerIds][0], status: Not('closed') })
+          : [];
+      const inIt = opened.length === 1 ? await messages.count(scope, { conversationId: opened[0].id }) : 0;
+      if (readerIds.size !== 1 || opened.length !== 1 || inIt !== 2) {
+        faults.push(
+          `round ${round} ${session}: ${readerIds.size} reader(s), ${opened.length} ongoing conversation(s), ${inIt} message(s) in it`,
+        );
+      }
+    }
+    return faults;
+  }
+
+  function report(what: string, faults: string[]): void {
+    console.log(
+      `race (${what}): ${ROUNDS * ADDRESSES} readers, ${faults.length} with more than one reader or conversation` +
+        (faults.length > 0 ? `\n${faults.slice(0, 10).join('\n')}` : ''),
+    );
+  }
+
   it(`gives ${ADDRESSES} new readers × 2 simultaneous contacts one reader and one conversation each, ${ROUNDS} times`, async () => {
+    // The batch that loses the race on creating a reader fails whole, and its contacts, pairs
+    // included, go one by one side by side.
     const faults: string[] = [];
     for (let round = 0; round < ROUNDS; round += 1) {
       const sessions = Array.from({ length: ADDRESSES }, () => `session-${randomUUID()}`);
-      // All 64 in the same turn. Half the addresses send both contacts to one service (one batch, one
-      // new reader), the other half to two services of different processes, whose batches then race
-      // on creating that reader: the batch that loses fails whole, and its contacts, pairs included,
-      // go one by one side by side.
-      const desk = (a: number, k: number) => desks[(a % 2 === 0 ? a : a + k) % desks.length];
-      const results = await Promise.all(
-        sessions.flatMap((session, a) =>
-          [0, 1].map((k) =>
-            desk(a + round, k).ingest(scope, {
-              inboxId: chat,
-              channel: 'chat',
-              externalId: randomUUID(),
-              handles: [{ kind: 'chat', value: session }],
-              text: `round ${round}, contact ${k}`,
-            }),
-          ),
-        ),
-      );
-      for (const [a, session] of sessions.entries()) {
-        const found = await handles.find(scope, { kind: 'chat', value: session });
-        const readerIds = new Set(found.map((h) => h.readerId));
-        const [one, two] = [results[2 * a], results[2 * a + 1]];
-        readerIds.add(one.conversation.readerId).add(two.conversation.readerId);
-        const opened = readerIds.size === 1 ? await conversations.find(scope, { readerId: [...readerIds][0] }) : [];
-        const inIt = opened.length === 1 ? await messages.count(scope, { conversationId: opened[0].id }) : 0;
-        if (readerIds.size !== 1 || opened.length !== 1 || inIt !== 2) {
-          faults.push(
-            `round ${round} ${session}: ${readerIds.size} reader(s), ${opened.length} conversation(s), ${inIt} message(s) in it`,
-          );
-        }
-      }
+      faults.push(...(await faultsOf(sessions, await fire(sessions, round), round)));
     }
-    console.log(
-      `race: ${ROUNDS * ADDRESSES} readers, ${faults.length} with more than one reader or conversation` +
-        (faults.length > 0 ? `\n${faults.slice(0, 10).join('\n')}` : ''),
-    );
+    report('new readers', faults);
+    expect(faults).toEqual([]);
+  }, 120_000);
+
+  it(`gives ${ADDRESSES} known readers without an ongoing conversation × 2 simultaneous contacts one new conversation each, ${ROUNDS} times`, async () => {
+    // Nothing conflicts on a unique index here: two batches that each read no ongoing conversation
+    // would both commit an opened one.
+    const faults: string[] = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const sessions = Array.from({ length: ADDRESSES }, () => `session-${randomUUID()}`);
+      const first = await Promise.all(sessions.map((session) => desks[0].ingest(scope, contact(session, 'before'))));
+      for (const { conversation } of first) await conversations.update(scope, conversation.id, { status: 'closed' });
+      faults.push(...(await faultsOf(sessions, await fire(sessions, round), round)));
+    }
+    report('known readers', faults);
     expect(faults).toEqual([]);
   }, 120_000);
 });
