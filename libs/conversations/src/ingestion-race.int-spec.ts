@@ -26,9 +26,8 @@ const ADDRESSES = 32;
 
 /**
  * Issue #11 item 5: two contacts of a reader without an ongoing conversation (new, or whose last one
- * is closed) arriving at the same moment, in two desk
- * processes (two DataSources on one database, nothing in memory in common), must give one reader
- * and one ongoing conversation holding both messages. On PostgreSQL the processes write side by
+ * is closed) arriving at the same moment in two desk processes (two DataSources on one database,
+ * nothing in memory in common) must give one reader and one ongoing conversation holding both. On PostgreSQL the processes write side by
  * side; on SQLite each DataSource is a connection of its own, so the file's lock decides.
  */
 describeWithDatabase('ingestion of a reader’s simultaneous contacts in two processes: one ongoing conversation', () => {
