@@ -69,10 +69,7 @@ export class IngestionWriter {
    * opened a conversation for one of these readers after the batch read none: storing its own would
    * leave the reader two.
    */
-  private async assertNoneOpenedMeanwhile(
-    scope: LibraryScope,
-    keys: IngestionBatchWrite['opensFirst'],
-  ): Promise<void> {
+  private async assertNoneOpenedMeanwhile(scope: LibraryScope, keys: IngestionBatchWrite['opensFirst']): Promise<void> {
     if (keys.length === 0 || this.db.dialect !== 'postgres') return;
     await this.conversations.lockOngoing(keys);
     const opened = await this.conversations.latestOngoingOfMany(
