@@ -1,5 +1,7 @@
 import { EmailIngestService } from '@readerdesk/channels';
-import { Inbox } from '@readerdesk/conversations';
+import { Inbox, type MessageDelivery, OutboxService, SENDING_LEASE_MS } from '@readerdesk/conversations';
+import { libraryScope } from '@readerdesk/platform';
+import { MessageRepository } from '../libs/conversations/src/message.repository';
 import { DEMO, DEMO_AGENT_PASSWORD } from '@readerdesk/persistence';
 import { describeWithDatabase } from '@readerdesk/testing';
 import PostalMime, { type Email } from 'postal-mime';
@@ -209,6 +211,51 @@ describeWithDatabase('email replies leaving through SMTP (outbox, retries, ackno
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(attempts.filter((id) => id === failed.externalId)).toHaveLength(1);
     expect(deliveredWith(failed.externalId!)).toHaveLength(0);
+  });
+
+  it('sends a reply once when its job runs again or two workers take it, and again (same Message-ID) after a worker died mid-attempt', async () => {
+    const question = await ingest(ask, mail({ from: 'Cy Park <cy.park@example.org>' }));
+    await poll('the acknowledgement to Cy', async () =>
+      delivered.some((d) => d.rcptTo.includes('cy.park@example.org')) ? true : undefined,
+    );
+    const sent = await settled(question.conversationId, (await reply(question.conversationId, 'On shelf 3.')).id);
+    expect(sent.data.delivery).toMatchObject({ status: 'sent', attempts: 1 });
+    const outbox = desk.app.get(OutboxService);
+    const messages = desk.app.get(MessageRepository);
+    const scope = libraryScope(ask.libraryId);
+    const job = { libraryId: ask.libraryId, messageId: sent.id };
+    const context = { id: sent.id, queue: 'outbox', name: 'deliver', attempt: 1 };
+    const setState = async (delivery: MessageDelivery) =>
+      messages.setDelivery(scope, await messages.getById(scope, sent.id), delivery);
+    const state = async () => (await messages.getById(scope, sent.id)).data.delivery as MessageDelivery;
+
+    // Its job delivered again after the send (a stalled job, a sweep): nothing leaves.
+    await outbox.deliver(job, context);
+    await outbox.sweep();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(deliveredWith(sent.externalId!)).toHaveLength(1);
+
+    // Queued, and two workers run its job at the same moment: one of them sends it.
+    await setState({ status: 'queued', attempts: 1, error: 'attempt 1 of 4 failed', at: new Date().toISOString() });
+    await Promise.all([outbox.deliver(job, context), outbox.deliver(job, context)]);
+    expect(deliveredWith(sent.externalId!)).toHaveLength(2);
+    expect(await state()).toMatchObject({ status: 'sent', attempts: 2, error: null });
+
+    // A worker is sending it now (its attempt began a moment ago): the sweep and the job leave it alone.
+    await setState({ status: 'sending', attempts: 2, error: null, at: new Date().toISOString() });
+    await outbox.sweep();
+    await outbox.deliver(job, context);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(deliveredWith(sent.externalId!)).toHaveLength(2);
+    expect(await state()).toMatchObject({ status: 'sending', attempts: 2 });
+
+    // That worker died mid-attempt (its lease is over): the sweep sends it again, with the same Message-ID.
+    const longAgo = new Date(Date.now() - SENDING_LEASE_MS - 60_000).toISOString();
+    await setState({ status: 'sending', attempts: 2, error: null, at: longAgo });
+    await outbox.sweep();
+    const again = await settled(question.conversationId, sent.id);
+    expect(again.data.delivery).toMatchObject({ status: 'sent', attempts: 3, error: null });
+    expect(deliveredWith(sent.externalId!)).toHaveLength(3);
   });
 
   it('gives up after the configured attempts when the relay keeps deferring', async () => {

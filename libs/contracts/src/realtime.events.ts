@@ -15,11 +15,14 @@ export interface ServerToClientEvents {
     kind: string;
     departmentId: string | null;
   }) => void;
-  /** An outbound message's delivery moved on: queued, sent, or failed (the console shows failures). */
+  /**
+   * An outbound message's delivery moved on: queued, sent, or failed (the console shows failures).
+   * "sending" (a worker's attempt under way) is never announced, but the timeline may show it.
+   */
   'message.delivery-changed': (event: {
     conversationId: string;
     messageId: string;
-    status: 'queued' | 'sent' | 'failed';
+    status: 'queued' | 'sending' | 'sent' | 'failed';
     error: string | null;
   }) => void;
   'conversation.status-changed': (event: { conversationId: string; from: string; to: string }) => void;

@@ -72,6 +72,25 @@ export class ConversationRepository extends TenantRepository<Conversation> {
   }
 
   /**
+   * Inside a transaction, before a conversation is opened for readers who had no ongoing one: waits
+   * for any other transaction holding the lock of the same (inbox, reader) and holds it until this
+   * one ends (PostgreSQL advisory locks, one statement for all keys, taken in one order so that two
+   * batches never deadlock on each other). Read again after it, `latestOngoing` sees what the other
+   * transaction committed, so two first contacts of one reader never both open one. SQLite
+   * transactions take turns already. A hash collision only makes two unrelated readers wait.
+   */
+  async lockOngoing(keys: Array<{ readerId: string; inboxId: string }>): Promise<void> {
+    if (this.db.dialect !== 'postgres' || keys.length === 0) return;
+    if (!this.db.inTransaction) throw new Error('lockOngoing needs a transaction');
+    await this.db.manager.query(
+      `SELECT pg_advisory_xact_lock(k.inbox_key, k.reader_key) FROM (
+         SELECT DISTINCT hashtext(t.inbox_id) AS inbox_key, hashtext(t.reader_id) AS reader_key
+         FROM unnest($1::text[], $2::text[]) AS t(inbox_id, reader_id) ORDER BY 1, 2) k`,
+      [keys.map((k) => k.inboxId), keys.map((k) => k.readerId)],
+    );
+  }
+
+  /**
    * One page of conversations, most recent activity first, filtered and limited to the departments the
    * caller may see ('all', or a set: those departments plus the unclaimed ones). Keyset pagination on
    * (last_message_at, id), so pages stay stable while new messages arrive.

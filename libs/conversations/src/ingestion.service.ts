@@ -406,7 +406,9 @@ export class IngestionService {
   ): { results: Array<IngestResult | null>; write: IngestionBatchWrite; written: Written[] } {
     const now = this.clock.now();
     const results: Array<IngestResult | null> = inputs.map(() => null);
-    const write: IngestionBatchWrite = { identities, opened: [], continued: [], messages: [] };
+    const write: IngestionBatchWrite = { identities, opened: [], opensFirst: [], continued: [], messages: [] };
+    // Nobody else can have opened a conversation for a reader this batch creates.
+    const newReaders = new Set(identities.newReaders.map((r) => r.id));
     const continued = new Map<string, Partial<Conversation>>();
     const planned = new Map<string, StoredContact>();
     const written: Written[] = [];
@@ -420,14 +422,19 @@ export class IngestionService {
       // An unknown inbox (404) or a reader that needs `resolve`: left to `ingestOne`.
       if (!inbox || !readerId) return;
       const at = arrival(input, now);
+      const threading = this.channels.threadingOf(input.channel);
       const decision = decideIngestion({
         contact: { readerId, conversationId: input.conversationId, at },
-        threading: this.channels.threadingOf(input.channel),
+        threading,
         stored: planned.get(key)?.message ?? null,
         named: input.conversationId ? (known.byId.get(input.conversationId) ?? null) : null,
         ongoing: known.ongoing.get(ongoingKey(readerId, inbox.id)) ?? null,
       });
       if (decision.outcome === 'duplicate') return (results[i] = duplicateResult(planned.get(key)!));
+      // Read before the transaction: the writer checks under the lock that nobody opened one since.
+      if (decision.outcome === 'open' && needsOngoing(input, threading) && !newReaders.has(readerId)) {
+        write.opensFirst.push({ readerId, inboxId: inbox.id });
+      }
       const conversation = this.plan(scope, decision, { readerId, inbox, input, at }, write, continued, known);
       if (!conversation) return;
       const message = newInboundMessage(scope, conversation.id, inbox, input, at, input.data ?? {});
@@ -533,9 +540,7 @@ export class IngestionService {
       threading,
       stored: stored?.message ?? null,
       named: input.conversationId ? await this.conversations.findById(scope, input.conversationId) : null,
-      ongoing: needsOngoing(contact, threading)
-        ? await this.conversations.latestOngoing(scope, readerId, inbox.id)
-        : null,
+      ongoing: needsOngoing(contact, threading) ? await this.ongoing(scope, readerId, inbox.id) : null,
     });
     let conversation: Conversation;
     let reply: ReaderReply | null = null;
@@ -572,6 +577,19 @@ export class IngestionService {
     const created = decision.outcome === 'open';
     this.publishOutcome(scope, { conversation, message, created, reply });
     return { conversation, message, duplicate: false, conversationCreated: created };
+  }
+
+  /**
+   * The reader's ongoing conversation, in the caller's transaction; when there is none, read again
+   * under the (inbox, reader) lock, which the transaction then holds until its commit: of two first
+   * contacts of one reader, in this process or another, the second waits and continues what the
+   * first opened instead of opening a second conversation.
+   */
+  private async ongoing(scope: LibraryScope, readerId: string, inboxId: string): Promise<Conversation | null> {
+    const found = await this.conversations.latestOngoing(scope, readerId, inboxId);
+    if (found || this.db.dialect !== 'postgres') return found;
+    await this.conversations.lockOngoing([{ readerId, inboxId }]);
+    return this.conversations.latestOngoing(scope, readerId, inboxId);
   }
 
   /** The events of a written contact, for both paths (published in the transaction: delivered after its commit). */

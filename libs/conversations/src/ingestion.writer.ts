@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DatabaseService, LibraryScope } from '@readerdesk/platform';
 import { IdentityService, SettledIdentities } from '@readerdesk/readers';
 import { Conversation } from './conversation.entity';
-import { ConversationRepository } from './conversation.repository';
+import { ConversationRepository, ongoingKey } from './conversation.repository';
 import { Message } from './message.entity';
 import { MessageRepository } from './message.repository';
 
@@ -12,6 +12,11 @@ export interface IngestionBatchWrite {
   identities: SettledIdentities;
   /** New conversations, numbered by the writer. */
   opened: Conversation[];
+  /**
+   * Existing readers (of a channel that continues ongoing conversations) for whom the batch opens
+   * one because it read none: checked again under their locks (`ConversationRepository.lockOngoing`).
+   */
+  opensFirst: Array<{ readerId: string; inboxId: string }>;
   /** Existing conversations a contact continued, each with its changes (the last contact's win). */
   continued: Array<{ id: string; changes: Partial<Conversation> }>;
   messages: Message[];
@@ -45,6 +50,9 @@ export class IngestionWriter {
     numbering?.catch(() => undefined);
     await this.db.transaction(async () => {
       await this.identity.storeSettled(scope, batch.identities);
+      // After the handles, whose unique index may make this transaction wait on another: the locks
+      // are taken by every batch in this same place and order, so waits never go round in a circle.
+      await this.assertNoneOpenedMeanwhile(scope, batch.opensFirst);
       await this.conversations.updateMany(scope, batch.continued);
       if (numbering) {
         const first = await numbering;
@@ -55,7 +63,28 @@ export class IngestionWriter {
       beforeCommit();
     });
   }
+
+  /**
+   * Fails the batch (which then goes one by one, under the same locks) when another transaction
+   * opened a conversation for one of these readers after the batch read none: storing its own would
+   * leave the reader two.
+   */
+  private async assertNoneOpenedMeanwhile(scope: LibraryScope, keys: IngestionBatchWrite['opensFirst']): Promise<void> {
+    if (keys.length === 0 || this.db.dialect !== 'postgres') return;
+    await this.conversations.lockOngoing(keys);
+    const opened = await this.conversations.latestOngoingOfMany(
+      scope,
+      [...new Set(keys.map((k) => k.readerId))],
+      [...new Set(keys.map((k) => k.inboxId))],
+    );
+    if (keys.some((k) => opened.has(ongoingKey(k.readerId, k.inboxId)))) {
+      throw new OpenedMeanwhile(`another transaction opened a conversation for a reader of this batch`);
+    }
+  }
 }
+
+/** A batch's decision to open a conversation that another transaction opened first (retried one by one). */
+class OpenedMeanwhile extends Error {}
 
 function fill<T extends object>(drafts: T[], stored: T[]): void {
   drafts.forEach((draft, k) => Object.assign(draft, stored[k]));

@@ -6,10 +6,13 @@ export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 /**
  * Where an outbound message stands on its channel, kept in `data.delivery`: queued until the channel
- * takes it, sent, or failed for good (after retries, or reported later by a bounce). Never silent.
+ * takes it, sending while a worker's attempt is under way (recorded before the adapter is called; `at`
+ * is when it started), sent, or failed for good (after retries, or reported later by a bounce).
+ * Never silent.
  */
 export interface MessageDelivery {
-  status: 'queued' | 'sent' | 'failed';
+  status: 'queued' | 'sending' | 'sent' | 'failed';
+  /** Attempts made so far; while sending, the number of the attempt under way. */
   attempts: number;
   /** Why the last attempt failed, or what the bounce said. */
   error: string | null;
@@ -54,7 +57,7 @@ export class Message extends TenantEntity {
   @Column({ name: 'raw_html', type: 'text', nullable: true })
   rawHtml!: string | null;
 
-  /** For outbound messages on a channel: queued, sent or failed (details in `data.delivery`); indexed for the sweep. */
+  /** For outbound messages on a channel: queued, sending, sent or failed (details in `data.delivery`); indexed for the sweep. */
   @Column({ name: 'delivery_status', type: 'varchar', length: 16, nullable: true })
   deliveryStatus!: MessageDelivery['status'] | null;
 

@@ -11,8 +11,9 @@ export class OutboxRepository extends TenantRepository<Message> {
   }
 
   /**
-   * Outbound messages of these inboxes still waiting to leave: queued ones of any age, and ones the
-   * outbox never took (no delivery state) created since `orphansSince`, oldest first.
+   * Outbound messages of these inboxes still waiting to leave: queued ones of any age, ones being
+   * sent (the job decides whether that attempt's worker stopped), and ones the outbox never took (no
+   * delivery state) created since `orphansSince`, oldest first.
    */
   async awaitingDelivery(
     scope: LibraryScope,
@@ -26,7 +27,7 @@ export class OutboxRepository extends TenantRepository<Message> {
       .andWhere('m.kind = :kind', { kind: 'outbound' })
       .andWhere(
         new Brackets((b) => {
-          b.where('m.deliveryStatus = :queued', { queued: 'queued' }).orWhere(
+          b.where('m.deliveryStatus IN (:...waiting)', { waiting: ['queued', 'sending'] }).orWhere(
             'm.deliveryStatus IS NULL AND m.createdAt >= :since',
             { since: this.timestamp(orphansSince) },
           );
@@ -63,7 +64,7 @@ export class OutboxRepository extends TenantRepository<Message> {
     return this.query(scope, 'm')
       .andWhere(
         new Brackets((b) => {
-          b.where('m.deliveryStatus IN (:...states)', { states: ['queued', 'sent', 'failed'] }).orWhere(
+          b.where('m.deliveryStatus IN (:...states)', { states: ['queued', 'sending', 'sent', 'failed'] }).orWhere(
             'm.deliveryStatus IS NULL',
           );
         }),

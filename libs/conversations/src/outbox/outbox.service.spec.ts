@@ -23,7 +23,7 @@ import type { MessageRepository } from '../message.repository';
 import { AutomaticRepliesService } from './automatic-replies.service';
 import { DeliverMessageJob } from './outbox.jobs';
 import type { OutboxRepository } from './outbox.repository';
-import { ORPHAN_WINDOW_MS, OutboxService } from './outbox.service';
+import { ORPHAN_WINDOW_MS, OutboxService, SENDING_LEASE_MS } from './outbox.service';
 
 const LIBRARY = 'lib-1';
 const scope = { libraryId: LIBRARY } as LibraryScope;
@@ -35,6 +35,8 @@ class FakeAdapter implements ChannelAdapter {
   readonly threading = { continuesOngoing: false, anySenderMayName: true };
   readonly script: Array<DeliveryOutcome | Error> = [];
   readonly calls: OutboundDelivery[] = [];
+  /** Runs as the adapter is called (to see what the database held then). */
+  onDeliver: () => void = () => undefined;
   ids = 0;
 
   outboundExternalId(inbox: Inbox): string {
@@ -44,6 +46,7 @@ class FakeAdapter implements ChannelAdapter {
 
   deliver(outbound: OutboundDelivery): Promise<DeliveryOutcome> {
     this.calls.push(outbound);
+    this.onDeliver();
     const next = this.script.shift() ?? delivered.sent();
     return next instanceof Error ? Promise.reject(next) : Promise.resolve(next);
   }
@@ -95,7 +98,9 @@ function build() {
         (m) =>
           m.kind === 'outbound' &&
           inboxIds.includes(m.inboxId ?? '') &&
-          (m.deliveryStatus === 'queued' || (m.deliveryStatus === null && m.createdAt >= orphansSince)),
+          (m.deliveryStatus === 'queued' ||
+            m.deliveryStatus === 'sending' ||
+            (m.deliveryStatus === null && m.createdAt >= orphansSince)),
       );
       return Promise.resolve(waiting.map(copy));
     },
@@ -194,6 +199,15 @@ function build() {
       deliveryStatus: 'queued',
       data: { delivery: { status: 'queued', attempts, error: null, at: NOW.toISOString() } },
     });
+  /** A message whose attempt `attempts` began `ago` ms before now and has no outcome yet. */
+  const sending = (attempts: number, ago: number): Message =>
+    add({
+      externalId: '<given@mail.example.org>',
+      deliveryStatus: 'sending',
+      data: {
+        delivery: { status: 'sending', attempts, error: null, at: new Date(NOW.getTime() - ago).toISOString() },
+      },
+    });
   const delivery = (id: string) => rows.get(id)?.data.delivery as MessageDelivery | undefined;
   const changes = () =>
     published
@@ -212,6 +226,7 @@ function build() {
     sweepQueries,
     add,
     queued,
+    sending,
     delivery,
     changes,
     flush,
@@ -339,16 +354,62 @@ describe('OutboxService', () => {
     expect(t.changes()).toEqual([]);
   });
 
-  it('sweeps: re-enqueues queued messages and claims recent unclaimed ones of delivering channels only', async () => {
+  it('records the attempt as sending before the adapter is called, and announces only its outcome', async () => {
+    const t = build();
+    const message = t.queued(1);
+    const atCall: Array<MessageDelivery | undefined> = [];
+    t.adapter.onDeliver = () => atCall.push(t.delivery(message.id));
+    await t.service.deliver({ libraryId: LIBRARY, messageId: message.id }, context);
+
+    expect(atCall).toEqual([{ status: 'sending', attempts: 2, error: null, at: NOW.toISOString() }]);
+    expect(t.rows.get(message.id)!.deliveryStatus).toBe('sent');
+    expect(t.delivery(message.id)).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(t.changes().map((d) => d.status)).toEqual(['sent']);
+  });
+
+  it('leaves a message another worker is sending alone; after its lease, sends it again as the next attempt', async () => {
+    const t = build();
+    const live = t.sending(1, SENDING_LEASE_MS - 1000);
+    const lost = t.sending(1, SENDING_LEASE_MS + 1000);
+    await t.service.deliver({ libraryId: LIBRARY, messageId: live.id }, context);
+    expect(t.adapter.calls).toEqual([]);
+    expect(t.delivery(live.id)).toMatchObject({ status: 'sending', attempts: 1 });
+
+    // The worker of `lost` died mid-attempt: at least once, with the same external id.
+    await t.service.deliver({ libraryId: LIBRARY, messageId: lost.id }, context);
+    expect(t.adapter.calls.map((c) => [c.message.id, c.message.externalId, c.attempt])).toEqual([
+      [lost.id, '<given@mail.example.org>', 2],
+    ]);
+    expect(t.delivery(lost.id)).toMatchObject({ status: 'sent', attempts: 2, error: null });
+    expect(t.changes().map((d) => d.status)).toEqual(['sent']);
+  });
+
+  it('fails a message whose last attempt’s worker died, for staff to check, without sending it again', async () => {
+    const t = build();
+    const lost = t.sending(3, SENDING_LEASE_MS + 1000);
+    await t.service.deliver({ libraryId: LIBRARY, messageId: lost.id }, context);
+
+    expect(t.adapter.calls).toEqual([]);
+    expect(t.delivery(lost.id)).toEqual({
+      status: 'failed',
+      attempts: 3,
+      error: 'attempt 3 of 3 stopped without an answer (its worker died); the channel may have taken it',
+      at: NOW.toISOString(),
+    });
+    expect(t.changes().map((d) => d.status)).toEqual(['failed']);
+  });
+
+  it('sweeps: re-enqueues queued and sending messages and claims recent unclaimed ones of delivering channels only', async () => {
     const t = build();
     const waiting = t.queued(2);
+    const stalled = t.sending(1, SENDING_LEASE_MS + 1000);
     const orphan = t.add({ createdAt: new Date(NOW.getTime() - 60_000) });
     const ancient = t.add({ createdAt: new Date(NOW.getTime() - ORPHAN_WINDOW_MS - 1) });
     const onApi = t.add({ inboxId: 'integration' });
 
-    expect(await t.service.sweep()).toBe(2);
+    expect(await t.service.sweep()).toBe(3);
     expect(t.sweepQueries).toEqual([{ inboxIds: ['mail'], orphansSince: new Date(NOW.getTime() - ORPHAN_WINDOW_MS) }]);
-    expect(t.enqueued.map((e) => e.options.jobId).sort()).toEqual([orphan.id, waiting.id].sort());
+    expect(t.enqueued.map((e) => e.options.jobId).sort()).toEqual([orphan.id, waiting.id, stalled.id].sort());
     expect(t.rows.get(orphan.id)!.deliveryStatus).toBe('queued');
     expect(t.rows.get(orphan.id)!.externalId).toBe('<m1@mail.example.org>');
     expect(t.delivery(waiting.id)?.attempts).toBe(2);

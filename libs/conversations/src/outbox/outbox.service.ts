@@ -32,6 +32,12 @@ export const ORPHAN_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** How often the worker looks for outbound messages the queue lost. */
 export const OUTBOX_SWEEP_EVERY_MS = 5 * 60 * 1000;
 const SWEEP_BATCH = 500;
+/**
+ * How long an attempt may be "sending" before the outbox takes its worker for dead and tries again
+ * (with the same external id). Longer than any live attempt can last: nodemailer gives up after 2
+ * minutes connecting and 10 minutes of a silent socket.
+ */
+export const SENDING_LEASE_MS = 15 * 60 * 1000;
 
 type DeliveringAdapter = ChannelAdapter & Required<Pick<ChannelAdapter, 'deliver'>>;
 
@@ -143,19 +149,27 @@ export class OutboxService implements OnModuleInit, OnApplicationBootstrap {
     if (found > 0) this.logger.log(`outbox sweep: ${found} outbound message(s) (re)enqueued`);
   }
 
-  /** One attempt at one queued message; throws (so that the queue retries) when it is to be tried again. */
+  /**
+   * One attempt at one queued message; throws (so that the queue retries) when it is to be tried
+   * again. The attempt is recorded as "sending" (committed) before the adapter is called, so a job
+   * delivered twice (the queue's stalled-job recovery, a sweep) never sends a message another worker
+   * is sending, and a worker that dies mid-attempt leaves a trace that the next one reads.
+   */
   @JobHandler(DeliverMessageJob)
   async deliver(payload: { libraryId: string; messageId: string }, context: JobContext): Promise<void> {
     const scope = libraryScope(payload.libraryId);
-    const message = await this.messages.findById(scope, payload.messageId);
+    const found = await this.messages.findById(scope, payload.messageId);
     // Sent or failed already (a sweep re-enqueued it meanwhile), or gone: nothing to do.
-    if (!message || message.kind !== 'outbound' || message.deliveryStatus !== 'queued' || !message.inboxId) return;
-    const inbox = await this.inboxes.findById(scope, message.inboxId);
+    if (!found || found.kind !== 'outbound' || !found.inboxId) return;
+    if (found.deliveryStatus !== 'queued' && found.deliveryStatus !== 'sending') return;
+    const inbox = await this.inboxes.findById(scope, found.inboxId);
     const adapter = inbox && this.deliveringAdapter(inbox.channel);
     if (!inbox || !adapter) return;
-    const conversation = await this.conversations.getById(scope, message.conversationId);
-    const attempt = ((message.data.delivery as MessageDelivery | undefined)?.attempts ?? 0) + 1;
+    const conversation = await this.conversations.getById(scope, found.conversationId);
     const max = this.env.DESK_DELIVERY_ATTEMPTS;
+    const started = await this.startAttempt(scope, found.id, conversation, max);
+    if (!started) return;
+    const { message, attempt } = started;
 
     let outcome: DeliveryOutcome;
     try {
@@ -188,6 +202,51 @@ export class OutboxService implements OnModuleInit, OnApplicationBootstrap {
     });
     // Thrown so that the queue tries again after its backoff.
     throw new Error(outcome.reason);
+  }
+
+  /**
+   * Takes the next attempt at a message under a lock of its own, reading its state again: a queued
+   * message becomes "sending" with the attempt's number, committed before anything leaves. One
+   * already sending is another worker's, unless that attempt began more than SENDING_LEASE_MS ago:
+   * its worker died (killed, lost its host) without recording what the channel answered, so the
+   * message is sent again with the same external id (at least once: the receiver may get it twice
+   * and can tell, by the Message-ID), as the next attempt, or failed when that was the last one.
+   * Null when there is nothing to send now.
+   */
+  private async startAttempt(
+    scope: LibraryScope,
+    messageId: string,
+    conversation: Conversation,
+    max: number,
+  ): Promise<{ message: Message; attempt: number } | null> {
+    const now = this.clock.now();
+    return this.db.transaction(async () => {
+      await this.outbox.lockUntilCommit(`readerdesk-outbox-attempt:${scope.libraryId}:${messageId}`);
+      const message = await this.messages.findById(scope, messageId);
+      if (!message) return null;
+      const last = message.data.delivery as MessageDelivery | undefined;
+      const done = last?.attempts ?? 0;
+      if (message.deliveryStatus === 'sending') {
+        const since = last ? Date.parse(last.at) : Number.NaN;
+        if (now.getTime() - since < SENDING_LEASE_MS) return null;
+        const lost = `attempt ${done} of ${max} stopped without an answer (its worker died); the channel may have taken it`;
+        this.logger.warn(`message ${message.id}: ${lost}`);
+        if (done >= max) {
+          await this.record(scope, message, conversation, { status: 'failed', attempts: done, error: lost });
+          return null;
+        }
+      } else if (message.deliveryStatus !== 'queued') {
+        return null;
+      }
+      const attempt = done + 1;
+      const sending: MessageDelivery = {
+        status: 'sending',
+        attempts: attempt,
+        error: last?.error ?? null,
+        at: now.toISOString(),
+      };
+      return { message: await this.messages.setDelivery(scope, message, sending), attempt };
+    });
   }
 
   /**
