@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { InboxService } from '@readerdesk/conversations';
 import { DEMO, DEMO_ADMIN, DEMO_AGENT_PASSWORD } from '@readerdesk/persistence';
 import { libraryScope } from '@readerdesk/platform';
-import { ApiKeyService } from '@readerdesk/staff';
+import { StaffAdminService } from '@readerdesk/staff';
 import { LibraryAdminService } from '@readerdesk/tenancy';
 import { describeWithDatabase } from '@readerdesk/testing';
 import { createTestApp, TestApp } from './support/test-app';
@@ -26,11 +26,15 @@ describeWithDatabase('API keys and CORS per library', () => {
   let formInbox: string; // library A (the demo library), circulation
   let otherInbox: string; // library A, no department
   let foreignInbox: string; // library B
-  let foreignAdminKey: string; // library B, scope admin
+  let foreignAdmin: Auth; // library B's administrator
+  let foreignAdminKeyMade: Promise<string> | undefined;
   const SECRET_TEXT = 'My card 21000000003 was stolen at the circulation desk';
 
-  const createKey = async (name: string, scopes: string[]): Promise<Created> =>
-    (await desk.http.post('/api/v1/api-keys').set(admin).send({ name, scopes }).expect(201)).body as Created;
+  const createKey = async (name: string, scopes: string[], by: Auth = admin): Promise<Created> =>
+    (await desk.http.post('/api/v1/api-keys').set(by).send({ name, scopes }).expect(201)).body as Created;
+  /** Library B's key with the admin scope. */
+  const foreignAdminKey = (): Promise<string> =>
+    (foreignAdminKeyMade ??= createKey('B admin', ['admin'], foreignAdmin).then((k) => k.key));
   const contact = (externalId: string, text = SECRET_TEXT) => ({
     externalId,
     handles: [{ kind: 'email', value: 'reza.ahmadi@example.org' }],
@@ -79,10 +83,12 @@ describeWithDatabase('API keys and CORS per library', () => {
             .create(scopeB, { channel: 'api', name: 'B form', defaultDepartmentId: null, settings: {} })
         ).id,
     );
-    foreignAdminKey = (
-      await desk.app.get(ApiKeyService).create(scopeB, { name: 'B admin', scopes: ['admin'], createdById: null })
-    ).secret;
-    await desk.app.get(LibraryAdminService).updateLibrary(scopeB, { allowedOrigins: ['https://b.example.net'] });
+    const password = 'other-library-admin-password';
+    const email = `admin-${randomUUID().slice(0, 8)}@other.example.net`;
+    await desk.app
+      .get(StaffAdminService)
+      .createAgent(scopeB, { email, displayName: 'B admin', role: 'administrator', departmentIds: [], password });
+    foreignAdmin = await desk.signIn(email, password);
   });
   afterAll(async () => desk?.close());
 
@@ -92,7 +98,9 @@ describeWithDatabase('API keys and CORS per library', () => {
     expect(created.key.startsWith(`rdk_${created.prefix}_`)).toBe(true);
     expect(created.scopes).toEqual([`ingest:${formInbox}`]);
 
-    const list = (await desk.http.get('/api/v1/api-keys').set(admin).expect(200)).body as Array<Record<string, unknown>>;
+    const list = (await desk.http.get('/api/v1/api-keys').set(admin).expect(200)).body as Array<
+      Record<string, unknown>
+    >;
     const row = list.find((k) => k.id === created.id)!;
     expect(row).toMatchObject({ name: 'Website form', prefix: created.prefix, revokedAt: null, lastUsedAt: null });
     expect(row).not.toHaveProperty('key');
@@ -146,7 +154,7 @@ describeWithDatabase('API keys and CORS per library', () => {
     expect(missingToAdmin.body.code).toBe('not_found');
     await post(otherInbox, adminKey).expect(201);
     // And library B's own key cannot reach library A's inbox either.
-    expect((await post(formInbox, foreignAdminKey).expect(404)).body.code).toBe('not_found');
+    expect((await post(formInbox, await foreignAdminKey()).expect(404)).body.code).toBe('not_found');
 
     const conversations = await desk.http.get('/api/v1/conversations').set(admin).query({ limit: 100 }).expect(200);
     const inboxes = (conversations.body.items as Array<{ inboxId: string }>).map((c) => c.inboxId);
@@ -198,9 +206,7 @@ describeWithDatabase('API keys and CORS per library', () => {
     // Lena works in reference and eresources; the key sees circulation's conversation all the same.
     await desk.http.get(`/api/v1/conversations/${conversationId}`).set(lena).expect(404);
     expect((await read(`/api/v1/conversations/${conversationId}`).expect(200)).body.id).toBe(conversationId);
-    expect((await read(`/api/v1/conversations/${conversationId}/timeline`).expect(200)).body[0].text).toBe(
-      SECRET_TEXT,
-    );
+    expect((await read(`/api/v1/conversations/${conversationId}/timeline`).expect(200)).body[0].text).toBe(SECRET_TEXT);
     await read('/api/v1/departments').expect(200);
 
     const refused = async (request: PromiseLike<{ status: number; body: { code: string } }>) => {
@@ -219,7 +225,10 @@ describeWithDatabase('API keys and CORS per library', () => {
 
     // An ingest key reads nothing; library B's key does not see library A's conversation.
     await refused(desk.http.get(`/api/v1/conversations/${conversationId}`).set('X-Api-Key', ingestKey));
-    await desk.http.get(`/api/v1/conversations/${conversationId}`).set('X-Api-Key', foreignAdminKey).expect(404);
+    await desk.http
+      .get(`/api/v1/conversations/${conversationId}`)
+      .set('X-Api-Key', await foreignAdminKey())
+      .expect(404);
   });
 
   it('lets an admin key administer the library but never manage keys or write as a member of staff', async () => {
@@ -230,7 +239,10 @@ describeWithDatabase('API keys and CORS per library', () => {
       .set('X-Api-Key', key)
       .send({ code: `b-${randomUUID().slice(0, 6)}`, name: 'Mobile library', timeZone: 'UTC' })
       .expect(201);
-    const keys = await desk.http.post('/api/v1/api-keys').set('X-Api-Key', key).send({ name: 'x', scopes: ['admin'] });
+    const keys = await desk.http
+      .post('/api/v1/api-keys')
+      .set('X-Api-Key', key)
+      .send({ name: 'x', scopes: ['admin'] });
     expect([keys.status, keys.body.code]).toEqual([403, 'api_key_scope']);
     await desk.http.delete(`/api/v1/api-keys/${randomUUID()}`).set('X-Api-Key', key).expect(403);
     const note = await desk.http.post('/api/v1/readers/resolve').set('X-Api-Key', key).send({ handles: [] });
@@ -238,7 +250,11 @@ describeWithDatabase('API keys and CORS per library', () => {
   });
 
   it('checks what a new key is made of, and keeps key management to administrators', async () => {
-    const bad = await desk.http.post('/api/v1/api-keys').set(admin).send({ name: 'x', scopes: ['write'] }).expect(400);
+    const bad = await desk.http
+      .post('/api/v1/api-keys')
+      .set(admin)
+      .send({ name: 'x', scopes: ['write'] })
+      .expect(400);
     expect(bad.body).toMatchObject({ code: 'invalid_api_key_scope' });
     expect(bad.body.detail).toContain('"write"');
     await desk.http.post('/api/v1/api-keys').set(admin).send({ name: 'x', scopes: [] }).expect(400);
@@ -248,7 +264,11 @@ describeWithDatabase('API keys and CORS per library', () => {
       .send({ name: 'x', scopes: [`ingest:${foreignInbox}`] })
       .expect(404);
     expect(foreign.body.code).toBe('not_found');
-    await desk.http.post('/api/v1/api-keys').set(lena).send({ name: 'x', scopes: ['read'] }).expect(403);
+    await desk.http
+      .post('/api/v1/api-keys')
+      .set(lena)
+      .send({ name: 'x', scopes: ['read'] })
+      .expect(403);
     await desk.http.get('/api/v1/api-keys').set(lena).expect(403);
     await desk.http.get('/api/v1/api-keys').expect(401);
   });
@@ -269,13 +289,22 @@ describeWithDatabase('API keys and CORS per library', () => {
         .send({ allowedOrigins: ['https://www.example.org/contact'] })
         .expect(400);
       expect(invalid.body.code).toBe('invalid_origin');
-      await desk.http.patch('/api/v1/library').set(admin).send({ allowedOrigins: ['*'] }).expect(400);
+      await desk.http
+        .patch('/api/v1/library')
+        .set(admin)
+        .send({ allowedOrigins: ['*'] })
+        .expect(400);
       const library = await desk.http
         .patch('/api/v1/library')
         .set(admin)
         .send({ allowedOrigins: ['HTTPS://WWW.EXAMPLE.ORG/', SITE] })
         .expect(200);
       expect(library.body.allowedOrigins).toEqual([SITE]);
+      await desk.http
+        .patch('/api/v1/library')
+        .set(foreignAdmin)
+        .send({ allowedOrigins: ['https://b.example.net'] })
+        .expect(200);
     });
 
     it('answers a preflight from an allowed origin with the CORS headers, and one from another origin with none', async () => {
@@ -302,9 +331,13 @@ describeWithDatabase('API keys and CORS per library', () => {
       );
       const fromB = await post(formInbox, key).set('Origin', 'https://b.example.net');
       expect(fromB.headers['access-control-allow-origin']).toBeUndefined();
-      const bOwn = await post(foreignInbox, foreignAdminKey).set('Origin', 'https://b.example.net').expect(201);
+      const bOwn = await post(foreignInbox, await foreignAdminKey())
+        .set('Origin', 'https://b.example.net')
+        .expect(201);
       expect(bOwn.headers['access-control-allow-origin']).toBe('https://b.example.net');
-      const bAtA = await post(foreignInbox, foreignAdminKey).set('Origin', SITE).expect(201);
+      const bAtA = await post(foreignInbox, await foreignAdminKey())
+        .set('Origin', SITE)
+        .expect(201);
       expect(bAtA.headers['access-control-allow-origin']).toBeUndefined();
 
       // A staff token names its library the same way.

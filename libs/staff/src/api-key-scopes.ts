@@ -18,8 +18,7 @@ const READING = new Set(['GET', 'HEAD']);
 
 /** Checks and normalises scopes as an administrator writes them; the inbox ids still need checking against the library. */
 export function parseApiKeyScopes(values: readonly string[]): { scopes: ApiKeyScope[]; inboxIds: string[] } {
-  if (values.length === 0)
-    throw new DomainError(StaffErrors.invalidApiKeyScope, 'An API key needs at least one scope');
+  if (values.length === 0) throw new DomainError(StaffErrors.invalidApiKeyScope, 'An API key needs at least one scope');
   const scopes = new Set<ApiKeyScope>();
   const inboxIds: string[] = [];
   for (const raw of values) {

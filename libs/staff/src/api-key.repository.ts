@@ -16,7 +16,11 @@ export class ApiKeyRepository extends TenantRepository<ApiKey> {
 
   /** Records a use unless one since `since` is recorded already (another request or process was first). */
   touch(scope: LibraryScope, id: string, at: Date, since: Date): Promise<number> {
-    return this.updateWhere(scope, { id, lastUsedAt: Or(IsNull(), LessThan(this.timestamp(since))) }, { lastUsedAt: at });
+    return this.updateWhere(
+      scope,
+      { id, lastUsedAt: Or(IsNull(), LessThan(this.timestamp(since))) },
+      { lastUsedAt: at },
+    );
   }
 
   revoke(scope: LibraryScope, id: string, at: Date): Promise<number> {

@@ -25,9 +25,7 @@ export interface ApiKeyPrincipal {
 }
 
 /** What a request presents: an API key, or a staff access token from the bearer header or the session cookie. */
-export type Credential =
-  | { kind: 'api_key'; value: string }
-  | { kind: 'staff'; value: string; fromCookie: boolean };
+export type Credential = { kind: 'api_key'; value: string } | { kind: 'staff'; value: string; fromCookie: boolean };
 
 function single(header: string | string[] | undefined): string | undefined {
   return Array.isArray(header) ? header[0] : header;
@@ -44,7 +42,10 @@ export function presentedCredential(request: Pick<Request, 'headers'>): Credenti
   if (header && request.headers.authorization)
     throw new DomainError(StaffErrors.unauthenticated, 'Send either X-Api-Key or an Authorization header, not both');
   if (header) return { kind: 'api_key', value: header };
-  if (bearer) return bearer.startsWith('rdk_') ? { kind: 'api_key', value: bearer } : { kind: 'staff', value: bearer, fromCookie: false };
+  if (bearer)
+    return bearer.startsWith('rdk_')
+      ? { kind: 'api_key', value: bearer }
+      : { kind: 'staff', value: bearer, fromCookie: false };
   const cookie = readCookie(request.headers.cookie, SESSION_COOKIES.access);
   return cookie ? { kind: 'staff', value: cookie, fromCookie: true } : undefined;
 }

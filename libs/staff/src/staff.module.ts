@@ -55,6 +55,14 @@ import { StaffDirectory } from './staff-directory';
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   // Services only: the repositories stay inside the library (ARCHITECTURE.md, Layers).
-  exports: [PasswordHasher, AuthService, ApiKeyService, StaffAdminService, StaffDirectory, DepartmentAccessService, PresenceService],
+  exports: [
+    PasswordHasher,
+    AuthService,
+    ApiKeyService,
+    StaffAdminService,
+    StaffDirectory,
+    DepartmentAccessService,
+    PresenceService,
+  ],
 })
 export class StaffModule {}

@@ -202,7 +202,7 @@ export class ConversationsController {
   @ApiSecurity('api-key')
   @ApiOperation({
     summary:
-      "Deliver an inbound message through the API channel (administrators, or an API key with the scope " +
+      'Deliver an inbound message through the API channel (administrators, or an API key with the scope ' +
       "ingest:<this inbox>: posting a reader's contact is a channel's or an integration's act, not an agent's); " +
       'the same externalId twice stores it once (200 then). A key that does not read conversations gets ids only',
   })
