@@ -29,6 +29,8 @@ interface Target {
   departmentId: string;
   branchId: string;
   agentId: string;
+  /** An API key of the target's library. */
+  apiKeyId: string;
   /** Strings that must never appear in an answer to someone who may not see this target. */
   secrets: string[];
 }
@@ -73,6 +75,18 @@ const PUBLIC_OPERATIONS: Record<string, string> = {
 const OPERATIONS: Record<string, Operation> = {
   'GET /api/v1/auth/me': { role: 'agent', cases: [{}] },
   'GET /api/v1/library': { role: 'agent', cases: [{}] },
+  'GET /api/v1/api-keys': { role: 'administrator', cases: [{}] },
+  'POST /api/v1/api-keys': {
+    role: 'administrator',
+    cases: [
+      { name: 'read', body: () => ({ name: 'Reporting', scopes: ['read'] }) },
+      { name: 'ingest', body: (t) => ({ name: 'Form', scopes: [`ingest:${t.inboxId}`] }), reaches: 'library' },
+    ],
+  },
+  'DELETE /api/v1/api-keys/{id}': {
+    role: 'administrator',
+    cases: [{ params: (t) => ({ id: t.apiKeyId }), reaches: 'library' }],
+  },
   'PATCH /api/v1/library': { role: 'administrator', cases: [{ body: () => ({ defaultLanguage: 'en' }) }] },
   'GET /api/v1/branches': { role: 'agent', cases: [{}] },
   'POST /api/v1/branches': {
@@ -388,6 +402,7 @@ describeWithDatabase('authorisation: every operation × role × another departme
       'conversations',
       'messages',
       'attachments',
+      'api_keys',
     ];
     const library = await Promise.all(tables.map((table) => rows(table, 'library_id', otherLibrary.libraryId)));
     const department = await Promise.all([
@@ -419,6 +434,7 @@ describeWithDatabase('authorisation: every operation × role × another departme
     const department = (code: string): string => departments.find((d) => d.code === code)!.id;
     const agent = (email: string): string => agents.find((a) => a.email === email)!.id;
 
+    const homeKey = (await post(admin, '/api/v1/api-keys', { name: 'Matrix key', scopes: ['read'] })).body.id as string;
     home = {
       libraryId: library.id,
       ...(await conversationIn(admin, department('reference'), 'HOME', 'home.reader@matrix.example.org')),
@@ -426,6 +442,7 @@ describeWithDatabase('authorisation: every operation × role × another departme
       departmentId: department('reference'),
       branchId: branches[0].id,
       agentId: agent(DEMO.agents[1].email),
+      apiKeyId: homeKey,
       secrets: [],
     };
     otherDepartment = {
@@ -435,6 +452,7 @@ describeWithDatabase('authorisation: every operation × role × another departme
       departmentId: department('circulation'),
       branchId: branches[1].id,
       agentId: agent(DEMO.agents[2].email),
+      apiKeyId: homeKey,
       secrets: ['Question CIRCSECRET', 'Note CIRCSECRET', 'Subject CIRCSECRET', 'File CIRCSECRET'],
     };
 
@@ -456,9 +474,15 @@ describeWithDatabase('authorisation: every operation × role × another departme
       departmentId: otherDept.id,
       branchId: otherBranch.id,
       agentId: otherAdmin.id,
+      apiKeyId: (await post(elsewhere, '/api/v1/api-keys', { name: 'Elsewhere key', scopes: ['read'] })).body.id,
       secrets: ['LIBSECRET', other.id],
     };
-    otherLibrary.secrets.push(otherLibrary.conversationId, otherLibrary.readerId, otherLibrary.attachmentId);
+    otherLibrary.secrets.push(
+      otherLibrary.conversationId,
+      otherLibrary.readerId,
+      otherLibrary.attachmentId,
+      otherLibrary.apiKeyId,
+    );
     otherDepartment.secrets.push(otherDepartment.conversationId, otherDepartment.attachmentId);
     snapshotBefore = await snapshot();
   });
@@ -482,7 +506,7 @@ describeWithDatabase('authorisation: every operation × role × another departme
   async function call(key: string, c: Case, target: Target, as?: { Authorization: string }): Promise<Response> {
     const [method, template] = key.split(' ');
     const path = operationPath(template, c.params?.(target, home) ?? {});
-    let request = desk.http[method.toLowerCase() as 'get' | 'post' | 'patch' | 'put'](path);
+    let request = desk.http[method.toLowerCase() as 'get' | 'post' | 'patch' | 'put' | 'delete'](path);
     if (as) request = request.set(as);
     if (c.query) request = request.query(c.query(target, home));
     if (c.upload)

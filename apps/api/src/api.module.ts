@@ -5,10 +5,13 @@ import { ReadersModule } from '@readerdesk/readers';
 import { RealtimeModule } from '@readerdesk/realtime';
 import { StaffModule } from '@readerdesk/staff';
 import { TenancyModule } from '@readerdesk/tenancy';
+import { CorsOrigins } from '@readerdesk/platform';
 import { AdminController } from './admin/admin.controller';
+import { ApiKeysController } from './admin/api-keys.controller';
 import { EmailInboxesController } from './channels/email-inboxes.controller';
 import { AttachmentsController } from './conversations/attachments.controller';
 import { ConversationsController } from './conversations/conversations.controller';
+import { LibraryCorsOrigins } from './cors-origins';
 import { DirectoryController } from './directory.controller';
 import { ReadersController } from './readers/readers.controller';
 
@@ -18,10 +21,12 @@ import { ReadersController } from './readers/readers.controller';
   controllers: [
     DirectoryController,
     AdminController,
+    ApiKeysController,
     ReadersController,
     ConversationsController,
     AttachmentsController,
     EmailInboxesController,
   ],
+  providers: [{ provide: CorsOrigins, useClass: LibraryCorsOrigins }],
 })
 export class ApiModule {}

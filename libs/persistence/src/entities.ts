@@ -1,4 +1,4 @@
-import { Agent, AgentDepartment, Department, PresenceChange, RefreshToken } from '@readerdesk/staff';
+import { Agent, AgentDepartment, ApiKey, Department, PresenceChange, RefreshToken } from '@readerdesk/staff';
 import { Attachment, Conversation, ConversationCounter, Inbox, Message } from '@readerdesk/conversations';
 import { Reader, ReaderEvent, ReaderHandle } from '@readerdesk/readers';
 import { MailboxCursor } from '@readerdesk/channels';
@@ -15,6 +15,7 @@ export const ENTITIES = [
   ReaderHandle,
   ReaderEvent,
   RefreshToken,
+  ApiKey,
   PresenceChange,
   Inbox,
   Conversation,

@@ -12,6 +12,7 @@ import { Throttle } from '@nestjs/throttler';
 import { DomainError, Public } from '@readerdesk/platform';
 import type { Request, Response } from 'express';
 import { AgentRepository } from './agent.repository';
+import { StaffOnly } from './api-key-scopes';
 import { CurrentStaff, scopeOf } from './auth.guard';
 import { LoginDto, LoginResponseDto, RefreshDto, SignedInAgentDto } from './auth.dto';
 import { AuthService, type IssuedSession, type StaffPrincipal } from './auth.service';
@@ -85,6 +86,7 @@ export class AuthController {
   }
 
   @Get('me')
+  @StaffOnly()
   @ApiBearerAuth()
   @ApiOperation({ summary: 'The signed-in member of staff' })
   @ApiOkResponse({ type: SignedInAgentDto })

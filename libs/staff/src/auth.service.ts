@@ -4,6 +4,7 @@ import { Clock, DatabaseService, DomainError, libraryScope, newRowId } from '@re
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Agent, AgentRole } from './agent.entity';
 import { AgentRepository } from './agent.repository';
+import type { ApiKeyPrincipal } from './api-key.service';
 import { LoginResponseDto } from './auth.dto';
 import { PasswordHasher } from './password-hasher';
 import { RefreshToken } from './refresh-token.entity';
@@ -19,11 +20,16 @@ export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
 export const LOCKOUT_THRESHOLD = 5;
 export const LOCKOUT_SECONDS = 15 * 60;
 
-/** Who is calling, as an access token proves it. */
+/**
+ * Who is calling, as an access token proves it, or as an API key does (`apiKey` set): then
+ * `agentId` is the key's id, which names no member of staff (the guard keeps keys off routes that
+ * record an author), and `role` is administrator for an `admin` key, agent otherwise.
+ */
 export interface StaffPrincipal {
   agentId: string;
   libraryId: string;
   role: AgentRole;
+  apiKey?: ApiKeyPrincipal;
 }
 
 const INVALID = (): DomainError =>

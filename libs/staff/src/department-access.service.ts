@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@readerdesk/platform';
 import { AgentRepository } from './agent.repository';
+import { apiKeyReads } from './api-key-scopes';
 import type { StaffPrincipal } from './auth.service';
 import { scopeOf } from './auth.guard';
 
@@ -13,8 +14,9 @@ import { scopeOf } from './auth.guard';
 export class DepartmentAccessService {
   constructor(private readonly agents: AgentRepository) {}
 
-  /** The departments the member of staff works in, or 'all' for an administrator. */
+  /** The departments the member of staff works in, or 'all' for an administrator (and an API key that reads). */
   async departmentsOf(principal: StaffPrincipal): Promise<Set<string> | 'all'> {
+    if (principal.apiKey) return apiKeyReads(principal.apiKey.scopes) ? 'all' : new Set();
     if (principal.role === 'administrator') return 'all';
     return new Set(await this.agents.departmentIds(scopeOf(principal), principal.agentId));
   }

@@ -9,4 +9,7 @@ export const StaffErrors = defineErrors({
   forbidden: 403,
   csrf_failed: 403,
   duplicate: 409,
+  api_key_invalid: 401,
+  api_key_scope: 403,
+  invalid_api_key_scope: 400,
 });

@@ -5,6 +5,8 @@ import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { Environment, resolveSecretKey } from '@readerdesk/platform';
 import { AgentRepository } from './agent.repository';
+import { ApiKeyRepository } from './api-key.repository';
+import { ApiKeyService } from './api-key.service';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
@@ -40,6 +42,8 @@ import { StaffDirectory } from './staff-directory';
     AgentRepository,
     DepartmentRepository,
     RefreshTokenRepository,
+    ApiKeyRepository,
+    ApiKeyService,
     PasswordHasher,
     AuthService,
     StaffAdminService,
@@ -51,6 +55,14 @@ import { StaffDirectory } from './staff-directory';
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   // Services only: the repositories stay inside the library (ARCHITECTURE.md, Layers).
-  exports: [PasswordHasher, AuthService, StaffAdminService, StaffDirectory, DepartmentAccessService, PresenceService],
+  exports: [
+    PasswordHasher,
+    AuthService,
+    ApiKeyService,
+    StaffAdminService,
+    StaffDirectory,
+    DepartmentAccessService,
+    PresenceService,
+  ],
 })
 export class StaffModule {}

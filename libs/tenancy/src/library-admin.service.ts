@@ -8,7 +8,7 @@ import { isTimeZone } from './time-zone';
 import { TenancyErrors } from './tenancy.errors';
 
 export type LibraryChanges = Partial<
-  Pick<Library, 'name' | 'defaultCountry' | 'defaultLanguage' | 'timeZone' | 'keepHistoryByDefault'>
+  Pick<Library, 'name' | 'defaultCountry' | 'defaultLanguage' | 'timeZone' | 'keepHistoryByDefault' | 'allowedOrigins'>
 >;
 export type BranchFields = Pick<Branch, 'code' | 'name' | 'timeZone'> & { address?: string | null };
 export type LibraryFields = Pick<Library, 'slug' | 'name' | 'defaultCountry' | 'defaultLanguage' | 'timeZone'> & {
@@ -19,6 +19,29 @@ function checkTimeZone(zone: string | undefined): void {
   if (zone !== undefined && !isTimeZone(zone)) {
     throw new DomainError(TenancyErrors.invalidTimeZone, `"${zone}" is not an IANA time zone (such as Europe/Berlin)`);
   }
+}
+
+/**
+ * An origin as browsers send it: `scheme://host[:port]`, lower case, no default port, no path.
+ * Anything else (a path, a wildcard, `null`) is refused, so that a comparison with the Origin
+ * header is an exact match.
+ */
+export function normaliseOrigin(value: string): string {
+  const refuse = () =>
+    new DomainError(
+      TenancyErrors.invalidOrigin,
+      `"${value}" is not a web origin: write scheme, host and port only, such as https://www.example.org`,
+    );
+  const text = value.trim();
+  // scheme://authority with at most a trailing slash: no path, query, fragment or wildcard.
+  if (!/^https?:\/\/[^/?#*@]+\/?$/i.test(text)) throw refuse();
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw refuse();
+  }
+  return url.origin;
 }
 
 /** An administrator's changes to their own library and its branches. */
@@ -37,6 +60,8 @@ export class LibraryAdminService {
 
   async updateLibrary(scope: LibraryScope, changes: LibraryChanges): Promise<Library> {
     checkTimeZone(changes.timeZone);
+    if (changes.allowedOrigins)
+      changes = { ...changes, allowedOrigins: [...new Set(changes.allowedOrigins.map(normaliseOrigin))] };
     await this.libraries.update(scope.libraryId, changes);
     return this.library(scope);
   }
@@ -45,7 +70,12 @@ export class LibraryAdminService {
   async createLibrary(fields: LibraryFields): Promise<Library> {
     checkTimeZone(fields.timeZone);
     try {
-      return await this.libraries.insert({ id: newRowId(), keepHistoryByDefault: false, ...fields } as Library);
+      return await this.libraries.insert({
+        id: newRowId(),
+        keepHistoryByDefault: false,
+        allowedOrigins: [] as string[],
+        ...fields,
+      } as Library);
     } catch (error) {
       if (isUniqueViolation(error))
         throw new DomainError(TenancyErrors.duplicateCode, `A library with slug "${fields.slug}" exists already`);

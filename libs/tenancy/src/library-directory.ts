@@ -34,6 +34,16 @@ export class LibraryDirectory {
     return this.libraries.first();
   }
 
+  /** Whether a page of this origin may call the API for this library (CORS). */
+  async allowsOrigin(libraryId: string, origin: string): Promise<boolean> {
+    return (await this.libraries.findById(libraryId))?.allowedOrigins.includes(origin) ?? false;
+  }
+
+  /** Whether any library lets pages of this origin call the API (preflights carry no credential to say which). */
+  async anyAllowsOrigin(origin: string): Promise<boolean> {
+    return (await this.libraries.allowedOrigins()).some((library) => library.allowedOrigins.includes(origin));
+  }
+
   /** The library's branches, by name. */
   branches(scope: LibraryScope): Promise<Branch[]> {
     return this.branchRows.find(scope, {}, { name: 'ASC' });

@@ -1,5 +1,5 @@
 import { Column, Entity, Index } from 'typeorm';
-import { CreatedAtColumn, IdColumn, UpdatedAtColumn } from '@readerdesk/platform';
+import { CreatedAtColumn, IdColumn, JsonColumn, UpdatedAtColumn } from '@readerdesk/platform';
 
 /** The tenant. Every other domain row carries a library id; a consortium runs several libraries in one desk. */
 @Entity('libraries')
@@ -29,6 +29,10 @@ export class Library {
   /** Privacy by default: a reader's history is kept only if they opt in, unless the library decides otherwise. */
   @Column({ name: 'keep_history_by_default', type: 'boolean', default: false })
   keepHistoryByDefault!: boolean;
+
+  /** Web origins (`https://www.example.org`) whose pages may call the API with this library's keys (CORS). */
+  @JsonColumn({ name: 'allowed_origins', default: () => "'[]'" })
+  allowedOrigins!: string[];
 
   @CreatedAtColumn()
   createdAt!: Date;

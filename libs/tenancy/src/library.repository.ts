@@ -38,6 +38,11 @@ export class LibraryRepository {
     await this.db.manager.getRepository(Library).update({ id }, changes);
   }
 
+  /** Every library's allowed origins (a short list per library, few libraries per desk). */
+  async allowedOrigins(): Promise<Array<Pick<Library, 'id' | 'allowedOrigins'>>> {
+    return this.db.manager.getRepository(Library).find({ select: { id: true, allowedOrigins: true } });
+  }
+
   count(): Promise<number> {
     return this.db.manager.getRepository(Library).count();
   }

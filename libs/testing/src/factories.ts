@@ -53,6 +53,7 @@ export const build = {
       defaultLanguage: 'en',
       timeZone: 'UTC',
       keepHistoryByDefault: false,
+      allowedOrigins: [],
       createdAt: now,
       updatedAt: now,
       ...overrides,

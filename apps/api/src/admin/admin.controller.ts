@@ -87,6 +87,7 @@ export class AdminController {
       defaultLanguage: l.defaultLanguage,
       timeZone: l.timeZone,
       keepHistoryByDefault: l.keepHistoryByDefault,
+      allowedOrigins: l.allowedOrigins,
     };
   }
 

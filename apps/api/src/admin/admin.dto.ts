@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
   ArrayUnique,
   IsInt,
   Max,
@@ -31,6 +32,17 @@ export class UpdateLibraryDto {
   @ApiPropertyOptional({ example: 'en' }) @IsOptional() @IsString() @Length(2, 35) defaultLanguage?: string;
   @ApiPropertyOptional({ example: 'America/New_York' }) @IsOptional() @IsString() timeZone?: string;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() keepHistoryByDefault?: boolean;
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['https://www.example.org'],
+    description: 'Web origins whose pages may call the API (CORS); replaces the list',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MaxLength(300, { each: true })
+  allowedOrigins?: string[];
 }
 
 export class CreateBranchDto {
@@ -85,6 +97,7 @@ export class LibraryDto {
   @ApiProperty() defaultLanguage!: string;
   @ApiProperty() timeZone!: string;
   @ApiProperty() keepHistoryByDefault!: boolean;
+  @ApiProperty({ type: [String] }) allowedOrigins!: string[];
 }
 
 export class SetPresenceDto {

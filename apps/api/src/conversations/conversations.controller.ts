@@ -7,6 +7,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
 import {
@@ -24,8 +25,10 @@ import {
   staffActor,
 } from '@readerdesk/conversations';
 import {
+  ApiKeyScopeFor,
   CurrentStaff,
   DepartmentAccessService,
+  readsConversations,
   RequireRole,
   scopeOf,
   StaffDirectory,
@@ -43,6 +46,7 @@ import {
   CreateInboxDto,
   InboundMessageDto,
   InboxDto,
+  IngestReceiptDto,
   IngestResultDto,
   MessageDto,
   TextDto,
@@ -194,14 +198,19 @@ export class ConversationsController {
 
   @Post('inboxes/:id/messages')
   @RequireRole('administrator')
+  @ApiKeyScopeFor('ingest', 'id')
+  @ApiSecurity('api-key')
   @ApiOperation({
     summary:
-      "Deliver an inbound message through the API channel (administrators only: posting a reader's contact is a " +
-      "channel's or an integration's act, not an agent's); the same externalId twice stores it once (200 then)",
+      'Deliver an inbound message through the API channel (administrators, or an API key with the scope ' +
+      "ingest:<this inbox>: posting a reader's contact is a channel's or an integration's act, not an agent's); " +
+      'the same externalId twice stores it once (200 then). A key that does not read conversations gets ids only',
   })
-  @ApiCreatedResponse({ type: IngestResultDto, description: 'Stored' })
+  @ApiCreatedResponse({ type: IngestResultDto, description: 'Stored (IngestReceiptDto for an ingest-only key)' })
   @ApiOkResponse({ type: IngestResultDto, description: 'Already stored earlier: nothing new was written' })
-  @ApiForbiddenResponse({ description: 'The caller is not an administrator: nothing was stored' })
+  @ApiForbiddenResponse({
+    description: 'The caller is not an administrator, or the API key has no scope for this inbox: nothing was stored',
+  })
   @ApiNotFoundResponse({
     description:
       'No such inbox, or the conversation the contact went to is one the caller may not see (the contact is stored)',
@@ -211,13 +220,19 @@ export class ConversationsController {
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: InboundMessageDto,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<IngestResultDto> {
+  ): Promise<IngestResultDto | IngestReceiptDto> {
     const scope = scopeOf(me);
     const inbox = await this.inboxes.get(scope, id);
     const result = await this.ingestion.ingest(scope, { ...body, inboxId: inbox.id, channel: inbox.channel });
-    // Never answer with a conversation the caller may not read: the contact stays stored, the answer is a 404.
-    await this.access.assertCanSee(me, result.conversation.departmentId, 'Conversation');
+    // An ingest-only key reads nothing back: ids to refer to, and whether the contact was known already.
+    // Anyone else never gets a conversation they may not read: the contact stays stored, the answer is a 404.
+    const reads = readsConversations(me);
+    if (reads) await this.access.assertCanSee(me, result.conversation.departmentId, 'Conversation');
     res.status(result.duplicate ? 200 : 201);
+    if (!reads) {
+      const { conversation, message, duplicate } = result;
+      return { conversation: { id: conversation.id }, message: { id: message.id }, duplicate };
+    }
     return {
       conversation: conversationDto(result.conversation),
       message: messageDto(result.message),

@@ -191,6 +191,17 @@ export class IngestResultDto {
   @ApiProperty() duplicate!: boolean;
 }
 
+export class IdDto {
+  @ApiProperty() id!: string;
+}
+
+/** What a caller that may not read conversations (an ingest-only API key) learns of the contact it posted. */
+export class IngestReceiptDto {
+  @ApiProperty({ type: IdDto }) conversation!: IdDto;
+  @ApiProperty({ type: IdDto }) message!: IdDto;
+  @ApiProperty() duplicate!: boolean;
+}
+
 /** YYYY-MM-DD, or a date-time with seconds optional and a Z or ±hh:mm offset. */
 export const DATE_OR_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 

@@ -3,6 +3,7 @@ import express, { NextFunction, Request, Response } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { ProblemDetailsFilter, nestsDeeperThan, problemFor } from './problem-details.filter';
+import { configureCors } from './cors';
 import { createValidationPipe } from './validation';
 import { HttpMetricsInterceptor } from './http-metrics.interceptor';
 import { MetricsService } from '../health/metrics.service';
@@ -29,6 +30,8 @@ function decode(bytes: Buffer, encoding: string): string {
  */
 export function configureHttp(app: INestApplication): void {
   app.useLogger(app.get(Logger));
+  // First, so that a preflight is answered before any parser or guard sees it.
+  configureCors(app);
   const json = express.json({
     limit: JSON_BODY_LIMIT,
     // Refused before parsing and validation: class-transformer and class-validator recurse, and a few
@@ -68,6 +71,7 @@ export function configureHttp(app: INestApplication): void {
       .setDescription('Omnichannel reader service desk for libraries')
       .setVersion('0.1.0')
       .addBearerAuth()
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'api-key')
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
