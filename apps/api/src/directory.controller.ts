@@ -1,6 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { libraryScope, Public } from '@readerdesk/platform';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { libraryScope, Public, ApiProblems } from '@readerdesk/platform';
 import { StaffDirectory } from '@readerdesk/staff';
 import { LibraryDirectory } from '@readerdesk/tenancy';
 import { LibraryDirectoryDto } from './directory.dto';
@@ -16,9 +16,13 @@ export class DirectoryController {
   ) {}
 
   @Get(':slug')
-  @ApiOperation({ summary: "A library's public directory: branches with time zones, departments readers can ask" })
   @ApiOkResponse({ type: LibraryDirectoryDto })
-  @ApiNotFoundResponse({ description: 'No library with that slug' })
+  @ApiOperation({
+    summary: "A library's public directory",
+    description:
+      "Branches with their time zones and the departments readers can ask, for a library's website. Needs no credentials.",
+  })
+  @ApiProblems([404, 'No library with that slug'])
   async directory(@Param('slug') slug: string): Promise<LibraryDirectoryDto> {
     const library = await this.libraries.getBySlug(slug);
     const scope = libraryScope(library.id);

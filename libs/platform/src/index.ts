@@ -11,6 +11,7 @@ export * from './events/event-bus';
 export * from './health/metrics.service';
 export * from './http/configure-http';
 export * from './http/cors';
+export * from './http/openapi';
 export * from './http/problem-details.filter';
 export * from './platform.module';
 export * from './queue/bullmq.driver';

@@ -1,15 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
-import { DomainError, Public } from '@readerdesk/platform';
+import { DomainError, Public, ApiProblems } from '@readerdesk/platform';
 import type { Request, Response } from 'express';
 import { AgentRepository } from './agent.repository';
 import { StaffOnly } from './api-key-scopes';
@@ -31,10 +23,17 @@ export class AuthController {
   @Public()
   @Throttle({ default: { limit: 20, ttl: 60_000 } })
   @HttpCode(200)
-  @ApiOperation({ summary: 'Sign in with email and password' })
   @ApiOkResponse({ type: LoginResponseDto })
-  @ApiUnauthorizedResponse({ description: 'Wrong email or password, or the account is locked after repeated failures' })
-  @ApiTooManyRequestsResponse({ description: 'More than 20 attempts a minute from one address' })
+  @ApiOperation({
+    summary: 'Sign in with email and password',
+    description:
+      'Answers an access token (15 minutes) and a rotating refresh token; with `"session":"cookie"` the tokens go into httpOnly cookies with a CSRF token instead. One message for an unknown account and a wrong password.',
+  })
+  @ApiProblems(
+    400,
+    [401, 'Wrong email or password, or the account is locked after repeated failures (`invalid_credentials`)'],
+    [429, 'More than 20 attempts a minute from one address'],
+  )
   async login(
     @Body() body: LoginDto,
     @Req() req: Request,
@@ -53,8 +52,13 @@ export class AuthController {
   @Post('refresh')
   @Public()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Trade a refresh token for new tokens (the old one stops working)' })
   @ApiOkResponse({ type: LoginResponseDto })
+  @ApiOperation({
+    summary: 'Trade a refresh token for new tokens',
+    description:
+      'The refresh token (in the body, or the session cookie) is rotated: the old one stops working, and presenting a used one revokes its successors.',
+  })
+  @ApiProblems(400, [401, 'The refresh token is unknown, expired or already used (`refresh_token_invalid`)'])
   async refresh(
     @Body() body: RefreshDto,
     @Req() req: Request,
@@ -71,8 +75,13 @@ export class AuthController {
   @Post('logout')
   @Public()
   @HttpCode(204)
-  @ApiOperation({ summary: 'Sign out: the refresh token and its successors stop working' })
   @ApiNoContentResponse()
+  @ApiOperation({
+    summary: 'Sign out',
+    description:
+      'The refresh token and its successors stop working and the session cookies are cleared. Answers 204 whether or not the token was still valid.',
+  })
+  @ApiProblems(400)
   async logout(
     @Body() body: RefreshDto,
     @Req() req: Request,
@@ -88,8 +97,12 @@ export class AuthController {
   @Get('me')
   @StaffOnly()
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'The signed-in member of staff' })
   @ApiOkResponse({ type: SignedInAgentDto })
+  @ApiOperation({
+    summary: 'The signed-in member of staff',
+    description: "The caller's account: id, name, role, departments and library.",
+  })
+  @ApiProblems(401, 403)
   async me(@CurrentStaff() principal: StaffPrincipal): Promise<SignedInAgentDto> {
     const agent = await this.agents.getById(scopeOf(principal), principal.agentId);
     return {

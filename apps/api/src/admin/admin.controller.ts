@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Put } from '@nestjs/common';
-import { LibraryScope } from '@readerdesk/platform';
+import { LibraryScope, ApiProblems } from '@readerdesk/platform';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   Agent,
@@ -75,8 +75,12 @@ export class AdminController {
   }
 
   @Get('library')
-  @ApiOperation({ summary: 'The library of the signed-in member of staff' })
   @ApiOkResponse({ type: LibraryDto })
+  @ApiOperation({
+    summary: "The caller's library",
+    description: 'Name, slug and settings (allowed CORS origins) of the library of the signed-in member of staff.',
+  })
+  @ApiProblems(401, 403)
   async getLibrary(@CurrentStaff() me: StaffPrincipal): Promise<LibraryDto> {
     const l = await this.library.library(scopeOf(me));
     return {
@@ -94,6 +98,11 @@ export class AdminController {
   @Patch('library')
   @RequireRole('administrator')
   @ApiOkResponse({ type: LibraryDto })
+  @ApiOperation({
+    summary: "Change the library's settings",
+    description: 'Administrators only: name and the origins whose web pages may call the API (CORS).',
+  })
+  @ApiProblems(400, 401, 403)
   async updateLibrary(@CurrentStaff() me: StaffPrincipal, @Body() body: UpdateLibraryDto): Promise<LibraryDto> {
     await this.library.updateLibrary(scopeOf(me), body);
     return this.getLibrary(me);
@@ -101,6 +110,11 @@ export class AdminController {
 
   @Get('branches')
   @ApiOkResponse({ type: [BranchDto] })
+  @ApiOperation({
+    summary: "The library's branches",
+    description: 'Every branch with its code, name and IANA time zone.',
+  })
+  @ApiProblems(401, 403)
   async listBranches(@CurrentStaff() me: StaffPrincipal): Promise<BranchDto[]> {
     return (await this.libraries.branches(scopeOf(me))).map(branchDto);
   }
@@ -108,6 +122,11 @@ export class AdminController {
   @Post('branches')
   @RequireRole('administrator')
   @ApiCreatedResponse({ type: BranchDto })
+  @ApiOperation({
+    summary: 'Add a branch',
+    description: 'Administrators only. The code is unique in the library; the time zone must be an IANA name.',
+  })
+  @ApiProblems(400, 401, 403, [409, 'A branch with that code exists (`duplicate_code`)'])
   async createBranch(@CurrentStaff() me: StaffPrincipal, @Body() body: CreateBranchDto): Promise<BranchDto> {
     return branchDto(await this.library.createBranch(scopeOf(me), body));
   }
@@ -115,6 +134,14 @@ export class AdminController {
   @Patch('branches/:id')
   @RequireRole('administrator')
   @ApiOkResponse({ type: BranchDto })
+  @ApiOperation({ summary: 'Change a branch', description: 'Administrators only: name, code or time zone.' })
+  @ApiProblems(
+    400,
+    401,
+    403,
+    [404, 'No such branch in the caller’s library'],
+    [409, 'Another branch has that code (`duplicate_code`)'],
+  )
   async updateBranch(
     @CurrentStaff() me: StaffPrincipal,
     @Param('id', ParseUUIDPipe) id: string,
@@ -125,6 +152,11 @@ export class AdminController {
 
   @Get('departments')
   @ApiOkResponse({ type: [DepartmentDto] })
+  @ApiOperation({
+    summary: "The library's departments (the queues)",
+    description: 'Every department with its code and name; conversations are routed to one of them.',
+  })
+  @ApiProblems(401, 403)
   async listDepartments(@CurrentStaff() me: StaffPrincipal): Promise<DepartmentDto[]> {
     return (await this.directory.listDepartments(scopeOf(me))).map(departmentDto);
   }
@@ -132,6 +164,8 @@ export class AdminController {
   @Post('departments')
   @RequireRole('administrator')
   @ApiCreatedResponse({ type: DepartmentDto })
+  @ApiOperation({ summary: 'Add a department', description: 'Administrators only. The code is unique in the library.' })
+  @ApiProblems(400, 401, 403, [409, 'A department with that code exists (`duplicate_code`)'])
   async createDepartment(
     @CurrentStaff() me: StaffPrincipal,
     @Body() body: CreateDepartmentDto,
@@ -142,6 +176,14 @@ export class AdminController {
   @Patch('departments/:id')
   @RequireRole('administrator')
   @ApiOkResponse({ type: DepartmentDto })
+  @ApiOperation({ summary: 'Change a department', description: 'Administrators only: name or code.' })
+  @ApiProblems(
+    400,
+    401,
+    403,
+    [404, 'No such department in the caller’s library'],
+    [409, 'Another department has that code (`duplicate_code`)'],
+  )
   async updateDepartment(
     @CurrentStaff() me: StaffPrincipal,
     @Param('id', ParseUUIDPipe) id: string,
@@ -153,6 +195,11 @@ export class AdminController {
   @Get('agents')
   @RequireRole('supervisor')
   @ApiOkResponse({ type: [AgentDto] })
+  @ApiOperation({
+    summary: "The library's staff accounts",
+    description: 'Supervisors and administrators: every account with role, status, departments and presence.',
+  })
+  @ApiProblems(401, 403)
   async listAgents(@CurrentStaff() me: StaffPrincipal): Promise<AgentDto[]> {
     const scope = scopeOf(me);
     const agents = await this.staff.listAgents(scope);
@@ -162,6 +209,11 @@ export class AdminController {
   @Post('agents')
   @RequireRole('administrator')
   @ApiCreatedResponse({ type: AgentDto })
+  @ApiOperation({
+    summary: 'Add a staff account',
+    description: 'Administrators only: email, name, password, role and departments.',
+  })
+  @ApiProblems(400, 401, 403, [409, 'An account with that email exists (`duplicate`)'])
   async createAgent(@CurrentStaff() me: StaffPrincipal, @Body() body: CreateAgentDto): Promise<AgentDto> {
     const scope = scopeOf(me);
     return this.agentDto(scope, await this.staff.createAgent(scope, body));
@@ -170,6 +222,12 @@ export class AdminController {
   @Patch('agents/:id')
   @RequireRole('administrator')
   @ApiOkResponse({ type: AgentDto })
+  @ApiOperation({
+    summary: 'Change a staff account',
+    description:
+      'Administrators only: role, departments, status or password. Open sockets follow at once; access tokens from before answer `401 token_revoked`.',
+  })
+  @ApiProblems(400, 401, 403, [404, 'No such account in the caller’s library'])
   async updateAgent(
     @CurrentStaff() me: StaffPrincipal,
     @Param('id', ParseUUIDPipe) id: string,
@@ -180,8 +238,13 @@ export class AdminController {
   }
 
   @Put('agents/me/presence')
-  @ApiOperation({ summary: 'Set my presence (available, busy, away, offline)' })
   @ApiOkResponse({ type: SetPresenceDto })
+  @ApiOperation({
+    summary: 'Set my presence',
+    description:
+      "available, busy, away or offline; consoles of the agent's departments see the change live and it is recorded.",
+  })
+  @ApiProblems(400, 401, 403)
   async setPresence(@CurrentStaff() me: StaffPrincipal, @Body() body: SetPresenceDto): Promise<SetPresenceDto> {
     return { presence: await this.presence.set(scopeOf(me), me.agentId, body.presence) };
   }
@@ -189,6 +252,11 @@ export class AdminController {
   @Get('agents/:id/presence-changes')
   @RequireRole('supervisor')
   @ApiOkResponse({ type: [PresenceChangeDto] })
+  @ApiOperation({
+    summary: "An agent's presence history",
+    description: "Supervisors and administrators: the agent's presence changes, newest first.",
+  })
+  @ApiProblems(400, 401, 403, [404, 'No such account in the caller’s library'])
   async presenceChanges(
     @CurrentStaff() me: StaffPrincipal,
     @Param('id', ParseUUIDPipe) id: string,

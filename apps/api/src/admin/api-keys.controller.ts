@@ -1,3 +1,4 @@
+import { ApiProblems } from '@readerdesk/platform';
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -44,8 +45,13 @@ export class ApiKeysController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'A new API key; the answer holds the key, which is never shown again' })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
+  @ApiOperation({
+    summary: 'Create an API key',
+    description:
+      'Administrators only. Scopes: `ingest:<inbox id>`, `read`, `admin`. The answer holds the key, which is never shown again.',
+  })
+  @ApiProblems(400, 401, 403)
   async create(@CurrentStaff() me: StaffPrincipal, @Body() body: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
     const scope = scopeOf(me);
     // Every inbox a scope names must be this library's (404 not_found, as for any other inbox id).
@@ -59,16 +65,24 @@ export class ApiKeysController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'The library’s API keys, newest first, without their secrets' })
   @ApiOkResponse({ type: [ApiKeyDto] })
+  @ApiOperation({
+    summary: "The library's API keys",
+    description: 'Newest first, without their secrets, with `lastUsedAt` to the minute.',
+  })
+  @ApiProblems(401, 403)
   async list(@CurrentStaff() me: StaffPrincipal): Promise<ApiKeyDto[]> {
     return (await this.keys.list(scopeOf(me))).map(apiKeyDto);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Revoke the key: the next request with it answers 401' })
   @ApiNoContentResponse()
+  @ApiOperation({
+    summary: 'Revoke an API key',
+    description: 'At once: the next request with it answers `401 api_key_invalid`.',
+  })
+  @ApiProblems(401, 403, [404, 'No such key in the caller’s library'])
   async revoke(@CurrentStaff() me: StaffPrincipal, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
     await this.keys.revoke(scopeOf(me), id);
   }

@@ -1,3 +1,4 @@
+import { ApiProblems } from '@readerdesk/platform';
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EmailInboxService } from '@readerdesk/channels';
@@ -27,10 +28,19 @@ export class EmailInboxesController {
   }
 
   @Post('email')
-  @ApiOperation({
-    summary: 'Connect a mailbox: IMAP to read it and/or mail relayed to the desk over SMTP, SMTP to reply',
-  })
   @ApiCreatedResponse({ type: EmailInboxDto })
+  @ApiOperation({
+    summary: 'Connect a mailbox',
+    description:
+      'Administrators only: IMAP to read it and/or mail relayed to the desk over SMTP, and SMTP to reply. Passwords are sealed at rest and never returned.',
+  })
+  @ApiProblems(
+    [400, 'Invalid address, IMAP or SMTP settings (`invalid_address`, `invalid_imap`, `invalid_smtp`)'],
+    401,
+    403,
+    [404, 'The default department is not in the caller’s library'],
+    [409, 'Another inbox has that address (`address_taken`)'],
+  )
   async create(@CurrentStaff() me: StaffPrincipal, @Body() body: CreateEmailInboxDto): Promise<EmailInboxDto> {
     if (body.defaultDepartmentId) await this.staff.assertDepartmentsExist(scopeOf(me), [body.defaultDepartmentId]);
     return this.dto(await this.email.create(scopeOf(me), body));
@@ -38,13 +48,34 @@ export class EmailInboxesController {
 
   @Get(':id/email')
   @ApiOkResponse({ type: EmailInboxDto })
+  @ApiOperation({
+    summary: "A mailbox's settings",
+    description:
+      'Administrators only: address, sender name, signature, acknowledgement and the IMAP and SMTP settings, without passwords.',
+  })
+  @ApiProblems(
+    401,
+    403,
+    [404, 'No such inbox in the caller’s library'],
+    [409, 'The inbox is not an email inbox (`not_email_inbox`)'],
+  )
   async get(@CurrentStaff() me: StaffPrincipal, @Param('id', ParseUUIDPipe) id: string): Promise<EmailInboxDto> {
     return this.dto(await this.inboxes.get(scopeOf(me), id));
   }
 
   @Patch(':id/email')
-  @ApiOperation({ summary: 'Change a mailbox’s settings; omitted passwords are kept, null removes IMAP or SMTP' })
   @ApiOkResponse({ type: EmailInboxDto })
+  @ApiOperation({
+    summary: "Change a mailbox's settings",
+    description: 'Administrators only. Omitted passwords are kept; null removes IMAP or SMTP.',
+  })
+  @ApiProblems(
+    [400, 'Invalid address, IMAP or SMTP settings (`invalid_address`, `invalid_imap`, `invalid_smtp`)'],
+    401,
+    403,
+    [404, 'No such inbox in the caller’s library'],
+    [409, 'Not an email inbox, or another inbox has that address (`not_email_inbox`, `address_taken`)'],
+  )
   async update(
     @CurrentStaff() me: StaffPrincipal,
     @Param('id', ParseUUIDPipe) id: string,

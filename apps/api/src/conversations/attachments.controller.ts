@@ -11,7 +11,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { AttachmentService, ConversationService } from '@readerdesk/conversations';
-import { BlobTooLarge, DomainError } from '@readerdesk/platform';
+import { BlobTooLarge, DomainError, ApiProblems } from '@readerdesk/platform';
 import { CurrentStaff, DepartmentAccessService, scopeOf, type StaffPrincipal } from '@readerdesk/staff';
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
@@ -48,10 +48,21 @@ export class AttachmentsController {
   }
 
   @Post('conversations/:id/attachments')
-  @ApiOperation({ summary: 'Upload a file (raw bytes, the file’s Content-Type) to send with a reply or note' })
   @ApiConsumes('application/octet-stream')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
   @ApiCreatedResponse({ type: AttachmentDto })
+  @ApiOperation({
+    summary: 'Upload a file',
+    description:
+      "The request body is the file's raw bytes with its own Content-Type and `?filename=`; the answer's id rides on a reply or note (`attachmentIds`).",
+  })
+  @ApiProblems(
+    [400, 'An empty file or a missing file name (`empty_attachment`)'],
+    401,
+    403,
+    [404, 'No such conversation the caller may see'],
+    [413, 'The file is larger than DESK_ATTACHMENT_MAX_BYTES (named in `detail`)'],
+  )
   async upload(
     @CurrentStaff() me: StaffPrincipal,
     @Param('id', ParseUUIDPipe) id: string,
@@ -75,6 +86,11 @@ export class AttachmentsController {
 
   @Get('attachments/:id')
   @ApiOkResponse({ type: AttachmentDto })
+  @ApiOperation({
+    summary: "An attachment's description",
+    description: 'File name, media type, size and the conversation it belongs to.',
+  })
+  @ApiProblems(401, 403, [404, 'No such attachment the caller may see'])
   async describe(@CurrentStaff() me: StaffPrincipal, @Param('id', ParseUUIDPipe) id: string): Promise<AttachmentDto> {
     const attachment = await this.attachments.get(scopeOf(me), id);
     await this.assertVisible(me, attachment.conversationId);
@@ -82,11 +98,17 @@ export class AttachmentsController {
   }
 
   @Get('attachments/:id/content')
-  @ApiOperation({
-    summary: 'The file’s bytes: a download, or shown in place (?disposition=inline) for common raster images only',
-  })
   @ApiQuery({ name: 'disposition', required: false, enum: ['attachment', 'inline'] })
   @ApiProduces('application/octet-stream')
+  @ApiOperation({
+    summary: "An attachment's bytes",
+    description:
+      'Always a download (`nosniff`, sandboxed), except common raster images asked for with `?disposition=inline`.',
+  })
+  @ApiProblems([400, 'An unknown disposition (`invalid_disposition`)'], 401, 403, [
+    404,
+    'No such attachment the caller may see',
+  ])
   async content(
     @CurrentStaff() me: StaffPrincipal,
     @Param('id', ParseUUIDPipe) id: string,

@@ -1,15 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
-import { DomainError } from '@readerdesk/platform';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiSecurity,
-  ApiTags,
-} from '@nestjs/swagger';
+import { DomainError, ApiProblems } from '@readerdesk/platform';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import {
   Attachment,
   AttachmentService,
@@ -177,6 +168,11 @@ export class ConversationsController {
 
   @Get('inboxes')
   @ApiOkResponse({ type: [InboxDto] })
+  @ApiOperation({
+    summary: "The library's inboxes",
+    description: 'Every inbox (API channel, email, …) with its channel, name and default department.',
+  })
+  @ApiProblems(401, 403)
   async listInboxes(@CurrentStaff() me: StaffPrincipal): Promise<InboxDto[]> {
     return (await this.inboxes.list(scopeOf(me))).map(inboxDto);
   }
@@ -184,6 +180,12 @@ export class ConversationsController {
   @Post('inboxes')
   @RequireRole('administrator')
   @ApiCreatedResponse({ type: InboxDto })
+  @ApiOperation({
+    summary: 'Create an inbox',
+    description:
+      "Administrators only. For the API channel (e.g. a form on the library's website); email inboxes are created with POST /inboxes/email.",
+  })
+  @ApiProblems(400, 401, 403, [404, 'The default department is not in the caller’s library'])
   async createInbox(@CurrentStaff() me: StaffPrincipal, @Body() body: CreateInboxDto): Promise<InboxDto> {
     const scope = scopeOf(me);
     if (body.defaultDepartmentId) await this.staff.assertDepartmentsExist(scope, [body.defaultDepartmentId]);
@@ -200,21 +202,23 @@ export class ConversationsController {
   @RequireRole('administrator')
   @ApiKeyScopeFor('ingest', 'id')
   @ApiSecurity('api-key')
-  @ApiOperation({
-    summary:
-      'Deliver an inbound message through the API channel (administrators, or an API key with the scope ' +
-      "ingest:<this inbox>: posting a reader's contact is a channel's or an integration's act, not an agent's); " +
-      'the same externalId twice stores it once (200 then). A key that does not read conversations gets ids only',
-  })
   @ApiCreatedResponse({ type: IngestResultDto, description: 'Stored (IngestReceiptDto for an ingest-only key)' })
   @ApiOkResponse({ type: IngestResultDto, description: 'Already stored earlier: nothing new was written' })
-  @ApiForbiddenResponse({
-    description: 'The caller is not an administrator, or the API key has no scope for this inbox: nothing was stored',
-  })
-  @ApiNotFoundResponse({
+  @ApiOperation({
+    summary: 'Deliver an inbound message through the API channel',
     description:
-      'No such inbox, or the conversation the contact went to is one the caller may not see (the contact is stored)',
+      "Administrators, or an API key with the scope `ingest:<this inbox>`: posting a reader's contact is a channel's or an integration's act, not an agent's. The same externalId twice stores it once (200 then). A key that does not read conversations gets ids only.",
   })
+  @ApiProblems(
+    400,
+    401,
+    [403, 'The caller is not an administrator, or the API key has no scope for this inbox: nothing was stored'],
+    [
+      404,
+      'No such inbox, or the conversation the contact went to is one the caller may not see (the contact is stored)',
+    ],
+    [409, 'The contact names a conversation it may not continue (`no_conversation`)'],
+  )
   async ingest(
     @CurrentStaff() me: StaffPrincipal,
     @Param('id', ParseUUIDPipe) id: string,
@@ -241,8 +245,20 @@ export class ConversationsController {
   }
 
   @Get('conversations')
-  @ApiOperation({ summary: 'Conversations the caller may see, most recent activity first, with filters and a cursor' })
   @ApiOkResponse({ type: ConversationPageDto })
+  @ApiOperation({
+    summary: 'Search and list conversations',
+    description:
+      'Conversations the caller may see, most recent activity first, filtered by status, department, assignee, tag, words (`q`, all of them, any order and case) and arrival dates (`from`/`to`), one page at a time with a cursor.',
+  })
+  @ApiProblems(
+    [
+      400,
+      'A malformed filter, date or cursor (`invalid_date`, `invalid_date_range`, `invalid_cursor`, `empty_search`)',
+    ],
+    401,
+    403,
+  )
   async list(@CurrentStaff() me: StaffPrincipal, @Query() query: ListConversationsQuery): Promise<ConversationPageDto> {
     const limit = query.limit ?? 25;
     const after = query.cursor ? decodeCursor(query.cursor) : undefined;
@@ -255,15 +271,23 @@ export class ConversationsController {
 
   @Get('conversations/:id')
   @ApiOkResponse({ type: ConversationDto })
+  @ApiOperation({
+    summary: 'A conversation',
+    description:
+      'Status, department, assignee, reader, subject, priority and tags of a conversation the caller may see.',
+  })
+  @ApiProblems(401, 403, [404, 'No such conversation the caller may see'])
   async get(@CurrentStaff() me: StaffPrincipal, @Param('id', ParseUUIDPipe) id: string): Promise<ConversationDto> {
     return conversationDto(await this.visible(me, id));
   }
 
   @Get('conversations/:id/timeline')
-  @ApiOperation({
-    summary: 'Messages, replies, notes and events (status changes, later calls, assignments and transfers) in order',
-  })
   @ApiOkResponse({ type: [MessageDto] })
+  @ApiOperation({
+    summary: "A conversation's timeline",
+    description: 'Messages, replies, notes and events (status changes, assignments and transfers) in order.',
+  })
+  @ApiProblems(401, 403, [404, 'No such conversation the caller may see'])
   async timeline(@CurrentStaff() me: StaffPrincipal, @Param('id', ParseUUIDPipe) id: string): Promise<MessageDto[]> {
     await this.visible(me, id);
     const messages = await this.conversations.timeline(scopeOf(me), id);
@@ -277,6 +301,18 @@ export class ConversationsController {
   @Post('conversations/:id/status')
   @HttpCode(200)
   @ApiOkResponse({ type: ConversationDto })
+  @ApiOperation({
+    summary: "Change a conversation's status",
+    description:
+      'Open, pending, snoozed (until a future time) or resolved (with READ level and question type for the statistics); the change shows on the timeline.',
+  })
+  @ApiProblems(
+    [400, 'A snooze without a future time, a resolution without statistics, or invalid input'],
+    401,
+    403,
+    [404, 'No such conversation the caller may see'],
+    [409, 'The status machine does not allow this change (`invalid_status_change`, `conversation_closed`)'],
+  )
   async changeStatus(
     @CurrentStaff() me: StaffPrincipal,
     @Param('id', ParseUUIDPipe) id: string,
@@ -295,8 +331,9 @@ export class ConversationsController {
   }
 
   @Patch('conversations/:id')
-  @ApiOperation({ summary: 'Change subject, priority or tags; each change shows on the timeline' })
   @ApiOkResponse({ type: ConversationDto })
+  @ApiOperation({ summary: 'Change subject, priority or tags', description: 'Each change shows on the timeline.' })
+  @ApiProblems(400, 401, 403, [404, 'No such conversation the caller may see'])
   async edit(
     @CurrentStaff() me: StaffPrincipal,
     @Param('id', ParseUUIDPipe) id: string,
@@ -314,12 +351,21 @@ export class ConversationsController {
 
   @Post('conversations/:id/assign')
   @HttpCode(200)
-  @ApiOperation({
-    summary:
-      'Give the conversation to an agent of its department, or to nobody (null). Agents take or release it ' +
-      'themselves; supervisors and administrators assign anyone',
-  })
   @ApiOkResponse({ type: ConversationDto })
+  @ApiOperation({
+    summary: 'Assign a conversation',
+    description:
+      'Give the conversation to an agent of its department, or to nobody (null). Agents take or release it themselves; supervisors and administrators assign anyone who works in its department.',
+  })
+  @ApiProblems(
+    [
+      400,
+      'The assignee is unknown or does not work in the department (`unknown_assignee`, `assignee_not_in_department`)',
+    ],
+    401,
+    [403, 'The caller may not make this assignment (`assignment_forbidden`, `forbidden`)'],
+    [404, 'No such conversation the caller may see'],
+  )
   async assign(
     @CurrentStaff() me: StaffPrincipal,
     @Param('id', ParseUUIDPipe) id: string,
@@ -331,12 +377,13 @@ export class ConversationsController {
 
   @Post('conversations/:id/transfer')
   @HttpCode(200)
-  @ApiOperation({
-    summary:
-      'Move the conversation to another department’s queue, with an optional note; the assignee stays only if ' +
-      'they work there too',
-  })
   @ApiOkResponse({ type: ConversationDto })
+  @ApiOperation({
+    summary: 'Transfer a conversation to another department',
+    description:
+      "Moves it to the other department's queue with an optional note; the assignee stays only if they work there too.",
+  })
+  @ApiProblems(400, 401, 403, [404, 'No such conversation the caller may see, or no such department'])
   async transfer(
     @CurrentStaff() me: StaffPrincipal,
     @Param('id', ParseUUIDPipe) id: string,
@@ -350,6 +397,21 @@ export class ConversationsController {
 
   @Post('conversations/:id/replies')
   @ApiCreatedResponse({ type: MessageDto })
+  @ApiOperation({
+    summary: 'Reply to the reader',
+    description:
+      "Recorded at once and sent through the conversation's channel by the outbox (email: threaded, with attachments); its delivery state follows on the message.",
+  })
+  @ApiProblems(
+    [400, 'An empty reply or invalid input (`empty_message`)'],
+    401,
+    403,
+    [404, 'No such conversation, or an attachment not of this conversation'],
+    [
+      409,
+      'The conversation is closed, or an attachment rides on another message already (`conversation_closed`, `attachment_in_use`)',
+    ],
+  )
   async reply(
     @CurrentStaff() me: StaffPrincipal,
     @Param('id', ParseUUIDPipe) id: string,
@@ -362,6 +424,17 @@ export class ConversationsController {
 
   @Post('conversations/:id/notes')
   @ApiCreatedResponse({ type: MessageDto })
+  @ApiOperation({
+    summary: 'Add an internal note',
+    description: 'Staff only, never sent to the reader; it may carry attachments.',
+  })
+  @ApiProblems(
+    [400, 'An empty note or invalid input (`empty_message`)'],
+    401,
+    403,
+    [404, 'No such conversation, or an attachment not of this conversation'],
+    [409, 'An attachment rides on another message already (`attachment_in_use`)'],
+  )
   async note(
     @CurrentStaff() me: StaffPrincipal,
     @Param('id', ParseUUIDPipe) id: string,

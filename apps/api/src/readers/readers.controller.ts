@@ -1,3 +1,4 @@
+import { ApiProblems } from '@readerdesk/platform';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IdentityService, Reader, ReaderHandle, ReaderService } from '@readerdesk/readers';
@@ -37,10 +38,13 @@ export class ReadersController {
 
   @Post('readers/resolve')
   @HttpCode(200)
-  @ApiOperation({
-    summary: 'Find the reader behind these handles, or create one (what every channel does on a first contact)',
-  })
   @ApiOkResponse({ type: ResolutionDto })
+  @ApiOperation({
+    summary: 'Find or create the reader behind these handles',
+    description:
+      'What every channel does on a first contact: the handles (email, E.164 phone, card, chat) are looked up in the library and a reader is created when none matches; safe under concurrency.',
+  })
+  @ApiProblems([400, 'No handles, or a handle that is not valid for its kind (`no_handles`)'], 401, 403)
   async resolve(@CurrentStaff() me: StaffPrincipal, @Body() body: ResolveReaderDto): Promise<ResolutionDto> {
     const result = await this.identity.resolve(scopeOf(me), body);
     return {
@@ -52,6 +56,11 @@ export class ReadersController {
 
   @Get('readers/:id')
   @ApiOkResponse({ type: ReaderDto })
+  @ApiOperation({
+    summary: 'A reader',
+    description: "Profile, consent and handles of a reader of the caller's library.",
+  })
+  @ApiProblems(401, 403, [404, 'No such reader in the caller’s library'])
   async get(@CurrentStaff() me: StaffPrincipal, @Param('id', ParseUUIDPipe) id: string): Promise<ReaderDto> {
     const scope = scopeOf(me);
     return readerDto(await this.readers.get(scope, id), await this.readers.handlesOf(scope, id));
@@ -60,10 +69,19 @@ export class ReadersController {
   @Post('readers/:id/merge')
   @HttpCode(200)
   @RequireRole('supervisor')
-  @ApiOperation({
-    summary: 'Merge another reader into this one: handles move, the other becomes a tombstone, the history records it',
-  })
   @ApiOkResponse({ type: ReaderDto })
+  @ApiOperation({
+    summary: 'Merge another reader into this one',
+    description:
+      "Supervisors and administrators: the other reader's handles move here, it becomes a tombstone, and the history records the merge.",
+  })
+  @ApiProblems(
+    [400, 'A reader cannot be merged into itself (`merge_same_reader`), or invalid input'],
+    401,
+    403,
+    [404, 'No such reader in the caller’s library'],
+    [409, 'One of the readers was merged already (`reader_already_merged`)'],
+  )
   async merge(
     @CurrentStaff() me: StaffPrincipal,
     @Param('id', ParseUUIDPipe) id: string,
@@ -77,8 +95,18 @@ export class ReadersController {
   @Post('reader-handles/:id/unlink')
   @HttpCode(200)
   @RequireRole('supervisor')
-  @ApiOperation({ summary: 'Detach a handle joined to the wrong reader; it becomes a reader of its own' })
   @ApiOkResponse({ type: ReaderDto })
+  @ApiOperation({
+    summary: 'Detach a handle from its reader',
+    description:
+      'Supervisors and administrators: a handle joined to the wrong reader becomes a reader of its own; the history records it.',
+  })
+  @ApiProblems(
+    401,
+    403,
+    [404, 'No such handle in the caller’s library'],
+    [409, 'It is the reader’s last handle (`last_handle`)'],
+  )
   async unlink(@CurrentStaff() me: StaffPrincipal, @Param('id', ParseUUIDPipe) id: string): Promise<ReaderDto> {
     const result = await this.identity.unlink(scopeOf(me), id, me.agentId);
     return readerDto(result.reader, result.handles);

@@ -1,11 +1,12 @@
 import { Controller, Get, Header, Inject, Optional, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { DatabaseService } from '../database/database.service';
 import { QueueDriver } from '../queue/queue-driver';
 import { RedisClients } from '../redis/redis-clients';
 import { MetricsService } from './metrics.service';
+import { ApiProblems } from '../http/openapi';
 import { Public } from '../http/public.decorator';
 
 /** Each readiness check gives up after this, so that /ready answers within about a second. */
@@ -27,6 +28,11 @@ export class HealthController {
   /** Liveness: the process answers. It never looks at dependencies, so an orchestrator does not restart a process that only waits for its database. */
   @Get('health')
   @ApiOkResponse({ description: 'The process is alive' })
+  @ApiOperation({
+    summary: 'Liveness: the process is alive',
+    description:
+      "Always 200 while the process runs, whatever its dependencies; for a process supervisor's liveness probe.",
+  })
   liveness(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -37,9 +43,14 @@ export class HealthController {
    * down, and a 503 names what is.
    */
   @Get('ready')
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
   @ApiOkResponse({ description: 'Ready to serve' })
-  @ApiServiceUnavailableResponse({ description: 'A dependency is down' })
+  @ApiOperation({
+    summary: "Readiness: database (with this build's schema) and Redis answer",
+    description:
+      "Each check gives up after 800 ms, so this answers within about a second. A 503 (`not_ready`) names the dependency in `detail` and `checks`; for a load balancer's readiness probe.",
+  })
+  @ApiProblems([503, 'Not ready: a dependency is down or the schema is not migrated (`not_ready`, with `checks`)'])
   readiness() {
     return this.health.check([
       async () => {

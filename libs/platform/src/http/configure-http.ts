@@ -1,6 +1,7 @@
 import { INestApplication, RequestMethod } from '@nestjs/common';
 import express, { NextFunction, Request, Response } from 'express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
+import { buildOpenApiDocument } from './openapi';
 import { Logger } from 'nestjs-pino';
 import { ProblemDetailsFilter, nestsDeeperThan, problemFor } from './problem-details.filter';
 import { configureCors } from './cors';
@@ -64,15 +65,6 @@ export function configureHttp(app: INestApplication): void {
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalInterceptors(new HttpMetricsInterceptor(app.get(MetricsService)));
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('ReaderDesk API')
-      .setDescription('Omnichannel reader service desk for libraries')
-      .setVersion('0.1.0')
-      .addBearerAuth()
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'api-key')
-      .build(),
-  );
+  const document = buildOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 }
