@@ -1,5 +1,6 @@
 import { types } from 'node:util';
-import { decodeUtf8Leniently, isWellFormedUtf8 } from './lenient-decoder';
+import { isWellFormedUtf8 } from './lenient-decoder';
+import { charsetKind, decodeMailText, isDecoderLabel } from './mail-charset';
 
 /*
  * postal-mime decodes each text part with the charset it declares; an unknown label falls back to
@@ -18,14 +19,6 @@ interface MimeNodeShape {
   decodeFlowedText?: unknown;
 }
 
-const UTF8_LABELS = new Set([
-  'utf-8',
-  'utf8',
-  'unicode-1-1-utf-8',
-  'unicode11utf8',
-  'unicode20utf8',
-  'x-unicode20utf8',
-]);
 // Deeper trees are refused by the parser itself (maxNestingDepth); this only bounds the walk.
 const MAX_NODES = 10_000;
 
@@ -58,26 +51,38 @@ function replaceOnce(haystack: string | undefined, needle: string, replacement: 
   return at < 0 ? haystack : haystack.slice(0, at) + replacement + haystack.slice(at + needle.length);
 }
 
+/** How many text parts were re-decoded: `repaired` of them declared (or defaulted to) UTF-8 and were not. */
+export interface CharsetRepairResult {
+  repaired: number;
+  redecoded: number;
+}
+
 /**
- * Re-decodes the text parts that postal-mime decoded as UTF-8 although their bytes are not UTF-8,
- * with the lenient decoder (valid UTF-8 stays, other bytes read as Windows-1252), and puts the result
- * into `body` in place of the damaged text. Returns how many parts were repaired.
+ * Re-decodes the text parts that postal-mime decoded wrongly, with decodeMailText, and puts the
+ * result into `body` in place of the damaged text:
+ * - parts declared (or defaulting to) UTF-8 whose bytes are not UTF-8 (valid UTF-8 stays, other
+ *   bytes read as Windows-1252), counted as `repaired`;
+ * - UTF-7 parts, which postal-mime leaves encoded (`+APw-ber`);
+ * - `us-ascii` and unknown labels whose bytes are valid UTF-8, which it reads as Windows-1252;
+ * - labels TextDecoder does not know but iconv-lite does (the DOS code pages).
  */
-export function repairMisdecodedText(parser: unknown, body: { text?: string; html?: string }): number {
-  if (!isObject(parser)) return 0;
-  let repaired = 0;
+export function repairMisdecodedText(parser: unknown, body: { text?: string; html?: string }): CharsetRepairResult {
+  const result: CharsetRepairResult = { repaired: 0, redecoded: 0 };
+  if (!isObject(parser)) return result;
   for (const node of textLeaves(parser.root)) {
     const charset = node.contentType?.parsed?.params?.charset;
-    if (charset !== undefined && !(typeof charset === 'string' && UTF8_LABELS.has(charset.trim().toLowerCase()))) {
-      continue;
-    }
+    const label = typeof charset === 'string' ? charset : undefined;
     // Not `instanceof`: the parser may hand out buffers of another realm (as under Jest).
     if (!types.isArrayBuffer(node.content) || typeof node.getTextContent !== 'function') continue;
-    const damaged: unknown = node.getTextContent.call(node);
-    if (typeof damaged !== 'string' || !damaged.includes('\uFFFD')) continue;
     const bytes = new Uint8Array(node.content);
-    if (isWellFormedUtf8(bytes)) continue;
-    let text = decodeUtf8Leniently(bytes);
+    const kind = charsetKind(label);
+    if (kind === 'known' && typeof charset === 'string' && isDecoderLabel(charset)) continue;
+    if ((kind === 'ascii' || kind === 'unknown' || kind === 'known') && !bytes.some((byte) => byte >= 0x80)) continue;
+    const damaged: unknown = node.getTextContent.call(node);
+    if (typeof damaged !== 'string') continue;
+    const invalidUtf8 = kind === 'utf-8';
+    if (invalidUtf8 && (!damaged.includes('\uFFFD') || isWellFormedUtf8(bytes))) continue;
+    let text = decodeMailText(bytes, label);
     const params = node.contentType?.parsed?.params ?? {};
     if (typeof params.format === 'string' && /^flowed$/i.test(params.format)) {
       if (typeof node.decodeFlowedText !== 'function') continue;
@@ -86,10 +91,14 @@ export function repairMisdecodedText(parser: unknown, body: { text?: string; htm
       if (typeof flowed !== 'string') continue;
       text = flowed;
     }
+    if (text === damaged) continue;
     const before = `${body.text ?? ''}\u0000${body.html ?? ''}`;
     body.text = replaceOnce(body.text, damaged, text);
     body.html = replaceOnce(body.html, damaged, text);
-    if (`${body.text ?? ''}\u0000${body.html ?? ''}` !== before) repaired += 1;
+    if (`${body.text ?? ''}\u0000${body.html ?? ''}` !== before) {
+      if (invalidUtf8) result.repaired += 1;
+      else result.redecoded += 1;
+    }
   }
-  return repaired;
+  return result;
 }

@@ -1,4 +1,5 @@
 import { decodeUtf8Leniently } from './lenient-decoder';
+import { normaliseEncodedWords } from './mail-charset';
 
 /** One top-level header field as it sits in the raw bytes. */
 export interface HeaderFieldSpan {
@@ -104,6 +105,28 @@ export function decodeHeaderFields(raw: Uint8Array, fields: readonly HeaderField
       key: field.key,
       name: trimWsp(line.slice(0, colon)),
       value: trimWsp(line.slice(colon + 1)).replace(/[\r\n]/g, ' '),
+    });
+  }
+  return decoded;
+}
+
+/**
+ * Like decodeHeaderFields, but each value has its RFC 2047 encoded words read from the raw bytes in
+ * their declared charsets (raw 8-bit bytes inside a word included) and re-encoded as UTF-8 words
+ * (normaliseEncodedWords): what the subject and the address parsers read.
+ */
+export function decodeHeaderFieldWords(raw: Uint8Array, fields: readonly HeaderFieldSpan[]): HeaderField[] {
+  const decoded: HeaderField[] = [];
+  for (const field of fields) {
+    if (!field.key) continue;
+    const line = Buffer.from(raw.buffer, raw.byteOffset + field.start, field.end - field.start)
+      .toString('latin1')
+      .replace(/\r?\n/g, '');
+    const colon = line.indexOf(':');
+    decoded.push({
+      key: field.key,
+      name: trimWsp(line.slice(0, colon)),
+      value: normaliseEncodedWords(trimWsp(line.slice(colon + 1)).replace(/[\r\n]/g, ' ')),
     });
   }
   return decoded;

@@ -4,9 +4,16 @@ import { repairMisdecodedText } from './charset-repair';
 import { normaliseAddress, parseAddressList, parseReturnPath, type EmailAddress } from './email-address';
 import { classifyEmail } from './email-classifier';
 import { EmailParseError } from './email-parse-error';
-import { decodeHeaderFields, headerValue, scanHeaderBlock, type HeaderField } from './header-block';
+import {
+  decodeHeaderFieldWords,
+  decodeHeaderFields,
+  headerValue,
+  scanHeaderBlock,
+  type HeaderField,
+} from './header-block';
 import { rebuildMessage, trimHeaderFields } from './header-trimmer';
 import { htmlToText } from './html-to-text';
+import { normaliseMimePartHeaders } from './mail-charset';
 import { decodeUtf8Leniently, restoreWindows1252 } from './lenient-decoder';
 import type {
   DroppedEmailAttachment,
@@ -137,6 +144,7 @@ export async function parseInboundEmail(
     });
   }
   const headers = decodeHeaderFields(bytes, fields);
+  const wordHeaders = decodeHeaderFieldWords(bytes, fields);
 
   const parser = new PostalMime({
     // Returned and forwarded messages stay whole as attachments: a bounce's returned message is
@@ -149,7 +157,7 @@ export async function parseInboundEmail(
   });
   let email: PostalMime.Email;
   try {
-    email = await parser.parse(input);
+    email = await parser.parse(normaliseMimePartHeaders(input));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const code = /^Maximum /.test(message) ? 'mime_limit_exceeded' : 'unreadable';
@@ -157,7 +165,7 @@ export async function parseInboundEmail(
   }
 
   const body: { text?: string; html?: string } = { text: email.text, html: email.html };
-  const repaired = repairMisdecodedText(parser, body);
+  const { repaired } = repairMisdecodedText(parser, body);
   if (repaired > 0) {
     warnings.push({
       code: 'charset_repaired',
@@ -228,7 +236,7 @@ export async function parseInboundEmail(
     });
   }
 
-  const subject = restoreWindows1252(PostalMime.decodeWords(headerValue(headers, 'subject') ?? ''))
+  const subject = restoreWindows1252(PostalMime.decodeWords(headerValue(wordHeaders, 'subject') ?? ''))
     .replace(UNSAFE_IN_SUBJECT, ' ')
     .trim();
   const inReplyTo = normaliseMessageId(headerValue(headers, 'in-reply-to'));
@@ -239,8 +247,8 @@ export async function parseInboundEmail(
   });
   const reportInput = { headers, parts: reportParts, text, inReplyTo };
 
-  const to = addresses(headers, 'to');
-  const cc = addresses(headers, 'cc');
+  const to = addresses(wordHeaders, 'to');
+  const cc = addresses(wordHeaders, 'cc');
   const deliveredTo = headers
     .filter((field) => field.key === 'delivered-to' || field.key === 'x-original-to')
     .flatMap((field) => parseAddressList(field.value).map((mailbox) => normaliseAddress(mailbox.address)));
@@ -268,8 +276,8 @@ export async function parseInboundEmail(
       options.deskAddresses,
     ),
     subject,
-    from: addresses(headers, 'from')[0] ?? null,
-    replyTo: addresses(headers, 'reply-to'),
+    from: addresses(wordHeaders, 'from')[0] ?? null,
+    replyTo: addresses(wordHeaders, 'reply-to'),
     to,
     cc,
     deliveredTo: [...new Set(deliveredTo)],

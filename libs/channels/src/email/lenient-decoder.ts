@@ -1,15 +1,16 @@
+import * as iconv from 'iconv-lite';
+
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 // Windows-1252 is what mislabelled 8-bit mail nearly always is (Outlook, old webmail), and it maps
-// every byte to a character, so nothing of the sender's text is lost to U+FFFD. Spelled out rather
-// than taken from TextDecoder: Node 20's 'windows-1252' decoder returns C1 controls for 0x80-0x9F.
-const WINDOWS_1252_80_9F =
-  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
-  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
-const WINDOWS_1252_HIGH: readonly string[] = Array.from({ length: 128 }, (_, i) =>
-  i < 0x20 ? WINDOWS_1252_80_9F[i] : String.fromCharCode(0x80 + i),
-);
+// nearly every byte to a character. iconv-lite rather than TextDecoder: Node 20's 'windows-1252'
+// decoder returns C1 controls for 0x80-0x9F. The five bytes Windows-1252 leaves undefined keep their
+// code point (a C1 control) instead of becoming U+FFFD, so nothing of the sender's text is lost.
+const WINDOWS_1252_HIGH: readonly string[] = Array.from({ length: 128 }, (_, i) => {
+  const char = iconv.decode(Buffer.from([0x80 + i]), 'windows-1252');
+  return char === '\uFFFD' ? String.fromCharCode(0x80 + i) : char;
+});
 
 /**
  * Replaces C1 control characters (U+0080-U+009F) with the Windows-1252 characters of the same byte
@@ -18,7 +19,7 @@ const WINDOWS_1252_HIGH: readonly string[] = Array.from({ length: 128 }, (_, i) 
  * and they would otherwise hide the euro sign and Outlook's curly quotes and dashes.
  */
 export function restoreWindows1252(text: string): string {
-  return text.replace(/[\u0080-\u009f]/g, (c) => WINDOWS_1252_80_9F[c.charCodeAt(0) - 0x80]);
+  return text.replace(/[\u0080-\u009f]/g, (c) => WINDOWS_1252_HIGH[c.charCodeAt(0) - 0x80]);
 }
 
 const inRange = (byte: number | undefined, low: number, high: number): boolean =>
