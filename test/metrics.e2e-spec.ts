@@ -29,7 +29,10 @@ describeWithDatabase('Prometheus metrics of HTTP responses', () => {
 
   it('counts error responses with the status actually sent and the route that answered', async () => {
     const before = await scrape();
-    await desk.http.post('/api/v1/auth/login').send({ email: DEMO_ADMIN.email, password: 'wrong-password' }).expect(401);
+    await desk.http
+      .post('/api/v1/auth/login')
+      .send({ email: DEMO_ADMIN.email, password: 'wrong-password' })
+      .expect(401);
     await desk.http.get(`/api/v1/conversations/${randomUUID()}`).set(admin).expect(404);
     await desk.http.get('/api/v1/conversations').expect(401); // the auth guard, no token
     await desk.http.get('/api/v1/conversations').set(admin).expect(200);
@@ -48,11 +51,7 @@ describeWithDatabase('Prometheus metrics of HTTP responses', () => {
     const before = await scrape();
     const probes = [`/api/v1/no-such-thing/${randomUUID()}`, `/wp-login.php?x=${randomUUID()}`, '/api/v1'];
     for (const path of probes) await desk.http.get(path).expect(404);
-    await desk.http
-      .post('/api/v1/auth/login')
-      .set('Content-Type', 'application/json')
-      .send('{"email": ')
-      .expect(400);
+    await desk.http.post('/api/v1/auth/login').set('Content-Type', 'application/json').send('{"email": ').expect(400);
     const after = await scrape();
     expect(count(after, { method: 'GET', route: 'unmatched', status: '404' })).toBe(
       count(before, { method: 'GET', route: 'unmatched', status: '404' }) + probes.length,

@@ -14,7 +14,10 @@ export function httpMetrics(metrics: MetricsService): (req: Request, res: Respon
     const started = process.hrtime.bigint();
     res.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      metrics.httpDuration.observe({ method: req.method, route: routeOf(req), status: String(res.statusCode) }, seconds);
+      metrics.httpDuration.observe(
+        { method: req.method, route: routeOf(req), status: String(res.statusCode) },
+        seconds,
+      );
     });
     next();
   };
