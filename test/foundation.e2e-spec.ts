@@ -122,7 +122,7 @@ describeWithDatabase('the desk over HTTP', () => {
     expect(res.text).toMatch(
       /readerdesk_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/libraries\/:slug",status="200"\} \d+/,
     );
-    expect(res.text).toContain('readerdesk_process_resident_memory_bytes');
+    expect(res.text).toMatch(/^process_resident_memory_bytes \d+/m);
   });
 });
 

@@ -32,3 +32,4 @@ export * from './storage/storage.module';
 export * from './crypto/secret-box';
 export * from './database/tenant-entity';
 export * from './database/row-id';
+export * from './backoff';

@@ -34,7 +34,8 @@ export class PlatformModule {
         LoggingModule.forRoot(),
         QueueModule.forRoot(options.queue),
         StorageModule.forRoot(),
-        TerminusModule,
+        // Not ready is an answer (503, naming the dependency, logged at info with the request), not an error to log.
+        TerminusModule.forRoot({ logger: false }),
       ],
       controllers: [HealthController],
       providers: [

@@ -1,3 +1,4 @@
+import { backoff } from '@readerdesk/platform';
 import { ImapFlow } from 'imapflow';
 import type { ImapSettings } from './email-inbox.settings';
 
@@ -132,7 +133,7 @@ export class MailboxFetcher implements RunningMailbox {
         this.failures += 1;
         const message = describe(error);
         const { initialMs, maxMs } = this.options.backoff ?? { initialMs: 1000, maxMs: 5 * 60_000 };
-        const delay = Math.min(maxMs, initialMs * 2 ** Math.min(this.failures - 1, 16)) * (0.75 + Math.random() / 2);
+        const delay = backoff({ base: initialMs, cap: maxMs, jitter: 0.5 })(this.failures);
         this.current = {
           state: 'backoff',
           error: message,

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { backoff } from '../backoff';
 import { DataSource, DataSourceOptions, EntityManager } from 'typeorm';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Client } from 'pg';
@@ -119,7 +120,7 @@ export class DatabaseService implements OnApplicationBootstrap, OnApplicationShu
       for (const waiter of this.readyWaiters.splice(0)) waiter(dataSource);
     } catch (error) {
       this.lastError = error instanceof Error ? error.message : String(error);
-      const delay = Math.min(this.env.DB_RETRY_MAX_DELAY_MS, 250 * 2 ** Math.min(attempt - 1, 16));
+      const delay = backoff({ base: 250, cap: this.env.DB_RETRY_MAX_DELAY_MS })(attempt);
       this.logger.warn(`database attempt ${attempt} failed: ${this.lastError}; next attempt in ${delay} ms`);
       if (!this.stopping) {
         this.retryTimer = setTimeout(() => {

@@ -28,7 +28,8 @@ export class MetricsService {
   });
 
   constructor(driver: QueueDriver) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'readerdesk_' });
+    // The standard names (process_*, nodejs_*), which dashboards and alerts for Node services expect.
+    collectDefaultMetrics({ register: this.registry });
     driver.onOutcome((event) => this.jobs.inc({ queue: event.queue, name: event.name, outcome: event.outcome }));
   }
 }

@@ -6,7 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { ProblemDetailsFilter, nestsDeeperThan, problemFor } from './problem-details.filter';
 import { configureCors } from './cors';
 import { createValidationPipe } from './validation';
-import { HttpMetricsInterceptor } from './http-metrics.interceptor';
+import { httpMetrics } from './http-metrics';
 import { MetricsService } from '../health/metrics.service';
 
 export const API_PREFIX = 'api/v1';
@@ -31,6 +31,8 @@ function decode(bytes: Buffer, encoding: string): string {
  */
 export function configureHttp(app: INestApplication): void {
   app.useLogger(app.get(Logger));
+  // Before everything else, so that every response is counted, whoever answers it.
+  app.use(httpMetrics(app.get(MetricsService)));
   // First, so that a preflight is answered before any parser or guard sees it.
   configureCors(app);
   const json = express.json({
@@ -63,7 +65,6 @@ export function configureHttp(app: INestApplication): void {
   });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
-  app.useGlobalInterceptors(new HttpMetricsInterceptor(app.get(MetricsService)));
   app.enableShutdownHooks();
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });

@@ -1,3 +1,4 @@
+import { backoff as exponential } from '../backoff';
 /** Options for one job. Job ids deduplicate: while a job with the id waits, is delayed or runs, adding it again is a no-op. */
 export interface JobOptions {
   jobId?: string;
@@ -64,5 +65,8 @@ export function validateJobId(jobId: string): void {
 
 export function backoffDelay(options: JobOptions, attempt: number): number {
   const backoff = options.backoff ?? { type: 'fixed', delayMs: 0 };
-  return backoff.type === 'exponential' ? backoff.delayMs * 2 ** (attempt - 1) : backoff.delayMs;
+  // As BullMQ computes it: doubling, uncapped.
+  return backoff.type === 'exponential'
+    ? exponential({ base: backoff.delayMs, cap: Infinity })(attempt)
+    : backoff.delayMs;
 }

@@ -1,3 +1,4 @@
+import { backoff } from '../backoff';
 import {
   Inject,
   Injectable,
@@ -35,6 +36,9 @@ export class JobHandlerRegistryError extends Error {}
  * (an api process, which consumes nothing, only refuses a job with two);
  * processes with the worker role then consume the queues once the database is ready.
  */
+/** Retrying to start the consumers: 1 s doubling, at most 30 s. */
+const CONSUME_RETRY = backoff({ base: 1_000, cap: 30_000 });
+
 @Injectable()
 export class QueueService implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Queue');
@@ -102,7 +106,7 @@ export class QueueService implements OnModuleInit, OnApplicationBootstrap, Befor
       );
       this.logger.log(`consuming ${queues.join(', ')} with the ${this.driver.kind} driver`);
     } catch (error) {
-      const delay = Math.min(30_000, 1000 * 2 ** Math.min(attempt - 1, 5));
+      const delay = CONSUME_RETRY(attempt);
       this.logger.error(
         `could not start consuming (attempt ${attempt}): ${(error as Error).message}; next attempt in ${delay} ms`,
       );

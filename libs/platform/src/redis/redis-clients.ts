@@ -1,4 +1,5 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import { backoff } from '../backoff';
 import IORedis, { Redis, RedisOptions } from 'ioredis';
 import { withTimeout } from '../timeout';
 
@@ -17,9 +18,7 @@ export const REDIS_COMMAND_TIMEOUT_MS = 2_000;
 export const REDIS_RECONNECT_MAX_DELAY_MS = 2_000;
 const ERROR_LOG_EVERY_MS = 30_000;
 
-export function redisReconnectDelay(attempt: number): number {
-  return Math.min(REDIS_RECONNECT_MAX_DELAY_MS, 100 * 2 ** Math.min(attempt - 1, 10));
-}
+export const redisReconnectDelay = backoff({ base: 100, cap: REDIS_RECONNECT_MAX_DELAY_MS });
 
 /** The errors ioredis and BullMQ give a command when the connection is down, rather than a command's own error. */
 export function isRedisConnectionError(error: unknown): boolean {
