@@ -1,5 +1,5 @@
 import { EmailIngestService } from '@readerdesk/channels';
-import { Inbox } from '@readerdesk/conversations';
+import { ConversationService, Inbox } from '@readerdesk/conversations';
 import { MessageRepository } from '../libs/conversations/src/message.repository';
 import { DEMO, DEMO_AGENT_PASSWORD } from '@readerdesk/persistence';
 import { libraryScope } from '@readerdesk/platform';
@@ -144,6 +144,65 @@ describeWithDatabase('email becoming conversations (ingestion, threading, loop p
     );
     expect(threaded).toMatchObject({ kind: 'recorded', category: 'auto-reply', conversationId: opened.conversationId });
     expect((await conversation(opened.conversationId)).status).toBe(before.status);
+  });
+
+  it('opens no conversation for automatic mail the old pair rules missed; holds back the unsure', async () => {
+    const automatic: Array<[string, MailParts]> = [
+      [
+        'dsn-subject',
+        { from: 'MAILER-DAEMON@mx.elsewhere.example', subject: 'Delivery status notification', messageId: '<am1@x>' },
+      ],
+      [
+        'null-return-path',
+        {
+          from: 'Mail <mail@elsewhere.example>',
+          subject: 'Undeliverable Message',
+          messageId: '<am2@x>',
+          headers: ['Return-Path: <>'],
+        },
+      ],
+      [
+        'japanese',
+        {
+          from: 'mail@elsewhere.jp',
+          subject: '配信エラー',
+          messageId: '<am3@x>',
+          body: 'メールを配信できませんでした。',
+        },
+      ],
+      [
+        'ses-json',
+        {
+          from: 'no-reply@sns.amazonaws.com',
+          subject: 'AWS Notification Message',
+          messageId: '<am4@x>',
+          body: '{"notificationType":"Bounce","bounce":{}}',
+        },
+      ],
+      [
+        'hotmail-complaint',
+        {
+          from: 'staff@hotmail.com',
+          subject: 'complaint about message from 203.0.113.5',
+          messageId: '<am5@x>',
+          headers: ['X-HmXmrOriginalRecipient: <r@hotmail.com>'],
+        },
+      ],
+    ];
+    const conversations = desk.app.get(ConversationService);
+    const scope = libraryScope(inbox.libraryId);
+    for (const [name, parts] of automatic) {
+      const outcome = await emails.ingestRaw(inbox, mail(parts), 'imap');
+      expect({ name, kind: outcome.kind }).toEqual({ name, kind: 'suppressed' });
+      expect(await conversations.latestMessageWithExternalId(scope, inbox.id, [parts.messageId])).toBeNull();
+    }
+    const unsure = await emails.ingestRaw(
+      inbox,
+      mail({ from: 'MAILER-DAEMON@mx.elsewhere.example', subject: 'Notice', messageId: '<am6@x>' }),
+      'imap',
+    );
+    expect(unsure).toMatchObject({ kind: 'suppressed', category: 'suspected-automatic' });
+    expect(await conversations.latestMessageWithExternalId(scope, inbox.id, ['<am6@x>'])).toBeNull();
   });
 
   it('attaches a bounce to the conversation of the reply it returns and marks that reply failed', async () => {

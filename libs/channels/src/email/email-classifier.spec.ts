@@ -1,4 +1,5 @@
 import { classifyEmail, type EmailCategory } from './email-classifier';
+import { parseInboundEmail } from './inbound-email-parser';
 
 function headers(lines: string[]): { key: string; value: string }[] {
   return lines.map((line) => {
@@ -40,7 +41,7 @@ describe('classifyEmail', () => {
     const result = classifyEmail({
       headers: headers([...PERSON, 'List-Id: <l.example.org>', 'Auto-Submitted: auto-replied']),
     });
-    expect(result).toEqual({ category: 'auto-reply', reason: 'auto-submitted: auto-replied' });
+    expect(result).toMatchObject({ category: 'auto-reply', reason: 'auto-submitted: auto-replied', suspected: false });
   });
 
   it('prefers list headers over a bulk precedence', () => {
@@ -103,5 +104,256 @@ describe('classifyEmail', () => {
     const subject = 'Subject: =?utf-8?q?Automatische_Antwort=3A_Ausleihe?=';
     const result = classifyEmail({ headers: headers(['From: j@example.com', subject, 'Return-Path: <>']) });
     expect(result.category).toBe('auto-reply');
+  });
+});
+
+// Raw messages of each class of automatic mail, read through the real parser.
+interface Raw {
+  from: string;
+  subject: string;
+  headers?: string[];
+  contentType?: string;
+  body: string;
+}
+const raw = (m: Raw): Buffer =>
+  Buffer.from(
+    [
+      `From: ${m.from}`,
+      'To: ask@riverside.example.org',
+      `Subject: ${m.subject}`,
+      'Message-ID: <m1@sender.example>',
+      'Date: Mon, 23 Nov 2026 10:00:00 +0000',
+      'MIME-Version: 1.0',
+      `Content-Type: ${m.contentType ?? 'text/plain; charset=utf-8'}`,
+      'Content-Transfer-Encoding: 8bit',
+      ...(m.headers ?? []),
+      '',
+      m.body,
+      '',
+    ].join('\r\n'),
+  );
+const classify = async (m: Raw) => {
+  const parsed = await parseInboundEmail(raw(m), { now: new Date('2026-11-23T12:00:00Z') });
+  return { category: parsed.category, suspected: parsed.suspectedAutomatic, reason: parsed.categoryReason };
+};
+const RETURNED = ['', '--- Original message ---', 'To: nobody@elsewhere.example', 'Subject: Your hold is ready'].join(
+  '\r\n',
+);
+
+describe('classifyEmail on raw automatic mail (weighing signals)', () => {
+  it.each<[string, Raw, EmailCategory]>([
+    [
+      'a daemon DSN subject without report-type',
+      {
+        from: 'MAILER-DAEMON@mx.elsewhere.example',
+        subject: 'Delivery status notification',
+        body: 'Your mail to nobody@elsewhere.example was not accepted.',
+      },
+      'bounce',
+    ],
+    [
+      'a postmaster "failed delivery"',
+      { from: 'postmaster@elsewhere.example', subject: 'failed delivery', body: 'See below.' + RETURNED },
+      'bounce',
+    ],
+    [
+      'a sendmail delay warning',
+      {
+        from: 'Mail Delivery Subsystem <MAILER-DAEMON@mx.elsewhere.example>',
+        subject: 'Warning: could not send message for past 4 hours',
+        body: '    **********************************************\r\n    **      THIS IS A WARNING MESSAGE ONLY      **',
+      },
+      'bounce',
+    ],
+    [
+      'an empty return path with "Undeliverable Message"',
+      {
+        from: 'Mail Server <mail@elsewhere.example>',
+        subject: 'Undeliverable Message',
+        headers: ['Return-Path: <>'],
+        body: 'Sorry.',
+      },
+      'bounce',
+    ],
+    [
+      'a Japanese bounce',
+      {
+        from: 'メール配信システム <mail@elsewhere.jp>',
+        subject: '配信不能のお知らせ',
+        body: '以下の宛先へのメールは配信できませんでした。\r\n宛先: nobody@elsewhere.jp',
+      },
+      'bounce',
+    ],
+    [
+      'a German bounce from an ordinary-looking sender',
+      {
+        from: 'Server <server@elsewhere.de>',
+        subject: 'Unzustellbar: Ihre Vormerkung',
+        body: 'Ihre Nachricht konnte an folgende Empfänger nicht zugestellt werden: x@elsewhere.de',
+      },
+      'bounce',
+    ],
+    [
+      'a French bounce',
+      {
+        from: 'postmaster@elsewhere.fr',
+        subject: 'Non remis : Votre réservation',
+        body: "Votre message n'a pas pu être remis.",
+      },
+      'bounce',
+    ],
+    [
+      'a Spanish bounce',
+      {
+        from: 'Sistema <sistema@elsewhere.es>',
+        subject: 'No se puede entregar: Su reserva',
+        headers: ['Return-Path: <>'],
+        body: 'El mensaje no se ha podido entregar.',
+      },
+      'bounce',
+    ],
+    [
+      'a Russian bounce',
+      { from: 'mailer-daemon@elsewhere.ru', subject: 'Сообщение не доставлено', body: 'Ошибка.' },
+      'bounce',
+    ],
+    [
+      'a Chinese bounce',
+      { from: 'postmaster@elsewhere.cn', subject: '系统退信', body: '您发送的邮件无法投递。' },
+      'bounce',
+    ],
+    [
+      'a Korean bounce',
+      { from: 'Mail System <ms@elsewhere.kr>', subject: '메일 반송 안내', headers: ['Return-Path: <>'], body: '.' },
+      'bounce',
+    ],
+    [
+      'a bounce recognised by its text and diagnostics only',
+      {
+        from: 'Mail <mail@elsewhere.example>',
+        subject: 'Re-sending failed',
+        body: 'This is the mail system at host mx.elsewhere.example.\r\n\r\n<x@elsewhere.example>: 550 5.1.1 User unknown',
+      },
+      'bounce',
+    ],
+    [
+      'an Amazon SES bounce through SNS (JSON body)',
+      {
+        from: 'AWS Notifications <no-reply@sns.amazonaws.com>',
+        subject: 'AWS Notification Message',
+        headers: [
+          'x-amz-sns-message-id: 8b5e4d6c-0d1f-5d0e-9c6b-0000',
+          'x-amz-sns-topic-arn: arn:aws:sns:eu-west-1:1:ses',
+        ],
+        body: JSON.stringify({
+          notificationType: 'Bounce',
+          bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'nobody@elsewhere.example' }] },
+          mail: { commonHeaders: { messageId: '<hold-1@riverside.example.org>' } },
+        }),
+      },
+      'bounce',
+    ],
+    [
+      'an Amazon SES complaint (JSON body)',
+      {
+        from: 'AWS Notifications <no-reply@sns.amazonaws.com>',
+        subject: 'AWS Notification Message',
+        body: JSON.stringify({
+          notificationType: 'Complaint',
+          complaint: { complainedRecipients: [{ emailAddress: 'r@elsewhere.example' }] },
+        }),
+      },
+      'abuse-report',
+    ],
+    [
+      'a Hotmail-style complaint without a feedback-report part',
+      {
+        from: 'staff@hotmail.com',
+        subject: 'complaint about message from 203.0.113.5',
+        headers: ['X-HmXmrOriginalRecipient: <reader@hotmail.com>'],
+        contentType: 'multipart/mixed; boundary="b1"',
+        body: [
+          '--b1',
+          'Content-Type: text/plain',
+          '',
+          'This is an email abuse report for an email message received from IP 203.0.113.5.',
+          '--b1',
+          'Content-Type: message/rfc822',
+          '',
+          'From: ask@riverside.example.org',
+          'Subject: Your hold is ready',
+          '',
+          'Hello',
+          '--b1--',
+        ].join('\r\n'),
+      },
+      'abuse-report',
+    ],
+    [
+      'a Japanese auto-reply with an empty return path',
+      { from: 'taro@elsewhere.jp', subject: '自動返信: ご質問', headers: ['Return-Path: <>'], body: '不在です。' },
+      'auto-reply',
+    ],
+  ])('%s is automatic', async (_name, message, expected) => {
+    const result = await classify(message);
+    expect(result).toMatchObject({ category: expected, suspected: false });
+  });
+
+  it.each<[string, Raw]>([
+    [
+      'a reader asking about an undeliverable mail',
+      { from: 'jane@example.com', subject: 'Undeliverable: my earlier mail to you', body: 'Did it arrive?' },
+    ],
+    [
+      'a reader forwarding a bounce',
+      {
+        from: 'jane@example.com',
+        subject: 'Fwd: Undeliverable Message',
+        headers: ['Return-Path: <jane@example.com>'],
+        body: 'Why did this bounce?',
+      },
+    ],
+    [
+      'a reader writing about auto replies',
+      { from: 'jane@example.com', subject: 'Auto reply broken?', body: 'Your auto reply never came.' },
+    ],
+    [
+      'a reader writing in Japanese',
+      { from: 'taro@example.jp', subject: '本の予約について', body: '予約した本はいつ届きますか。' },
+    ],
+    [
+      'a reader forwarding a bounce with its text',
+      {
+        from: 'jane@example.com',
+        subject: 'Fwd: Mail delivery failed',
+        body: 'This is the mail system at host mx.example.com.\r\n<x@example.org>: 550 5.1.1 User unknown',
+      },
+    ],
+    [
+      'a reader pasting JSON',
+      { from: 'dev@example.com', subject: 'API question', body: 'We get {"event": "bounce"} from your webhook, why?' },
+    ],
+  ])('%s stays personal and unsuspected', async (_name, message) => {
+    expect(await classify(message)).toMatchObject({ category: 'personal', suspected: false });
+  });
+
+  it.each<[string, Raw]>([
+    [
+      'a daemon sender with an unknown subject',
+      { from: 'MAILER-DAEMON@elsewhere.example', subject: 'Notice', body: 'Hello.' },
+    ],
+    [
+      'a bounce subject with delivery diagnostics from an ordinary sender',
+      {
+        from: 'x@elsewhere.example',
+        subject: 'Mail delivery failed',
+        headers: [],
+        body: 'Mail delivery failed for x@elsewhere.example: 550 5.1.1 no such user',
+      },
+    ],
+  ])('%s is personal but suspected automatic', async (_name, message) => {
+    const result = await classify(message);
+    expect(result).toMatchObject({ category: 'personal', suspected: true });
+    expect(result.reason).toMatch(/^suspected bounce: /);
   });
 });

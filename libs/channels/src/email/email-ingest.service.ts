@@ -82,6 +82,13 @@ export class EmailIngestService {
         reason: `${mail.categoryReason}; it concerns nothing this inbox sent or holds (${mail.messageId})`,
       };
     }
+    if (personal && mail.suspectedAutomatic && !conversation) {
+      return {
+        kind: 'suppressed',
+        category: 'suspected-automatic',
+        reason: `${mail.categoryReason}; it concerns nothing this inbox sent or holds (${mail.messageId})`,
+      };
+    }
     const sender = mail.from?.address ?? (mail.returnPath || null);
     if (personal && !sender) {
       return { kind: 'suppressed', category: mail.category, reason: `no sender address (${mail.messageId})` };

@@ -243,6 +243,7 @@ export async function parseInboundEmail(
   const classification = classifyEmail({
     headers,
     subject,
+    text,
     partTypes: email.attachments.map((attachment) => attachment.mimeType),
   });
   const reportInput = { headers, parts: reportParts, text, inReplyTo };
@@ -286,6 +287,7 @@ export async function parseInboundEmail(
     dateFromHeader: headerDate !== null,
     category: classification.category,
     categoryReason: classification.reason,
+    suspectedAutomatic: classification.suspected,
     bounce: classification.category === 'bounce' ? extractBounceReport(reportInput) : null,
     abuseReport: classification.category === 'abuse-report' ? extractAbuseReport(reportInput) : null,
     text,

@@ -110,6 +110,11 @@ export interface ParsedEmail {
   category: EmailCategory;
   /** The signal that decided the category, for logs. */
   categoryReason: string;
+  /**
+   * Personal by category, but with automatic signals too weak to be sure: it opens no conversation
+   * by itself and is kept as unprocessed mail for staff instead.
+   */
+  suspectedAutomatic: boolean;
   /** Set when `category` is `bounce`, else null. */
   bounce: BounceReport | null;
   /** Set when `category` is `abuse-report`, else null. */
