@@ -201,8 +201,10 @@ describeWithDatabase('email becoming conversations (ingestion, threading, loop p
       mail({ from: 'MAILER-DAEMON@mx.elsewhere.example', subject: 'Notice', messageId: '<am6@x>' }),
       'imap',
     );
-    expect(unsure).toMatchObject({ kind: 'suppressed', category: 'suspected-automatic' });
-    expect(await conversations.latestMessageWithExternalId(scope, inbox.id, ['<am6@x>'])).toBeNull();
+    // Unsure: kept where staff see it (a conversation, flagged), never dropped, never acknowledged.
+    expect(unsure).toMatchObject({ kind: 'stored', conversationCreated: true });
+    const kept = await conversations.latestMessageWithExternalId(scope, inbox.id, ['<am6@x>']);
+    expect(kept?.data.email).toMatchObject({ category: 'personal', suspectedAutomatic: true });
   });
 
   it('attaches a bounce to the conversation of the reply it returns and marks that reply failed', async () => {

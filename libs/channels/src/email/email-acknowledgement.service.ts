@@ -22,6 +22,8 @@ export interface InboundEmailData {
   replyTo?: EmailAddress[];
   references?: string[];
   category?: string;
+  /** Personal by the classifier's score, but close to automatic: stored for staff, never acknowledged. */
+  suspectedAutomatic?: boolean;
 }
 
 /** Where a reply to this inbound email goes: its Reply-To, else its From. */
@@ -68,7 +70,7 @@ export class EmailAcknowledgementService implements OnModuleInit {
     if (timeline.some((m) => m.data.acknowledgement === true)) return null;
     const first = timeline.find((m) => m.kind === 'inbound');
     const email = first?.data.email as InboundEmailData | undefined;
-    if (email?.category !== 'personal') return null;
+    if (email?.category !== 'personal' || email.suspectedAutomatic) return null;
     const recipient = replyAddressOf(email);
     if (!recipient) return null;
     try {

@@ -316,14 +316,15 @@ export function classifyEmail(input: ClassificationInput): Classification {
   if (machineSubject && ABUSE_SUBJECT.test(subject)) tally.add('abuse-report', 3, 'complaint subject');
   if (machineSubject && ABUSE_TEXT.test(text)) tally.add('abuse-report', 3, 'complaint text');
 
-  const report = tally.best(['bounce', 'abuse-report']);
-  if (report && report.score >= AUTOMATIC_SCORE) {
-    return { category: report.category, reason: report.reason, suspected: false, score: report.score };
-  }
-
+  // A sender's own RFC 3834 declaration outweighs a bounce guessed from words (a report's structure, above, does not).
   const autoSubmitted = first('auto-submitted');
   if (autoSubmitted !== null && token(autoSubmitted) !== 'no') {
     return decided('auto-reply', `auto-submitted: ${token(autoSubmitted)}`);
+  }
+
+  const report = tally.best(['bounce', 'abuse-report']);
+  if (report && report.score >= AUTOMATIC_SCORE) {
+    return { category: report.category, reason: report.reason, suspected: false, score: report.score };
   }
   for (const key of ['x-autoreply', 'x-autorespond', 'x-autoresponder']) {
     const value = first(key);

@@ -82,13 +82,8 @@ export class EmailIngestService {
         reason: `${mail.categoryReason}; it concerns nothing this inbox sent or holds (${mail.messageId})`,
       };
     }
-    if (personal && mail.suspectedAutomatic && !conversation) {
-      return {
-        kind: 'suppressed',
-        category: 'suspected-automatic',
-        reason: `${mail.categoryReason}; it concerns nothing this inbox sent or holds (${mail.messageId})`,
-      };
-    }
+    // Mail the classifier is unsure about opens a conversation (nothing may vanish) flagged
+    // `suspectedAutomatic`, and is never acknowledged (an auto-reply to a machine could loop).
     const sender = mail.from?.address ?? (mail.returnPath || null);
     if (personal && !sender) {
       return { kind: 'suppressed', category: mail.category, reason: `no sender address (${mail.messageId})` };
@@ -132,6 +127,7 @@ export class EmailIngestService {
           references: mail.references.slice(-50),
           category: mail.category,
           categoryReason: mail.categoryReason,
+          suspectedAutomatic: mail.suspectedAutomatic,
           newText: mail.newText,
           quotedText: mail.quotedText,
           signature: mail.signature,
