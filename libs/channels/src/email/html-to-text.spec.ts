@@ -50,4 +50,8 @@ describe('decodeEntities', () => {
   it('replaces references to invalid code points', () => {
     expect(decodeEntities('&#0;&#xD800;&#1114112;')).toBe('\uFFFD\uFFFD\uFFFD');
   });
+
+  it("knows all of HTML5's named references, not only Latin-1 and typography", () => {
+    expect(decodeEntities('&hearts; &Alpha;&beta; &check; &nbsp;x &NotEqual; &frac13;')).toBe('♥ Αβ ✓ \u00a0x ≠ ⅓');
+  });
 });

@@ -1,56 +1,5 @@
-// Named entities of ISO-8859-1 (U+00A0 to U+00FF) in code point order, which covers the accented
-// letters of the western European languages readers write in; the rest below are the typographic
-// ones mail clients emit. An unknown entity is left as written.
-const LATIN1_NAMES = (
-  'nbsp iexcl cent pound curren yen brvbar sect uml copy ordf laquo not shy reg macr deg plusmn sup2 sup3 acute ' +
-  'micro para middot cedil sup1 ordm raquo frac14 frac12 frac34 iquest Agrave Aacute Acirc Atilde Auml Aring ' +
-  'AElig Ccedil Egrave Eacute Ecirc Euml Igrave Iacute Icirc Iuml ETH Ntilde Ograve Oacute Ocirc Otilde Ouml ' +
-  'times Oslash Ugrave Uacute Ucirc Uuml Yacute THORN szlig agrave aacute acirc atilde auml aring aelig ccedil ' +
-  'egrave eacute ecirc euml igrave iacute icirc iuml eth ntilde ograve oacute ocirc otilde ouml divide oslash ' +
-  'ugrave uacute ucirc uuml yacute thorn yuml'
-).split(' ');
+import { decode } from 'html-entities';
 
-const ENTITIES = new Map<string, string>([
-  ...LATIN1_NAMES.map((name, i): [string, string] => [name, String.fromCharCode(0xa0 + i)]),
-  ['amp', '&'],
-  ['lt', '<'],
-  ['gt', '>'],
-  ['quot', '"'],
-  ['apos', "'"],
-  ['OElig', '\u0152'],
-  ['oelig', '\u0153'],
-  ['Scaron', '\u0160'],
-  ['scaron', '\u0161'],
-  ['Yuml', '\u0178'],
-  ['circ', '\u02c6'],
-  ['tilde', '\u02dc'],
-  ['ensp', '\u2002'],
-  ['emsp', '\u2003'],
-  ['thinsp', '\u2009'],
-  ['zwnj', '\u200c'],
-  ['zwj', '\u200d'],
-  ['lrm', '\u200e'],
-  ['rlm', '\u200f'],
-  ['ndash', '\u2013'],
-  ['mdash', '\u2014'],
-  ['lsquo', '\u2018'],
-  ['rsquo', '\u2019'],
-  ['sbquo', '\u201a'],
-  ['ldquo', '\u201c'],
-  ['rdquo', '\u201d'],
-  ['bdquo', '\u201e'],
-  ['dagger', '\u2020'],
-  ['Dagger', '\u2021'],
-  ['bull', '\u2022'],
-  ['hellip', '\u2026'],
-  ['permil', '\u2030'],
-  ['lsaquo', '\u2039'],
-  ['rsaquo', '\u203a'],
-  ['euro', '\u20ac'],
-  ['trade', '\u2122'],
-  ['larr', '\u2190'],
-  ['rarr', '\u2192'],
-]);
 // Browsers also accept these without the semicolon; for any other name it is required, so that a
 // URL such as `?a=1&copy=2` is not rewritten.
 const WITHOUT_SEMICOLON = new Set(['amp', 'lt', 'gt', 'quot', 'nbsp']);
@@ -62,13 +11,23 @@ function fromCodePoint(code: number): string {
   return String.fromCodePoint(code);
 }
 
-/** Decodes character references: numeric ones always, named ones from the table above. */
+/** One named reference (`&name;`) by HTML5's table (html-entities), or undefined when HTML has no such name. */
+function named(name: string): string | undefined {
+  const reference = `&${name};`;
+  const value = decode(reference, { level: 'html5' });
+  return value === reference ? undefined : value;
+}
+
+/**
+ * Decodes character references: numeric ones always (here, because html-entities gives a lone
+ * surrogate for `&#xD800;` where HTML says U+FFFD), named ones by HTML5's whole table.
+ */
 export function decodeEntities(text: string): string {
   if (!text.includes('&')) return text;
   return text.replace(ENTITY, (whole, decimal?: string, hex?: string, name?: string, semicolon?: string) => {
     if (decimal !== undefined) return fromCodePoint(Number(decimal));
     if (hex !== undefined) return fromCodePoint(parseInt(hex, 16));
-    const value = name === undefined ? undefined : ENTITIES.get(name);
+    const value = name === undefined ? undefined : named(name);
     if (value === undefined || name === undefined) return whole;
     return semicolon || WITHOUT_SEMICOLON.has(name) ? value : whole;
   });
