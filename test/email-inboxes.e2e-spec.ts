@@ -43,7 +43,12 @@ describeWithDatabase('connecting a mailbox through the API', () => {
       .expect(200);
     expect(patched.body).toMatchObject({ imap: { folder: 'Library', moveTo: 'Done' }, imapPasswordSet: true });
     const fetched = await desk.http.get(`/api/v1/inboxes/${created.body.id}/email`).set(admin).expect(200);
-    expect(fetched.body).toEqual(patched.body);
+    // The settings read back as written; `mailbox` is the worker's live report, which moves on meanwhile.
+    const settings = (body: Record<string, unknown>) => ({ ...body, mailbox: undefined });
+    expect(settings(fetched.body as Record<string, unknown>)).toEqual(
+      settings(patched.body as Record<string, unknown>),
+    );
+    expect((fetched.body as { mailbox: { state: string } }).mailbox.state).toEqual(expect.any(String));
 
     const bad = await desk.http
       .patch(`/api/v1/inboxes/${created.body.id}/email`)

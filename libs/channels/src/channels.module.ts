@@ -7,6 +7,8 @@ import { EmailAcknowledgementService } from './email/email-acknowledgement.servi
 import { SmtpTransports } from './email/smtp-transports.service';
 import { EmailChannelAdapter } from './email/email-channel.adapter';
 import { DESK_ONLY_ADAPTERS } from './desk-only.adapters';
+import { MailboxCursorRepository } from './email/mailbox-cursor.repository';
+import { MailboxStatusService } from './email/mailbox-status.service';
 
 /**
  * What every process needs of the channels: configuring inboxes, the adapters (the outbox in
@@ -22,7 +24,10 @@ import { DESK_ONLY_ADAPTERS } from './desk-only.adapters';
     // The email adapter's; transports open only when a message is delivered (the worker's outbox jobs).
     SmtpTransports,
     EmailAcknowledgementService,
+    // The fetchers' cursors: the worker moves them, the api reads the mailboxes' state from them.
+    MailboxCursorRepository,
+    MailboxStatusService,
   ],
-  exports: [EmailInboxService, EmailIngestService, ConversationsModule],
+  exports: [EmailInboxService, EmailIngestService, MailboxStatusService, MailboxCursorRepository, ConversationsModule],
 })
 export class ChannelsModule {}

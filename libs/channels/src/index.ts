@@ -22,5 +22,8 @@ export * from './email/outbound-email';
 export * from './email/smtp-transports.service';
 export * from './email/mailbox-fetcher';
 export * from './email/mailbox-supervisor';
+export * from './email/mailbox-status.service';
+export * from './email/mailbox-health';
+export * from './email/mailbox.events';
 export * from './email/smtp-inbound.server';
 export * from './channels.errors';

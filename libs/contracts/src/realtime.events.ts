@@ -48,6 +48,18 @@ export interface ServerToClientEvents {
    */
   'access.changed': (event: { role: string; departmentIds: string[] }) => void;
   'presence.changed': (event: { agentId: string; from: string; to: string; at: string }) => void;
+  /**
+   * A mailbox began failing (`failing`: five failures in a row or two minutes of them), or reads mail
+   * again after failing (`connected`). To the library's supervisors and administrators, once per change.
+   */
+  'mailbox.health-changed': (event: {
+    inboxId: string;
+    address: string;
+    state: 'failing' | 'connected';
+    error: string | null;
+    consecutiveFailures: number;
+    since: string;
+  }) => void;
 }
 
 export interface ClientToServerEvents {
@@ -66,6 +78,7 @@ export const rooms = {
   allDepartments: (libraryId: string) => `departments:${libraryId}`,
   /** Conversations no department has claimed yet, per library. */
   triage: (libraryId: string) => `triage:${libraryId}`,
+  /** Supervisors and administrators: staffing (presence) and the channels' health (failing mailboxes). */
   supervisors: (libraryId: string) => `supervisors:${libraryId}`,
   conversation: (conversationId: string) => `conversation:${conversationId}`,
 };

@@ -7,6 +7,7 @@ import {
   MessageAppended,
   MessageDeliveryChanged,
 } from '@readerdesk/conversations';
+import { MailboxHealthChanged } from '@readerdesk/channels';
 import { EventBus } from '@readerdesk/platform';
 import { PresenceChanged } from '@readerdesk/staff';
 
@@ -42,7 +43,7 @@ export function onEveryNode(target: RoomTarget, room: string | string[]): RoomOp
 /**
  * Turns domain events into console events for the right rooms only: a department's traffic to that
  * department (unclaimed conversations to the library's triage room), a conversation's to those
- * following it, presence to supervisors and the agent. The same mapping runs in the api (straight
+ * following it, presence to supervisors and the agent, a mailbox's health to supervisors. The same mapping runs in the api (straight
  * into its socket.io server) and in a worker process (through Redis to every api's sockets).
  */
 @Injectable()
@@ -122,6 +123,17 @@ export class RealtimeFanout implements OnModuleInit {
           for (const sockets of onEveryNode(this.target, conversation))
             sockets.except(toDepartment(e.libraryId, e.departmentId)).socketsLeave(conversation);
       }
+    });
+    this.events.subscribe(MailboxHealthChanged, (e) => {
+      // Supervisors need to know why mail stopped arriving; agents do not hear it (the error may name the account).
+      this.emit(rooms.supervisors(e.libraryId), 'mailbox.health-changed', {
+        inboxId: e.inboxId,
+        address: e.address,
+        state: e.state,
+        error: e.error,
+        consecutiveFailures: e.consecutiveFailures,
+        since: e.since,
+      });
     });
     this.events.subscribe(PresenceChanged, (e) => {
       this.emit([rooms.supervisors(e.libraryId), rooms.agent(e.agentId)], 'presence.changed', {

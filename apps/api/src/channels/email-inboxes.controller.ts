@@ -1,7 +1,7 @@
 import { ApiProblems } from '@readerdesk/platform';
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { EmailInboxService } from '@readerdesk/channels';
+import { EmailInboxService, MailboxStatusService } from '@readerdesk/channels';
 import { Inbox, InboxService } from '@readerdesk/conversations';
 import { CurrentStaff, RequireRole, scopeOf, StaffDirectory, type StaffPrincipal } from '@readerdesk/staff';
 import { CreateEmailInboxDto, EmailInboxDto, UpdateEmailInboxDto } from './email-inboxes.dto';
@@ -16,14 +16,16 @@ export class EmailInboxesController {
     private readonly email: EmailInboxService,
     private readonly inboxes: InboxService,
     private readonly staff: StaffDirectory,
+    private readonly mailboxes: MailboxStatusService,
   ) {}
 
-  private dto(inbox: Inbox): EmailInboxDto {
+  private async dto(inbox: Inbox): Promise<EmailInboxDto> {
     return {
       id: inbox.id,
       name: inbox.name,
       defaultDepartmentId: inbox.defaultDepartmentId,
       ...this.email.view(inbox),
+      mailbox: await this.mailboxes.of(inbox),
     };
   }
 
@@ -49,9 +51,11 @@ export class EmailInboxesController {
   @Get(':id/email')
   @ApiOkResponse({ type: EmailInboxDto })
   @ApiOperation({
-    summary: "A mailbox's settings",
+    summary: "A mailbox's settings and state",
     description:
-      'Administrators only: address, sender name, signature, acknowledgement and the IMAP and SMTP settings, without passwords.',
+      'Administrators only: address, sender name, signature, acknowledgement and the IMAP and SMTP settings, without passwords; ' +
+      'and `mailbox`, how reading it over IMAP goes (connected, retrying, failing…, the last error, the last successful fetch, ' +
+      'the messages waiting, the worker serving it), read from the database, so any api process answers it.',
   })
   @ApiProblems(
     401,

@@ -96,6 +96,50 @@ class SmtpViewDto {
   @ApiProperty({ nullable: true, type: String }) user!: string | null;
 }
 
+export class MailboxStatusDto {
+  @ApiProperty({
+    enum: ['not_configured', 'unclaimed', 'connecting', 'connected', 'retrying', 'failing', 'stale'],
+    description:
+      '`not_configured`: no IMAP. `unclaimed`: no worker serves the mailbox yet (or the last one stopped). ' +
+      '`connecting`: a worker is signing in for the first time. `connected`: the last round read the folder. ' +
+      '`retrying`: it failed and is tried again with back-off. `failing`: five failures in a row or two minutes ' +
+      'of failures (supervisors and administrators hear `mailbox.health-changed`). `stale`: the serving worker ' +
+      'stopped renewing its lease (it may have died); the other fields are its last report.',
+  })
+  state!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When the reported state began' })
+  since!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'The last time a worker was connected and listed the folder, with mail or without',
+  })
+  lastFetchAt!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: "The last failure in the IMAP server's or the network's words (never a password); kept after recovery",
+  })
+  lastError!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastErrorAt!: string | null;
+  @ApiProperty({ description: 'Failures in a row; 0 after a successful round' }) consecutiveFailures!: number;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When the current failures began' })
+  failingSince!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description:
+      'Messages in the folder after the desk’s cursor (UIDs not yet handed to the desk), counted at the last ' +
+      'listing and lowered as batches are stored: a backlog, not the unread count',
+  })
+  waiting!: number | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The worker process holding the mailbox (host:pid:tag)' })
+  worker!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: "Until when the worker's lease runs" })
+  leaseUntil!: string | null;
+}
+
 export class EmailInboxDto {
   @ApiProperty() id!: string;
   @ApiProperty() name!: string;
@@ -108,4 +152,6 @@ export class EmailInboxDto {
   @ApiProperty({ type: SmtpViewDto, nullable: true }) smtp!: SmtpViewDto | null;
   @ApiProperty({ description: 'Passwords are never shown; this says whether one is stored' }) imapPasswordSet!: boolean;
   @ApiProperty() smtpPasswordSet!: boolean;
+  @ApiProperty({ type: MailboxStatusDto, description: 'Reading the mailbox over IMAP, as the worker last reported it' })
+  mailbox!: MailboxStatusDto;
 }

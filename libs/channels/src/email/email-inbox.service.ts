@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Inbox, InboxService } from '@readerdesk/conversations';
-import { DomainError, isUniqueViolation, LibraryScope, SecretBox } from '@readerdesk/platform';
+import { DomainError, EventBus, isUniqueViolation, LibraryScope, SecretBox } from '@readerdesk/platform';
 import { ChannelErrors } from '../channels.errors';
 import {
   DEFAULT_POLL_SECONDS,
@@ -10,6 +10,7 @@ import {
   ImapSettings,
   SmtpSettings,
 } from './email-inbox.settings';
+import { MailboxSettingsChanged } from './mailbox.events';
 
 /** What an administrator sends; passwords are write-only and omitted to keep the stored ones. */
 export interface EmailInboxInput {
@@ -43,6 +44,7 @@ export class EmailInboxService {
   constructor(
     private readonly inboxes: InboxService,
     private readonly box: SecretBox,
+    private readonly events: EventBus,
   ) {}
 
   settingsOf(inbox: Inbox): EmailInboxSettings {
@@ -67,8 +69,9 @@ export class EmailInboxService {
 
   async create(scope: LibraryScope, input: EmailInboxInput & { name: string; address: string }): Promise<Inbox> {
     const { settings, secrets } = this.merge(null, {}, input);
+    let inbox: Inbox;
     try {
-      return await this.inboxes.create(scope, {
+      inbox = await this.inboxes.create(scope, {
         channel: 'email',
         name: input.name,
         defaultDepartmentId: input.defaultDepartmentId ?? null,
@@ -79,6 +82,9 @@ export class EmailInboxService {
     } catch (error) {
       throw this.addressTaken(error, settings.address);
     }
+    // The worker starts reading the mailbox now rather than at its next round (15 s).
+    this.events.publish(MailboxSettingsChanged, { libraryId: scope.libraryId, inboxId: inbox.id });
+    return inbox;
   }
 
   async update(scope: LibraryScope, id: string, input: EmailInboxInput): Promise<Inbox> {
@@ -98,6 +104,7 @@ export class EmailInboxService {
     } catch (error) {
       throw this.addressTaken(error, settings.address);
     }
+    this.events.publish(MailboxSettingsChanged, { libraryId: scope.libraryId, inboxId: id });
     return { ...inbox, ...changes };
   }
 

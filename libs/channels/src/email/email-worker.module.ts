@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ReadersModule } from '@readerdesk/readers';
 import { ChannelsModule } from '../channels.module';
-import { MailboxCursorRepository } from './mailbox-cursor.repository';
 import { MailboxSupervisor } from './mailbox-supervisor';
 import { SmtpInboundServer } from './smtp-inbound.server';
 
@@ -12,6 +11,6 @@ import { SmtpInboundServer } from './smtp-inbound.server';
  */
 @Module({
   imports: [ChannelsModule, ReadersModule],
-  providers: [MailboxCursorRepository, MailboxSupervisor, SmtpInboundServer],
+  providers: [MailboxSupervisor, SmtpInboundServer],
 })
 export class EmailWorkerModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseService, isUniqueViolation, LibraryScope, TenantRepository } from '@readerdesk/platform';
 import { MailboxCursor } from './mailbox-cursor.entity';
+import type { MailboxHealthChanges } from './mailbox-health';
 
 @Injectable()
 export class MailboxCursorRepository extends TenantRepository<MailboxCursor> {
@@ -19,7 +20,8 @@ export class MailboxCursorRepository extends TenantRepository<MailboxCursor> {
     cursor: { uidValidity: string | null; lastUid: number },
     at: Date,
   ): Promise<void> {
-    const changes = { uidValidity: cursor.uidValidity, lastUid: cursor.lastUid, lastError: null, lastFetchAt: at };
+    // The last error stays, with its time: the connection state says whether it is over.
+    const changes = { uidValidity: cursor.uidValidity, lastUid: cursor.lastUid, lastFetchAt: at };
     if (await this.update(scope, inboxId, changes)) return;
     try {
       await this.insert(scope, { id: inboxId, ...changes } as MailboxCursor);
@@ -68,7 +70,23 @@ export class MailboxCursorRepository extends TenantRepository<MailboxCursor> {
     await this.updateWhere(scope, { id: inboxId, leaseOwner: owner }, { leaseOwner: null, leaseUntil: null });
   }
 
-  async recordError(scope: LibraryScope, inboxId: string, message: string): Promise<void> {
-    await this.update(scope, inboxId, { lastError: message.slice(0, 2000) });
+  /**
+   * Writes what the serving worker found about the connection, only while it holds the lease: a
+   * worker that just lost the mailbox cannot overwrite its successor's report.
+   */
+  async reportHealth(
+    scope: LibraryScope,
+    inboxId: string,
+    owner: string,
+    changes: MailboxHealthChanges,
+  ): Promise<void> {
+    const row: Partial<MailboxCursor> = { ...changes };
+    if (changes.lastError !== undefined) row.lastError = changes.lastError.slice(0, 2000);
+    await this.updateWhere(scope, { id: inboxId, leaseOwner: owner }, row);
+  }
+
+  /** The mailbox's row as the api shows it: lease and connection columns, read from the database. */
+  async status(scope: LibraryScope, inboxId: string): Promise<MailboxCursor | null> {
+    return this.findById(scope, inboxId);
   }
 }

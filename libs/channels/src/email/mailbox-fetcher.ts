@@ -20,7 +20,9 @@ export interface MailboxFetcherOptions {
    */
   handle(raw: Buffer, receivedAt: Date | undefined): Promise<boolean>;
   onError?(message: string): void;
-  logger?: { log(message: string): void; warn(message: string): void };
+  /** What happened to the connection, for the mailbox's health (MailboxHealth); called synchronously. */
+  report?(signal: MailboxSignal): void;
+  logger?: { log(message: string): void; warn(message: string): void; debug?(message: string): void };
   /** Messages larger than this are not downloaded whole: the headers and a note are handed on. */
   maxMessageBytes?: number;
   /** Messages handled at once (one sender’s always in order). Default 16. */
@@ -30,6 +32,18 @@ export interface MailboxFetcherOptions {
   /** First and longest pause between reconnection attempts. */
   backoff?: { initialMs: number; maxMs: number };
 }
+
+/**
+ * The fetcher's news: a connection is being made; the folder was listed (`waiting` messages above
+ * the cursor); a group was handed on (`waiting` left); a round finished; or a failure (the next try
+ * comes after a back-off).
+ */
+export type MailboxSignal =
+  | { kind: 'connecting' }
+  | { kind: 'listed'; waiting: number }
+  | { kind: 'progress'; waiting: number }
+  | { kind: 'done' }
+  | { kind: 'failed'; error: string };
 
 export type MailboxState =
   | { state: 'connecting' }
@@ -140,8 +154,10 @@ export class MailboxFetcher implements RunningMailbox {
           retryAt: new Date(Date.now() + delay).toISOString(),
           failures: this.failures,
         };
-        this.options.logger?.warn(`${this.options.label}: ${message}; retrying in ${Math.round(delay)} ms`);
+        // Each retry at debug only: the supervisor logs once when the mailbox is failing and once when it recovers.
+        this.options.logger?.debug?.(`${this.options.label}: ${message}; retrying in ${Math.round(delay)} ms`);
         this.options.onError?.(message);
+        this.options.report?.({ kind: 'failed', error: message });
         await this.pause(delay);
       } finally {
         this.client?.close();
@@ -154,6 +170,7 @@ export class MailboxFetcher implements RunningMailbox {
   private async session(): Promise<void> {
     const { imap } = this.options;
     this.current = { state: 'connecting' };
+    this.options.report?.({ kind: 'connecting' });
     const client = new ImapFlow({
       host: imap.host,
       port: imap.port,
@@ -176,8 +193,9 @@ export class MailboxFetcher implements RunningMailbox {
     await client.mailboxOpen(imap.folder);
     while (!this.stopped) {
       await Promise.race([this.fetchNew(client), lost]);
-      this.failures = 0;
       if (this.stopped) break;
+      this.failures = 0;
+      this.options.report?.({ kind: 'done' });
       const cursor = await this.options.cursor.load();
       this.current = { state: 'idle', lastUid: cursor.lastUid, since: new Date().toISOString() };
       await Promise.race([this.pause(imap.pollSeconds * 1000), lost]);
@@ -204,6 +222,8 @@ export class MailboxFetcher implements RunningMailbox {
     // Every UID still to read, once per round: plain numbers, small even for a large mailbox.
     const found = await client.search({ uid: `${cursor.lastUid + 1}:*` }, { uid: true });
     const uids = (found || []).filter((uid) => uid > cursor.lastUid).sort((a, b) => a - b);
+    this.options.report?.({ kind: 'listed', waiting: uids.length });
+    let handed = 0;
     for (let start = 0; start < uids.length; start += batchSize) {
       if (this.stopped) return;
       this.current = { state: 'fetching', lastUid: cursor.lastUid };
@@ -222,6 +242,8 @@ export class MailboxFetcher implements RunningMailbox {
         if (this.stopped) return;
         cursor = { uidValidity, lastUid: group[group.length - 1].uid };
         await this.options.cursor.save(cursor);
+        handed += group.length;
+        this.options.report?.({ kind: 'progress', waiting: uids.length - handed });
         await this.markProcessed(client, done);
       }
     }

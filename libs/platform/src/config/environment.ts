@@ -165,6 +165,15 @@ export class Environment {
   @Max(20)
   DESK_DELIVERY_ATTEMPTS = 6;
 
+  /**
+   * First pause before a mailbox (IMAP) that could not be read is tried again; it doubles each time, up to five
+   * minutes. A mailbox counts as failing after five failures in a row or two minutes of failures.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  DESK_MAILBOX_RETRY_BASE_MS = 1_000;
+
   /** The former name of DESK_DELIVERY_RETRY_BASE_MS, still read when that is unset. */
   @Transform(toOptionalInt)
   @IsOptional()
