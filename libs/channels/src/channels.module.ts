@@ -7,6 +7,8 @@ import { EmailAcknowledgementService } from './email/email-acknowledgement.servi
 import { SmtpTransports } from './email/smtp-transports.service';
 import { EmailChannelAdapter } from './email/email-channel.adapter';
 import { DESK_ONLY_ADAPTERS } from './desk-only.adapters';
+import { UnprocessedMailRepository } from './email/unprocessed-mail.repository';
+import { UnprocessedMailService } from './email/unprocessed-mail.service';
 
 /**
  * What every process needs of the channels: configuring inboxes, the adapters (the outbox in
@@ -22,7 +24,9 @@ import { DESK_ONLY_ADAPTERS } from './desk-only.adapters';
     // The email adapter's; transports open only when a message is delivered (the worker's outbox jobs).
     SmtpTransports,
     EmailAcknowledgementService,
+    UnprocessedMailRepository,
+    UnprocessedMailService,
   ],
-  exports: [EmailInboxService, EmailIngestService, ConversationsModule],
+  exports: [EmailInboxService, EmailIngestService, UnprocessedMailService, ConversationsModule],
 })
 export class ChannelsModule {}

@@ -119,7 +119,8 @@ export class MailboxSupervisor implements OnApplicationBootstrap, OnApplicationS
       },
       handle: async (raw, receivedAt) => {
         const outcome = await this.ingest.ingestRaw(inbox, raw, 'imap', receivedAt);
-        // An unreadable message stays in the mailbox untouched, for a person to look at.
+        // Only once stored (a conversation, or the unprocessed list) is it marked processed; an
+        // unreadable message stays in the mailbox untouched, for a person to look at.
         return outcome.kind !== 'unreadable';
       },
       onError: (message) => void this.cursors.recordError(scope, inbox.id, message).catch(() => undefined),
