@@ -160,6 +160,9 @@ describeWithDatabase('unprocessed mail: nothing that reaches an inbox vanishes',
       rawAvailable: true,
     });
     expect(await rows('<nosender-smtp@example.org>')).toHaveLength(1);
+    const metrics = (await desk.http.get('/metrics').expect(200)).text;
+    expect(metrics).toMatch(/readerdesk_inbound_email_total\{outcome="held-no-sender",source="smtp"\} 1\n/);
+    expect(metrics).toMatch(/readerdesk_inbound_email_total\{outcome="duplicate",source="smtp"\} 3\n/);
     expect(await conversationsWithSubject('Sunday hours')).toEqual([]);
     // What the desk keeps is what it received: the relay's bytes after the Return-Path the listener adds.
     const res = await download(desk.http.get(`${base()}/${held.id}/raw`).set(agent));
@@ -358,6 +361,23 @@ describeWithDatabase('unprocessed mail: nothing that reaches an inbox vanishes',
     for (const id of [suspectedConversation, converted.body.conversationId as string, replyToConversation]) {
       expect((await timeline(id)).filter((m) => m.data.acknowledgement === true)).toEqual([]);
     }
+  });
+
+  it('gives two members of staff converting the same mail at once one conversation', async () => {
+    const held = await emails.ingestRaw(inbox, unsure('<unsure-race@example.org>', 'Notice race'), 'smtp');
+    if (held.kind !== 'held') throw new Error('not held');
+    const answers = await Promise.all(
+      [agent, admin, agent].map((as) => desk.http.post(`${base()}/${held.unprocessedId}/convert`).set(as)),
+    );
+    expect(answers.every((a) => a.status === 200 || a.status === 409)).toBe(true);
+    const ids = new Set(answers.filter((a) => a.status === 200).map((a) => a.body.conversationId as string));
+    expect(ids.size).toBe(1);
+    const [conversationId] = [...ids];
+    expect(await conversationsWithSubject('Notice race')).toEqual([expect.objectContaining({ id: conversationId })]);
+    expect((await timeline(conversationId)).filter((m) => m.kind === 'inbound')).toHaveLength(1);
+    expect(await rows('<unsure-race@example.org>')).toEqual([
+      expect.objectContaining({ status: 'converted', conversationId }),
+    ]);
   });
 
   it('discards held mail: who and when are recorded, the raw message is removed', async () => {
