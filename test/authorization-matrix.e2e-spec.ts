@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { EmailIngestService } from '@readerdesk/channels';
+import { Inbox } from '@readerdesk/conversations';
 import { DEMO, DEMO_ADMIN, DEMO_AGENT_PASSWORD } from '@readerdesk/persistence';
 import { describeWithDatabase, TestData } from '@readerdesk/testing';
 import type { Response } from 'supertest';
@@ -21,6 +23,8 @@ interface Target {
   libraryId: string;
   inboxId: string;
   emailInboxId: string;
+  /** Mail held in the email inbox's unprocessed list (it has no sender). */
+  unprocessedMailId: string;
   conversationId: string;
   attachmentId: string;
   readerId: string;
@@ -188,6 +192,59 @@ const OPERATIONS: Record<string, Operation> = {
     role: 'administrator',
     cases: [{ params: (t) => ({ id: t.emailInboxId }), body: () => ({ fromName: 'Renamed' }), reaches: 'library' }],
   },
+  'GET /api/v1/inboxes/{id}/unprocessed-mail': {
+    role: 'agent',
+    cases: [{ params: (t) => ({ id: t.emailInboxId }), reaches: 'department' }],
+  },
+  'GET /api/v1/inboxes/{id}/unprocessed-mail/{mailId}': {
+    role: 'agent',
+    cases: [
+      { params: (t) => ({ id: t.emailInboxId, mailId: t.unprocessedMailId }), reaches: 'department' },
+      {
+        name: "the target's mail through one's own inbox",
+        params: (t, home) => ({ id: home.emailInboxId, mailId: t.unprocessedMailId }),
+        reaches: 'department',
+      },
+    ],
+  },
+  'GET /api/v1/inboxes/{id}/unprocessed-mail/{mailId}/raw': {
+    role: 'agent',
+    cases: [
+      { params: (t) => ({ id: t.emailInboxId, mailId: t.unprocessedMailId }), reaches: 'department' },
+      {
+        name: "the target's mail through one's own inbox",
+        params: (t, home) => ({ id: home.emailInboxId, mailId: t.unprocessedMailId }),
+        reaches: 'department',
+      },
+    ],
+  },
+  'POST /api/v1/inboxes/{id}/unprocessed-mail/{mailId}/convert': {
+    role: 'agent',
+    cases: [
+      {
+        params: (t) => ({ id: t.emailInboxId, mailId: t.unprocessedMailId }),
+        body: () => ({ email: 'held.reader@matrix.example.org' }),
+        reaches: 'department',
+      },
+      {
+        name: "the target's mail through one's own inbox",
+        params: (t, home) => ({ id: home.emailInboxId, mailId: t.unprocessedMailId }),
+        body: () => ({ email: 'held.reader@matrix.example.org' }),
+        reaches: 'department',
+      },
+    ],
+  },
+  'POST /api/v1/inboxes/{id}/unprocessed-mail/{mailId}/discard': {
+    role: 'agent',
+    cases: [
+      { params: (t) => ({ id: t.emailInboxId, mailId: t.unprocessedMailId }), reaches: 'department' },
+      {
+        name: "the target's mail through one's own inbox",
+        params: (t, home) => ({ id: home.emailInboxId, mailId: t.unprocessedMailId }),
+        reaches: 'department',
+      },
+    ],
+  },
   'GET /api/v1/conversations': {
     role: 'agent',
     cases: [
@@ -348,7 +405,12 @@ describeWithDatabase('authorisation: every operation × role × another departme
     departmentId: string,
     marker: string,
     readerEmail: string,
-  ): Promise<Pick<Target, 'inboxId' | 'emailInboxId' | 'conversationId' | 'attachmentId' | 'readerId' | 'handleId'>> {
+  ): Promise<
+    Pick<
+      Target,
+      'inboxId' | 'emailInboxId' | 'unprocessedMailId' | 'conversationId' | 'attachmentId' | 'readerId' | 'handleId'
+    >
+  > {
     const inbox = await post(as, '/api/v1/inboxes', {
       channel: 'api',
       name: `Form ${marker}`,
@@ -359,6 +421,24 @@ describeWithDatabase('authorisation: every operation × role × another departme
       address: `ask-${marker.toLowerCase()}@matrix.example.org`,
       defaultDepartmentId: departmentId,
     });
+    // Mail without a sender, held in the email inbox's unprocessed list.
+    const held = await desk.app
+      .get(EmailIngestService)
+      .ingestRaw(
+        await desk.database.manager.getRepository(Inbox).findOneByOrFail({ id: emailInbox.body.id as string }),
+        Buffer.from(
+          [
+            `To: ask-${marker.toLowerCase()}@matrix.example.org`,
+            `Subject: Held ${marker}`,
+            `Message-ID: <held-${marker.toLowerCase()}@matrix.example.org>`,
+            '',
+            `Held question ${marker}`,
+            '',
+          ].join('\r\n'),
+        ),
+        'smtp',
+      );
+    if (held.kind !== 'held') throw new Error(`set-up: mail without a sender was ${held.kind}`);
     const ingested = await post(as, `/api/v1/inboxes/${inbox.body.id}/messages`, {
       externalId: `first-${marker}`,
       handles: [{ kind: 'email', value: readerEmail }],
@@ -380,6 +460,7 @@ describeWithDatabase('authorisation: every operation × role × another departme
     return {
       inboxId: inbox.body.id,
       emailInboxId: emailInbox.body.id,
+      unprocessedMailId: held.unprocessedId,
       conversationId,
       attachmentId: upload.body.id,
       readerId,
@@ -403,9 +484,11 @@ describeWithDatabase('authorisation: every operation × role × another departme
       'messages',
       'attachments',
       'api_keys',
+      'email_unprocessed',
     ];
     const library = await Promise.all(tables.map((table) => rows(table, 'library_id', otherLibrary.libraryId)));
     const department = await Promise.all([
+      rows('email_unprocessed', 'inbox_id', otherDepartment.emailInboxId),
       rows('conversations', 'id', otherDepartment.conversationId),
       rows('messages', 'conversation_id', otherDepartment.conversationId),
       rows('attachments', 'conversation_id', otherDepartment.conversationId),
@@ -453,7 +536,14 @@ describeWithDatabase('authorisation: every operation × role × another departme
       branchId: branches[1].id,
       agentId: agent(DEMO.agents[2].email),
       apiKeyId: homeKey,
-      secrets: ['Question CIRCSECRET', 'Note CIRCSECRET', 'Subject CIRCSECRET', 'File CIRCSECRET'],
+      secrets: [
+        'Question CIRCSECRET',
+        'Note CIRCSECRET',
+        'Subject CIRCSECRET',
+        'File CIRCSECRET',
+        'Held CIRCSECRET',
+        'held-circsecret',
+      ],
     };
 
     const other = await data.library({ name: 'Elsewhere County Library LIBSECRET' });
@@ -482,8 +572,13 @@ describeWithDatabase('authorisation: every operation × role × another departme
       otherLibrary.readerId,
       otherLibrary.attachmentId,
       otherLibrary.apiKeyId,
+      otherLibrary.unprocessedMailId,
     );
-    otherDepartment.secrets.push(otherDepartment.conversationId, otherDepartment.attachmentId);
+    otherDepartment.secrets.push(
+      otherDepartment.conversationId,
+      otherDepartment.attachmentId,
+      otherDepartment.unprocessedMailId,
+    );
     snapshotBefore = await snapshot();
   });
   afterAll(async () => desk?.close());
@@ -563,7 +658,13 @@ describeWithDatabase('authorisation: every operation × role × another departme
   });
 
   it('(the matrix is not vacuous: the same calls on what the caller may see succeed)', async () => {
-    for (const key of ['GET /api/v1/conversations/{id}', 'GET /api/v1/attachments/{id}', 'GET /api/v1/readers/{id}']) {
+    for (const key of [
+      'GET /api/v1/conversations/{id}',
+      'GET /api/v1/attachments/{id}',
+      'GET /api/v1/readers/{id}',
+      'GET /api/v1/inboxes/{id}/unprocessed-mail/{mailId}',
+      'GET /api/v1/inboxes/{id}/unprocessed-mail/{mailId}/raw',
+    ]) {
       const res = await call(key, OPERATIONS[key].cases[0], home, callers.agent);
       expect({ key, status: res.status }).toEqual({ key, status: 200 });
     }

@@ -128,7 +128,7 @@ describeWithDatabase('email becoming conversations (ingestion, threading, loop p
         body: 'I am away until Monday.',
       });
     const loose = await emails.ingestRaw(inbox, vacation('<ooo1@example.org>', []), 'imap');
-    expect(loose).toMatchObject({ kind: 'suppressed', category: 'auto-reply' });
+    expect(loose).toMatchObject({ kind: 'held', reason: 'automatic', category: 'auto-reply' });
 
     const opened = await emails.ingestRaw(
       inbox,
@@ -193,7 +193,11 @@ describeWithDatabase('email becoming conversations (ingestion, threading, loop p
     const scope = libraryScope(inbox.libraryId);
     for (const [name, parts] of automatic) {
       const outcome = await emails.ingestRaw(inbox, mail(parts), 'imap');
-      expect({ name, kind: outcome.kind }).toEqual({ name, kind: 'suppressed' });
+      expect({ name, kind: outcome.kind, reason: outcome.kind === 'held' && outcome.reason }).toEqual({
+        name,
+        kind: 'held',
+        reason: 'automatic',
+      });
       expect(await conversations.latestMessageWithExternalId(scope, inbox.id, [parts.messageId])).toBeNull();
     }
     const unsure = await emails.ingestRaw(
@@ -201,10 +205,9 @@ describeWithDatabase('email becoming conversations (ingestion, threading, loop p
       mail({ from: 'MAILER-DAEMON@mx.elsewhere.example', subject: 'Notice', messageId: '<am6@x>' }),
       'imap',
     );
-    // Unsure: kept where staff see it (a conversation, flagged), never dropped, never acknowledged.
-    expect(unsure).toMatchObject({ kind: 'stored', conversationCreated: true });
-    const kept = await conversations.latestMessageWithExternalId(scope, inbox.id, ['<am6@x>']);
-    expect(kept?.data.email).toMatchObject({ category: 'personal', suspectedAutomatic: true });
+    // Unsure: held in the unprocessed list for staff, opening no conversation; never dropped, never acknowledged.
+    expect(unsure).toMatchObject({ kind: 'held', reason: 'suspected_automatic', category: 'personal' });
+    expect(await conversations.latestMessageWithExternalId(scope, inbox.id, ['<am6@x>'])).toBeNull();
   });
 
   it('attaches a bounce to the conversation of the reply it returns and marks that reply failed', async () => {

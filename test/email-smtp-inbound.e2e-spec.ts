@@ -320,13 +320,13 @@ describeWithDatabase('inbound SMTP: the desk as the MX or relay of its email inb
     expect(await view.inbound(plain.id)).toHaveLength(1);
   });
 
-  it('accepts and drops an auto-reply about nothing it holds (RFC 3834), told apart by the null sender', async () => {
+  it('accepts an auto-reply about nothing it holds and holds it for staff (RFC 3834), told apart by the null sender', async () => {
     const vacation = await session('', [ASK]);
-    const dropped = await vacation.data(
+    const held = await vacation.data(
       mail({ subject: 'Out of office', headers: ['Auto-Submitted: auto-replied'], body: 'Away until Monday.' }),
     );
-    expect(dropped.code).toBe(250);
-    expect(dropped.text).toMatch(/discarded/);
+    expect(held.code).toBe(250);
+    expect(held.text).toMatch(/held for staff/);
     // A subject like this alone is no proof (a reader may write it); with the envelope's null sender it is.
     await vacation.command('MAIL FROM:<>');
     await vacation.command(`RCPT TO:<${ASK}>`);

@@ -9,6 +9,7 @@ import { CorsOrigins } from '@readerdesk/platform';
 import { AdminController } from './admin/admin.controller';
 import { ApiKeysController } from './admin/api-keys.controller';
 import { EmailInboxesController } from './channels/email-inboxes.controller';
+import { UnprocessedMailController } from './channels/unprocessed-mail.controller';
 import { AttachmentsController } from './conversations/attachments.controller';
 import { ConversationsController } from './conversations/conversations.controller';
 import { LibraryCorsOrigins } from './cors-origins';
@@ -26,6 +27,7 @@ import { ReadersController } from './readers/readers.controller';
     ConversationsController,
     AttachmentsController,
     EmailInboxesController,
+    UnprocessedMailController,
   ],
   providers: [{ provide: CorsOrigins, useClass: LibraryCorsOrigins }],
 })

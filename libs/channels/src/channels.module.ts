@@ -9,6 +9,8 @@ import { EmailChannelAdapter } from './email/email-channel.adapter';
 import { DESK_ONLY_ADAPTERS } from './desk-only.adapters';
 import { MailboxCursorRepository } from './email/mailbox-cursor.repository';
 import { MailboxStatusService } from './email/mailbox-status.service';
+import { UnprocessedMailRepository } from './email/unprocessed-mail.repository';
+import { UnprocessedMailService } from './email/unprocessed-mail.service';
 
 /**
  * What every process needs of the channels: configuring inboxes, the adapters (the outbox in
@@ -27,7 +29,16 @@ import { MailboxStatusService } from './email/mailbox-status.service';
     // The fetchers' cursors: the worker moves them, the api reads the mailboxes' state from them.
     MailboxCursorRepository,
     MailboxStatusService,
+    UnprocessedMailRepository,
+    UnprocessedMailService,
   ],
-  exports: [EmailInboxService, EmailIngestService, MailboxStatusService, MailboxCursorRepository, ConversationsModule],
+  exports: [
+    EmailInboxService,
+    EmailIngestService,
+    MailboxStatusService,
+    MailboxCursorRepository,
+    UnprocessedMailService,
+    ConversationsModule,
+  ],
 })
 export class ChannelsModule {}

@@ -4,6 +4,8 @@ export * from './email/email-inbox.service';
 export * from './email/email-ingest.service';
 export * from './email/email-inbox.settings';
 export * from './email/mailbox-cursor.entity';
+export * from './email/unprocessed-mail.entity';
+export * from './email/unprocessed-mail.service';
 export * from './email/bounce-report';
 export * from './email/email-address';
 export * from './email/email-classifier';

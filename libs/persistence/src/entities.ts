@@ -1,7 +1,7 @@
 import { Agent, AgentDepartment, ApiKey, Department, PresenceChange, RefreshToken } from '@readerdesk/staff';
 import { Attachment, Conversation, ConversationCounter, Inbox, Message } from '@readerdesk/conversations';
 import { Reader, ReaderEvent, ReaderHandle } from '@readerdesk/readers';
-import { MailboxCursor } from '@readerdesk/channels';
+import { MailboxCursor, UnprocessedMail } from '@readerdesk/channels';
 import { Branch, Library } from '@readerdesk/tenancy';
 
 /** Every entity of the desk; migrations are generated from exactly this list. */
@@ -23,4 +23,5 @@ export const ENTITIES = [
   Message,
   Attachment,
   MailboxCursor,
+  UnprocessedMail,
 ];

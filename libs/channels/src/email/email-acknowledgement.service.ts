@@ -24,6 +24,8 @@ export interface InboundEmailData {
   category?: string;
   /** Personal by the classifier's score, but close to automatic: stored for staff, never acknowledged. */
   suspectedAutomatic?: boolean;
+  /** Set when staff turned held (unprocessed) mail into this message: never acknowledged. */
+  unprocessedMailId?: string;
 }
 
 /** Where a reply to this inbound email goes: its Reply-To, else its From. */
@@ -70,7 +72,7 @@ export class EmailAcknowledgementService implements OnModuleInit {
     if (timeline.some((m) => m.data.acknowledgement === true)) return null;
     const first = timeline.find((m) => m.kind === 'inbound');
     const email = first?.data.email as InboundEmailData | undefined;
-    if (email?.category !== 'personal' || email.suspectedAutomatic) return null;
+    if (email?.category !== 'personal' || email.suspectedAutomatic || email.unprocessedMailId) return null;
     const recipient = replyAddressOf(email);
     if (!recipient) return null;
     try {

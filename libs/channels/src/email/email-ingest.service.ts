@@ -1,11 +1,22 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Conversation, ConversationService, Inbox, IngestionService, OutboxService } from '@readerdesk/conversations';
-import { Clock, Environment, LibraryScope, libraryScope, MetricsService } from '@readerdesk/platform';
+import {
+  BlobStorage,
+  Clock,
+  Environment,
+  isUniqueViolation,
+  LibraryScope,
+  libraryScope,
+  MetricsService,
+  newRowId,
+} from '@readerdesk/platform';
 import { IdentityService, ReaderService } from '@readerdesk/readers';
 import { EmailInboxService } from './email-inbox.service';
 import { EmailParseError } from './email-parse-error';
 import { parseInboundEmail } from './inbound-email-parser';
 import type { ParsedEmail } from './parsed-email';
+import type { UnprocessedMail, UnprocessedReason } from './unprocessed-mail.entity';
+import { UnprocessedMailRepository } from './unprocessed-mail.repository';
 
 export type EmailSource = 'imap' | 'smtp';
 
@@ -14,16 +25,43 @@ export type EmailIngestOutcome =
   | { kind: 'stored'; conversationId: string; messageId: string; conversationCreated: boolean; duplicate: boolean }
   /** Machine mail (auto-reply, list, abuse report, bounce) recorded silently on the conversation it concerns. */
   | { kind: 'recorded'; category: string; conversationId: string; messageId: string; duplicate: boolean }
-  /** Machine mail about nothing the desk sent or holds: not stored, never answered (RFC 3834). */
-  | { kind: 'suppressed'; category: string; reason: string }
+  /**
+   * Kept in the inbox's list of unprocessed mail for staff, opening no conversation and never answered:
+   * no usable sender, unsure whether a machine wrote it, or machine mail about nothing the inbox sent
+   * or holds (RFC 3834). `duplicate` when that list had it already (an IMAP refetch, an SMTP retry).
+   */
+  | {
+      kind: 'held';
+      reason: UnprocessedReason;
+      category: string;
+      detail: string;
+      unprocessedId: string;
+      duplicate: boolean;
+    }
   /** Not readable as email at all (empty, over the size limit, no header): left where it came from. */
   | { kind: 'unreadable'; code: string; message: string };
+
+/** The `outcome` label of readerdesk_inbound_email_total. */
+function metricLabel(outcome: EmailIngestOutcome): string {
+  if ((outcome.kind === 'stored' || outcome.kind === 'held') && outcome.duplicate) return 'duplicate';
+  if (outcome.kind === 'recorded') return outcome.category;
+  if (outcome.kind === 'held') return `held-${outcome.reason.replace(/_/g, '-')}`;
+  return outcome.kind;
+}
+
+/** How a held message is turned into a conversation on a member of staff's word. */
+export interface EmailConversion {
+  unprocessedId: string;
+  /** The reader's address when the mail has no sender (or staff name another). */
+  readerAddress: string | null;
+}
 
 /**
  * Turns one raw email into a conversation message: parse, classify (RFC 3834 loop prevention),
  * thread (In-Reply-To/References against inbound and outbound Message-IDs, then the [#number]
  * token or plus address when the sender is the conversation's reader), and hand to the one
  * ingestion entry point, idempotent on the Message-ID. Bounces mark the outbound message failed.
+ * What may open no conversation by itself is held in the inbox's list of unprocessed mail instead.
  */
 @Injectable()
 export class EmailIngestService {
@@ -39,26 +77,44 @@ export class EmailIngestService {
     private readonly outbox: OutboxService,
     private readonly identity: IdentityService,
     private readonly readers: ReaderService,
+    private readonly unprocessed: UnprocessedMailRepository,
+    private readonly storage: BlobStorage,
   ) {}
 
   async ingestRaw(inbox: Inbox, raw: Buffer, source: EmailSource, receivedAt?: Date): Promise<EmailIngestOutcome> {
     const outcome = await this.ingestOrExplain(inbox, raw, receivedAt);
-    const label =
-      outcome.kind === 'stored' && outcome.duplicate
-        ? 'duplicate'
-        : outcome.kind === 'recorded'
-          ? outcome.category
-          : outcome.kind;
-    this.metrics.inboundEmail.inc({ outcome: label, source });
-    if (outcome.kind === 'suppressed' || outcome.kind === 'unreadable') {
-      this.logger.log(
-        `inbox ${inbox.id}: ${outcome.kind} (${'category' in outcome ? outcome.category + ': ' : ''}${'reason' in outcome ? outcome.reason : outcome.message})`,
-      );
+    this.metrics.inboundEmail.inc({ outcome: metricLabel(outcome), source });
+    if (outcome.kind === 'held' && !outcome.duplicate) {
+      this.logger.log(`inbox ${inbox.id}: held as ${outcome.reason} (${outcome.category}: ${outcome.detail})`);
+    } else if (outcome.kind === 'unreadable') {
+      this.logger.log(`inbox ${inbox.id}: unreadable (${outcome.message})`);
     }
     return outcome;
   }
 
-  private async ingestOrExplain(inbox: Inbox, raw: Buffer, receivedAt?: Date): Promise<EmailIngestOutcome> {
+  /**
+   * Ingests a held message as personal mail because a member of staff said so: it opens or continues
+   * a conversation like any reader's mail, is marked with the unprocessed mail's id, and is never
+   * acknowledged (staff took it on; its sender may be a machine). Idempotent on the Message-ID.
+   */
+  async convertHeld(
+    inbox: Inbox,
+    raw: Buffer,
+    receivedAt: Date,
+    conversion: EmailConversion,
+  ): Promise<Extract<EmailIngestOutcome, { kind: 'stored' }>> {
+    const outcome = await this.ingestOrExplain(inbox, raw, receivedAt, conversion);
+    if (outcome.kind !== 'stored') throw new Error(`a held message could not be converted: ${outcome.kind}`);
+    this.metrics.inboundEmail.inc({ outcome: 'converted', source: 'unprocessed' });
+    return outcome;
+  }
+
+  private async ingestOrExplain(
+    inbox: Inbox,
+    raw: Buffer,
+    receivedAt?: Date,
+    conversion?: EmailConversion,
+  ): Promise<EmailIngestOutcome> {
     const scope = libraryScope(inbox.libraryId);
     const settings = this.inboxes.settingsOf(inbox);
     let mail: ParsedEmail;
@@ -72,28 +128,34 @@ export class EmailIngestService {
       if (error instanceof EmailParseError) return { kind: 'unreadable', code: error.code, message: error.message };
       throw error;
     }
-    const personal = mail.category === 'personal';
+    // A conversion is staff's word that this is a reader's mail, whatever the classifier thought.
+    const personal = conversion ? true : mail.category === 'personal';
     const concerning = mail.bounce?.originalMessageId ?? mail.abuseReport?.originalMessageId ?? null;
     const conversation = await this.thread(scope, inbox, mail, concerning);
-    if (!personal && !conversation) {
-      return {
-        kind: 'suppressed',
-        category: mail.category,
-        reason: `${mail.categoryReason}; it concerns nothing this inbox sent or holds (${mail.messageId})`,
-      };
+    const sender = conversion?.readerAddress ?? mail.from?.address ?? (mail.returnPath || null);
+    if (!conversion) {
+      const received = receivedAt ?? this.clock.now();
+      if (!personal && !conversation) {
+        const detail = `${mail.categoryReason}; it concerns nothing this inbox sent or holds`;
+        return this.hold(scope, inbox, raw, mail, received, 'automatic', detail);
+      }
+      if (personal && !sender) {
+        return this.hold(scope, inbox, raw, mail, received, 'no_sender', 'no From address and no envelope sender');
+      }
+      // Unsure whether a machine wrote it: it opens nothing by itself (an acknowledgement to a machine
+      // could loop), but it may still continue a conversation its headers name.
+      if (mail.suspectedAutomatic && !conversation) {
+        return this.hold(scope, inbox, raw, mail, received, 'suspected_automatic', mail.categoryReason);
+      }
     }
-    // Mail the classifier is unsure about opens a conversation (nothing may vanish) flagged
-    // `suspectedAutomatic`, and is never acknowledged (an auto-reply to a machine could loop).
-    const sender = mail.from?.address ?? (mail.returnPath || null);
-    if (personal && !sender) {
-      return { kind: 'suppressed', category: mail.category, reason: `no sender address (${mail.messageId})` };
-    }
+    if (conversion && !sender) throw new Error('a conversion needs a reader address'); // the caller checks first
     const result = await this.ingestion.ingest(scope, {
       inboxId: inbox.id,
       channel: 'email',
       externalId: mail.messageId,
       handles: sender ? [{ kind: 'email', value: sender }] : [],
-      displayName: mail.from?.name || null,
+      // A name from the header belongs to the header's address, not to one staff named instead.
+      displayName: (sender?.toLowerCase() === mail.from?.address.toLowerCase() && mail.from?.name) || null,
       subject: mail.subject || null,
       text: mail.text || (mail.html ? null : '(no text)'),
       html: mail.html,
@@ -128,6 +190,7 @@ export class EmailIngestService {
           category: mail.category,
           categoryReason: mail.categoryReason,
           suspectedAutomatic: mail.suspectedAutomatic,
+          ...(conversion ? { unprocessedMailId: conversion.unprocessedId } : {}),
           newText: mail.newText,
           quotedText: mail.quotedText,
           signature: mail.signature,
@@ -154,6 +217,64 @@ export class EmailIngestService {
       conversationCreated: result.conversationCreated,
       duplicate: result.duplicate,
     };
+  }
+
+  /**
+   * Keeps the message in the inbox's list of unprocessed mail, raw bytes in BlobStorage (the size of
+   * a whole message, up to the SMTP limit, does not belong in a database row). Once per Message-ID:
+   * a refetch or retry finds the row; when two copies race, the loser removes its bytes again.
+   */
+  private async hold(
+    scope: LibraryScope,
+    inbox: Inbox,
+    raw: Buffer,
+    mail: ParsedEmail,
+    receivedAt: Date,
+    reason: UnprocessedReason,
+    detail: string,
+  ): Promise<EmailIngestOutcome> {
+    const held = (row: UnprocessedMail, duplicate: boolean): EmailIngestOutcome => ({
+      kind: 'held',
+      reason: row.reason,
+      category: row.category,
+      detail: row.reasonText,
+      unprocessedId: row.id,
+      duplicate,
+    });
+    const known = await this.unprocessed.findByMessageId(scope, inbox.id, mail.messageId);
+    if (known) return held(known, true);
+    const id = newRowId();
+    const blob = await this.storage.put(`${scope.libraryId}/unprocessed/${inbox.id}/${id}`, raw, {
+      contentType: 'message/rfc822',
+    });
+    const from = mail.from ? (mail.from.name ? `${mail.from.name} <${mail.from.address}>` : mail.from.address) : null;
+    try {
+      const [row] = await this.unprocessed.insert(scope, {
+        id,
+        inboxId: inbox.id,
+        reason,
+        reasonText: detail.slice(0, 2000),
+        category: mail.category,
+        messageId: mail.messageId,
+        subject: mail.subject ? mail.subject.slice(0, 500) : null,
+        fromText: from ? from.slice(0, 500) : null,
+        size: blob.size,
+        sha256: blob.sha256,
+        storageKey: blob.key,
+        receivedAt,
+        status: 'pending',
+        resolvedById: null,
+        resolvedAt: null,
+        conversationId: null,
+      } as UnprocessedMail);
+      return held(row, false);
+    } catch (error) {
+      await this.storage.delete(blob.key).catch(() => undefined);
+      if (!isUniqueViolation(error)) throw error;
+      const winner = await this.unprocessed.findByMessageId(scope, inbox.id, mail.messageId);
+      if (!winner) throw error;
+      return held(winner, true);
+    }
   }
 
   /**

@@ -206,7 +206,8 @@ export class MailboxSupervisor implements OnModuleInit, OnApplicationBootstrap, 
       },
       handle: async (raw, receivedAt) => {
         const outcome = await this.ingest.ingestRaw(inbox, raw, 'imap', receivedAt);
-        // An unreadable message stays in the mailbox untouched, for a person to look at.
+        // Only once stored (a conversation, or the unprocessed list) is it marked processed; an
+        // unreadable message stays in the mailbox untouched, for a person to look at.
         return outcome.kind !== 'unreadable';
       },
       report,

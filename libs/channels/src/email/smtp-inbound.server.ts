@@ -257,8 +257,8 @@ export class SmtpInboundServer implements OnApplicationBootstrap, BeforeApplicat
     if (unreadable && outcomes.every((o) => o.kind === 'unreadable')) {
       return { error: smtpError(554, `Message not readable as email: ${unreadable.message}`) };
     }
-    if (outcomes.every((o) => o.kind === 'suppressed')) {
-      return { message: 'Accepted and discarded: automatic mail about nothing this desk holds' };
+    if (outcomes.every((o) => o.kind === 'held')) {
+      return { message: 'Accepted and held for staff: it opens no conversation by itself' };
     }
     return { message: `Accepted for ${inboxes.size} inbox${inboxes.size === 1 ? '' : 'es'}` };
   }

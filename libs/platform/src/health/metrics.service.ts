@@ -22,7 +22,7 @@ export class MetricsService {
 
   readonly inboundEmail = new Counter({
     name: 'readerdesk_inbound_email_total',
-    help: 'Inbound emails by outcome (stored, duplicate, threaded-auto, bounce, suppressed, unreadable) and source',
+    help: 'Inbound emails by outcome (stored, duplicate, a machine-mail category recorded on its conversation, held-no-sender, held-suspected-automatic, held-automatic, converted, unreadable) and source (imap, smtp, unprocessed)',
     labelNames: ['outcome', 'source'] as const,
     registers: [this.registry],
   });
