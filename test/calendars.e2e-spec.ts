@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { DEMO, DEMO_ADMIN, DEMO_AGENT_PASSWORD } from '@readerdesk/persistence';
 import { CalendarService } from '@readerdesk/calendars';
 import { libraryScope } from '@readerdesk/platform';
@@ -271,6 +273,44 @@ describeWithDatabase('opening-hours calendars over HTTP', () => {
       .send(`BEGIN:VCALENDAR\r\n${'X-FILLER:'.padEnd(1000, 'x')}\r\n`.repeat(1100))
       .expect(413);
     expect(huge.body).toMatchObject({ code: 'ics_too_large', errors: [{ field: 'file' }] });
+    // Without Content-Length (chunked): answered while the body is still streaming, once past the limit, not
+    // after reading all of it.
+    const limit = 20 * 1024 * 1024;
+    const streamed = await new Promise<{ status: number; code?: string; sent: number }>((resolve, reject) => {
+      const { port } = desk.app.getHttpServer().address() as AddressInfo;
+      let sent = 0;
+      let answered = false;
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          path: url,
+          method: 'POST',
+          headers: { ...admin, 'Content-Type': 'text/calendar', 'Transfer-Encoding': 'chunked' },
+        },
+        (res) => {
+          answered = true;
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => {
+            resolve({ status: res.statusCode ?? 0, code: (JSON.parse(text) as { code?: string }).code, sent });
+            req.destroy();
+          });
+        },
+      );
+      req.on('error', (error) => (answered ? undefined : reject(error)));
+      const chunk = Buffer.from(`${'X-FILLER:'.padEnd(64 * 1024 - 2, 'x')}\r\n`);
+      const pump = () => {
+        while (!answered && sent < limit) {
+          sent += chunk.length;
+          if (!req.write(chunk)) return void req.once('drain', pump);
+        }
+        if (!answered) req.end();
+      };
+      pump();
+    });
+    expect({ status: streamed.status, code: streamed.code }).toEqual({ status: 413, code: 'ics_too_large' });
+    expect(streamed.sent).toBeLessThan(limit);
     const json = await desk.http.post(url).set(admin).send({ ics: 'BEGIN:VCALENDAR' }).expect(415);
     expect(json.body.code).toBe('unsupported_media_type');
     const unconfigured = await desk.http

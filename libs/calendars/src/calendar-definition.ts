@@ -110,7 +110,14 @@ export function closureBound(value: string, zone: string, edge: 'start' | 'end')
 export function resolveWallTime(zoneName: string, wall: number): { first: number; last: number } {
   const zone = IANAZone.create(zoneName);
   const day = 86_400_000;
-  const offsets = new Set([zone.offset(wall - day), zone.offset(wall), zone.offset(wall + day)]);
+  const before = zone.offset(wall - day);
+  const after = zone.offset(wall + day);
+  // Most days: no change of offset within a day either side (zones change at most once in two days).
+  if (before === after && zone.offset(wall - before * 60_000) === before) {
+    const at = wall - before * 60_000;
+    return { first: at, last: at };
+  }
+  const offsets = new Set([before, zone.offset(wall), after]);
   const candidates = [...offsets].map((offset) => ({ offset, at: wall - offset * 60_000 }));
   const valid = candidates.filter((c) => zone.offset(c.at) === c.offset).map((c) => c.at);
   if (valid.length > 0) return { first: Math.min(...valid), last: Math.max(...valid) };
