@@ -110,6 +110,88 @@ const OPERATIONS: Record<string, Operation> = {
     role: 'administrator',
     cases: [{ params: (t) => ({ id: t.departmentId }), body: () => ({ name: 'Renamed' }), reaches: 'library' }],
   },
+  'GET /api/v1/branches/{id}/calendar': {
+    role: 'agent',
+    cases: [{ params: (t) => ({ id: t.branchId }), reaches: 'library' }],
+  },
+  'PUT /api/v1/branches/{id}/calendar': {
+    role: 'administrator',
+    cases: [
+      {
+        params: (t) => ({ id: t.branchId }),
+        body: () => ({ weekly: [{ day: 'monday', start: '09:00', end: '17:00' }] }),
+        reaches: 'library',
+      },
+    ],
+  },
+  'DELETE /api/v1/branches/{id}/calendar': {
+    role: 'administrator',
+    cases: [{ params: (t) => ({ id: t.branchId }), reaches: 'library' }],
+  },
+  'POST /api/v1/branches/{id}/calendar/holidays/import': {
+    role: 'administrator',
+    cases: [{ params: (t) => ({ id: t.branchId }), upload: true, reaches: 'library' }],
+  },
+  'GET /api/v1/branches/{id}/calendar/open': {
+    role: 'agent',
+    cases: [{ params: (t) => ({ id: t.branchId }), query: () => ({ at: '2026-12-07T15:00:00Z' }), reaches: 'library' }],
+  },
+  'GET /api/v1/branches/{id}/calendar/next-opening': {
+    role: 'agent',
+    cases: [{ params: (t) => ({ id: t.branchId }), reaches: 'library' }],
+  },
+  'GET /api/v1/branches/{id}/calendar/business-time': {
+    role: 'agent',
+    cases: [
+      {
+        params: (t) => ({ id: t.branchId }),
+        query: () => ({ from: '2026-12-04T21:00:00Z', to: '2026-12-07T15:00:00Z' }),
+        reaches: 'library',
+      },
+    ],
+  },
+  'GET /api/v1/departments/{id}/calendar': {
+    role: 'agent',
+    cases: [{ params: (t) => ({ id: t.departmentId }), reaches: 'library' }],
+  },
+  'PUT /api/v1/departments/{id}/calendar': {
+    role: 'administrator',
+    cases: [
+      {
+        params: (t) => ({ id: t.departmentId }),
+        body: () => ({ weekly: [{ day: 'monday', start: '09:00', end: '17:00' }] }),
+        reaches: 'library',
+      },
+    ],
+  },
+  'DELETE /api/v1/departments/{id}/calendar': {
+    role: 'administrator',
+    cases: [{ params: (t) => ({ id: t.departmentId }), reaches: 'library' }],
+  },
+  'POST /api/v1/departments/{id}/calendar/holidays/import': {
+    role: 'administrator',
+    cases: [{ params: (t) => ({ id: t.departmentId }), upload: true, reaches: 'library' }],
+  },
+  'GET /api/v1/departments/{id}/calendar/open': {
+    role: 'agent',
+    cases: [
+      { params: (t) => ({ id: t.departmentId }), query: () => ({ at: '2026-12-07T15:00:00Z' }), reaches: 'library' },
+    ],
+  },
+  'GET /api/v1/departments/{id}/calendar/next-opening': {
+    role: 'agent',
+    cases: [{ params: (t) => ({ id: t.departmentId }), reaches: 'library' }],
+  },
+  'GET /api/v1/departments/{id}/calendar/business-time': {
+    role: 'agent',
+    cases: [
+      {
+        params: (t) => ({ id: t.departmentId }),
+        query: () => ({ from: '2026-12-04T21:00:00Z', to: '2026-12-07T15:00:00Z' }),
+        reaches: 'library',
+      },
+    ],
+  },
   'GET /api/v1/agents': { role: 'supervisor', cases: [{}] },
   'POST /api/v1/agents': {
     role: 'administrator',
@@ -485,6 +567,7 @@ describeWithDatabase('authorisation: every operation × role × another departme
       'attachments',
       'api_keys',
       'email_unprocessed',
+      'calendars',
     ];
     const library = await Promise.all(tables.map((table) => rows(table, 'library_id', otherLibrary.libraryId)));
     const department = await Promise.all([

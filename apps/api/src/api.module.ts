@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CalendarsModule } from '@readerdesk/calendars';
 import { ChannelsModule } from '@readerdesk/channels';
 import { ConversationsModule } from '@readerdesk/conversations';
 import { ReadersModule } from '@readerdesk/readers';
@@ -8,6 +9,7 @@ import { TenancyModule } from '@readerdesk/tenancy';
 import { CorsOrigins } from '@readerdesk/platform';
 import { AdminController } from './admin/admin.controller';
 import { ApiKeysController } from './admin/api-keys.controller';
+import { BranchCalendarController, DepartmentCalendarController } from './calendars/calendars.controller';
 import { EmailInboxesController } from './channels/email-inboxes.controller';
 import { UnprocessedMailController } from './channels/unprocessed-mail.controller';
 import { AttachmentsController } from './conversations/attachments.controller';
@@ -18,7 +20,15 @@ import { ReadersController } from './readers/readers.controller';
 
 /** The HTTP surface: REST controllers the socket gateway, and later webhooks. */
 @Module({
-  imports: [TenancyModule, StaffModule, ReadersModule, ConversationsModule, ChannelsModule, RealtimeModule],
+  imports: [
+    TenancyModule,
+    StaffModule,
+    ReadersModule,
+    CalendarsModule,
+    ConversationsModule,
+    ChannelsModule,
+    RealtimeModule,
+  ],
   controllers: [
     DirectoryController,
     AdminController,
@@ -28,6 +38,8 @@ import { ReadersController } from './readers/readers.controller';
     AttachmentsController,
     EmailInboxesController,
     UnprocessedMailController,
+    BranchCalendarController,
+    DepartmentCalendarController,
   ],
   providers: [{ provide: CorsOrigins, useClass: LibraryCorsOrigins }],
 })

@@ -3,6 +3,7 @@ import { Attachment, Conversation, ConversationCounter, Inbox, Message } from '@
 import { Reader, ReaderEvent, ReaderHandle } from '@readerdesk/readers';
 import { MailboxCursor, UnprocessedMail } from '@readerdesk/channels';
 import { Branch, Library } from '@readerdesk/tenancy';
+import { Calendar } from '@readerdesk/calendars';
 
 /** Every entity of the desk; migrations are generated from exactly this list. */
 export const ENTITIES = [
@@ -24,4 +25,5 @@ export const ENTITIES = [
   Attachment,
   MailboxCursor,
   UnprocessedMail,
+  Calendar,
 ];

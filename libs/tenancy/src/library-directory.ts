@@ -44,6 +44,17 @@ export class LibraryDirectory {
     return (await this.libraries.allowedOrigins()).some((library) => library.allowedOrigins.includes(origin));
   }
 
+  /** The library's branch with this id; 404 not_found for another library's or none. */
+  branch(scope: LibraryScope, id: string): Promise<Branch> {
+    return this.branchRows.getById(scope, id);
+  }
+
+  /** The branch created first: the library's main one where nothing says which (opening hours of departments). */
+  async defaultBranch(scope: LibraryScope): Promise<Branch | null> {
+    const [first] = await this.branchRows.find(scope, {}, { createdAt: 'ASC', id: 'ASC' }, 1);
+    return first ?? null;
+  }
+
   /** The library's branches, by name. */
   branches(scope: LibraryScope): Promise<Branch[]> {
     return this.branchRows.find(scope, {}, { name: 'ASC' });

@@ -12,6 +12,38 @@ export const DEMO = {
     { code: 'central', name: 'Central Library', timeZone: 'America/New_York', address: '1 Library Plaza, Riverside' },
     { code: 'lakeside', name: 'Lakeside Branch', timeZone: 'America/Chicago', address: '40 Shore Road, Lakeside' },
   ],
+  /** Opening hours per branch code; departments follow the default branch (Central) unless given their own. */
+  calendars: {
+    central: {
+      weekly: [
+        ...(['monday', 'tuesday', 'wednesday', 'thursday'] as const).map((day) => ({
+          day,
+          start: '09:00',
+          end: '20:00',
+        })),
+        { day: 'friday', start: '09:00', end: '18:00' },
+        { day: 'saturday', start: '10:00', end: '17:00' },
+        { day: 'sunday', start: '13:00', end: '17:00' },
+      ],
+    },
+    lakeside: {
+      // A lunch closure: one librarian staffs the branch.
+      weekly: [
+        ...(['monday', 'tuesday', 'wednesday', 'thursday', 'friday'] as const).flatMap((day) => [
+          { day, start: '10:00', end: '13:00' },
+          { day, start: '14:00', end: '18:00' },
+        ]),
+        { day: 'saturday', start: '10:00', end: '14:00' },
+      ],
+    },
+  },
+  holidays: [
+    { date: '01-01', name: "New Year's Day" },
+    { date: '07-04', name: 'Independence Day' },
+    { date: '12-25', name: 'Christmas Day' },
+    { date: '2026-11-26', name: 'Thanksgiving' },
+    { date: '2027-11-25', name: 'Thanksgiving' },
+  ],
   departments: [
     { code: 'reference', name: 'Reference', description: 'Research help, ready reference and local history' },
     { code: 'circulation', name: 'Circulation', description: 'Loans, renewals, holds, fines and library cards' },

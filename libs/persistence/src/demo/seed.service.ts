@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DatabaseService, Environment, libraryScope, LibraryScope } from '@readerdesk/platform';
+import { CalendarService } from '@readerdesk/calendars';
 import { IdentityService, ReaderService } from '@readerdesk/readers';
 import { PasswordHasher, StaffAdminService, StaffDirectory } from '@readerdesk/staff';
 import { Library, LibraryAdminService, LibraryDirectory } from '@readerdesk/tenancy';
@@ -24,6 +25,7 @@ export class SeedService implements OnModuleInit {
     private readonly readers: ReaderService,
     private readonly identity: IdentityService,
     private readonly hasher: PasswordHasher,
+    private readonly calendars: CalendarService,
   ) {}
 
   onModuleInit(): void {
@@ -46,6 +48,10 @@ export class SeedService implements OnModuleInit {
     const library = await this.libraryAdmin.createLibrary(DEMO.library);
     const scope = libraryScope(library.id);
     const branches = await this.libraryAdmin.createBranches(scope, DEMO.branches);
+    for (const branch of branches) {
+      const hours = DEMO.calendars[branch.code as keyof typeof DEMO.calendars];
+      if (hours) await this.calendars.replace(scope, { branchId: branch.id }, { ...hours, holidays: DEMO.holidays });
+    }
     const departments = await this.staffAdmin.createDepartments(scope, DEMO.departments);
     const byCode = new Map(departments.map((d) => [d.code, d.id]));
     // One hash for every demo agent: they share the demo password.
