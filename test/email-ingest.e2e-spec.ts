@@ -4,7 +4,7 @@ import { MessageRepository } from '../libs/conversations/src/message.repository'
 import { DEMO, DEMO_AGENT_PASSWORD } from '@readerdesk/persistence';
 import { libraryScope } from '@readerdesk/platform';
 import { describeWithDatabase } from '@readerdesk/testing';
-import { EmailTestDesk, EmailTestDeskBuilder } from './support/email-desk';
+import { EmailTestDesk, EmailTestDeskBuilder, poll, RelayedMail } from './support/email-desk';
 
 interface MailParts {
   from?: string;
@@ -35,6 +35,8 @@ const mail = (m: MailParts): Buffer =>
 describeWithDatabase('email becoming conversations (ingestion, threading, loop prevention)', () => {
   let desk: EmailTestDesk;
   let inbox: Inbox;
+  let acknowledging: Inbox;
+  const relayed: RelayedMail[] = [];
   let emails: EmailIngestService;
   let agent: { Authorization: string };
 
@@ -54,11 +56,17 @@ describeWithDatabase('email becoming conversations (ingestion, threading, loop p
   beforeAll(async () => {
     const started = await new EmailTestDeskBuilder()
       .withEnv({ DESK_ATTACHMENT_MAX_BYTES: String(1024 * 1024) })
-      .withRelay()
+      .withRelay((m) => void relayed.push(m))
       .withEmailInbox((d) => ({ smtp: d.relay?.smtp }))
+      .withEmailInbox((d) => ({
+        name: 'Renewals',
+        address: 'renew@riverside.example.org',
+        smtp: d.relay?.smtp,
+        acknowledge: true,
+      }))
       .start();
     desk = started.desk;
-    [inbox] = started.inboxes;
+    [inbox, acknowledging] = started.inboxes;
     agent = await desk.signIn(DEMO.agents[0].email, DEMO_AGENT_PASSWORD); // supervisor: sees the triage queue
   });
   afterAll(async () => desk?.close());
@@ -275,6 +283,103 @@ describeWithDatabase('email becoming conversations (ingestion, threading, loop p
     });
     const kinds = (await timeline(opened.conversationId)).map((m) => m.kind);
     expect(kinds.filter((k) => k === 'inbound')).toHaveLength(2);
+  });
+
+  it('reads Amazon SES bounce notifications: a permanent one fails the reply it names, a transient one does not', async () => {
+    const scope = libraryScope(acknowledging.libraryId);
+    const repository = desk.app.get(MessageRepository);
+    const sentExternalId = async (id: string): Promise<string> => {
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const current = await repository.getById(scope, id);
+        if (current.deliveryStatus === 'sent' && current.externalId) return current.externalId;
+        if (Date.now() > deadline) throw new Error(`not sent: ${JSON.stringify(current.data)}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    const opened = await emails.ingestRaw(
+      acknowledging,
+      mail({ to: 'renew@riverside.example.org', messageId: '<ses-q1@example.org>', subject: 'Renew my loans' }),
+      'imap',
+    );
+    if (opened.kind !== 'stored') throw new Error('not stored');
+    // The question is acknowledged (after its commit); that mail is sent before the counting below starts.
+    const acknowledgement = await poll('the acknowledgement', async () =>
+      (await timeline(opened.conversationId)).find((m) => m.data.acknowledgement === true),
+    );
+    await sentExternalId((acknowledgement as unknown as { id: string }).id);
+    const sent = await desk.http
+      .post(`/api/v1/conversations/${opened.conversationId}/replies`)
+      .set(agent)
+      .send({ text: 'Renewed until January.' })
+      .expect(201);
+    const replyId = await sentExternalId(sent.body.id as string);
+    const relayedBefore = relayed.length;
+    const outboundBefore = (await timeline(opened.conversationId)).filter((m) => m.kind === 'outbound').length;
+
+    const notification = (bounceType: string, diagnosticCode: string) => ({
+      notificationType: 'Bounce',
+      bounce: {
+        bounceType,
+        bounceSubType: bounceType === 'Permanent' ? 'General' : 'MailboxFull',
+        bouncedRecipients: [{ emailAddress: 'maria.gonzalez@example.org', diagnosticCode }],
+        timestamp: '2026-12-02T10:00:02.000Z',
+      },
+      mail: {
+        // SES's own id, which the desk never set: the desk's Message-ID in the headers is what counts.
+        messageId: '0102018c3e7a1f2b-6a1e0c1b-7d3f-4e52-9a1b-2c3d4e5f6a7b-000000',
+        source: 'renew@riverside.example.org',
+        headers: [{ name: 'Message-ID', value: replyId }],
+        commonHeaders: { messageId: replyId, subject: 'Re: Renew my loans' },
+      },
+    });
+    const sns = (messageId: string, body: string): Buffer =>
+      mail({
+        from: 'AWS Notifications <no-reply@sns.amazonaws.com>',
+        to: 'renew@riverside.example.org',
+        subject: 'AWS Notification Message',
+        messageId,
+        headers: ['x-amz-sns-message-id: 8b5e4d6c-0d1f-5d0e-9c6b-1a2b3c4d5e6f'],
+        body,
+      });
+
+    // Transient (SES's verdict, though the code is 5.x), in an SNS envelope (email-json): recorded, the reply stays sent.
+    const envelope = JSON.stringify({
+      Type: 'Notification',
+      MessageId: '8b5e4d6c-0d1f-5d0e-9c6b-1a2b3c4d5e6f',
+      Message: JSON.stringify(notification('Transient', 'smtp; 552 5.2.2 Mailbox full')),
+    });
+    const transient = await emails.ingestRaw(acknowledging, sns('<ses-n1@eu-west-1.amazonses.com>', envelope), 'imap');
+    expect(transient).toMatchObject({ kind: 'recorded', category: 'bounce', conversationId: opened.conversationId });
+    expect((await repository.getById(scope, sent.body.id as string)).deliveryStatus).toBe('sent');
+
+    // Permanent, the notification itself with SNS's email footer: the reply is failed with the diagnostic.
+    const permanent = await emails.ingestRaw(
+      acknowledging,
+      sns(
+        '<ses-n2@eu-west-1.amazonses.com>',
+        `${JSON.stringify(notification('Permanent', 'smtp; 550 5.1.1 maria.gonzalez@example.org: User unknown'))}\r\n--\r\nIf you wish to stop receiving notifications from this topic, please click or visit the link below to unsubscribe:`,
+      ),
+      'imap',
+    );
+    expect(permanent).toMatchObject({ kind: 'recorded', category: 'bounce', conversationId: opened.conversationId });
+    const reply = await repository.getById(scope, sent.body.id as string);
+    expect(reply.deliveryStatus).toBe('failed');
+    expect(reply.data.delivery).toMatchObject({
+      status: 'failed',
+      error: 'Bounced for maria.gonzalez@example.org: 550 5.1.1 maria.gonzalez@example.org: User unknown',
+    });
+
+    // Both notices are on that conversation, silently: no new conversation, nothing sent in answer.
+    const after = await timeline(opened.conversationId);
+    expect(after.filter((m) => m.kind === 'inbound').map((m) => (m.data.email as { bounce: unknown }).bounce)).toEqual([
+      null,
+      expect.objectContaining({ permanent: false, originalMessageId: replyId }),
+      expect.objectContaining({ permanent: true, status: '5.1.1', originalMessageId: replyId }),
+    ]);
+    expect(after.filter((m) => m.kind === 'outbound')).toHaveLength(outboundBefore);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(relayed.length).toBe(relayedBefore);
   });
 
   it('keeps the message and notes an attachment over the limit; refuses what is not email', async () => {

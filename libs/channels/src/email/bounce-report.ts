@@ -26,6 +26,11 @@ export interface BounceReport {
   recipients: BounceRecipient[];
   /** The first status code: the first recipient's, else the first one written in the text. */
   status: string | null;
+  /**
+   * The sending provider's own verdict (Amazon SES `bounceType`): true for a permanent bounce,
+   * false for a transient one; null when only the recipients' action and status tell (DSNs).
+   */
+  permanent: boolean | null;
 }
 
 /** A feedback report (ARF): someone reported a message as abuse, fraud, … */
@@ -242,6 +247,7 @@ export function extractBounceReport(input: ReportInput): BounceReport {
     ),
     recipients,
     status,
+    permanent: null,
   };
 }
 

@@ -307,8 +307,10 @@ export class EmailIngestService {
     if (!original) return;
     const message = await this.conversations.findMessageByExternalId(scope, inbox.id, original);
     if (!message || message.kind !== 'outbound') return;
+    // A provider that says transient (SES: mailbox full, greylisted) is still trying, whatever the code.
+    if (mail.bounce?.permanent === false) return;
     const failed = mail.bounce?.recipients.find((r) => r.action === 'failed' || r.status?.startsWith('5'));
-    if (!failed && !mail.bounce?.status?.startsWith('5')) return; // a delay notice, not a failure
+    if (!failed && !mail.bounce?.status?.startsWith('5') && !mail.bounce?.permanent) return; // a delay notice
     await this.outbox.reportFailure(
       scope,
       message,

@@ -334,6 +334,7 @@ describe('parseInboundEmail: attachments', () => {
       originalMessageId: '<reply-42@library.org>',
       recipients: [{ address: 'reader@example.com', action: 'failed', status: '5.1.1', diagnosticCode: null }],
       status: '5.1.1',
+      permanent: null,
     });
     expect(parsed.text).toBe('Your message could not be delivered.');
   });

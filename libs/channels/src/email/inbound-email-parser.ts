@@ -2,7 +2,7 @@ import PostalMime from 'postal-mime';
 import { extractAbuseReport, extractBounceReport, type ReportPart } from './bounce-report';
 import { repairMisdecodedText } from './charset-repair';
 import { normaliseAddress, parseAddressList, parseReturnPath, type EmailAddress } from './email-address';
-import { classifyEmail } from './email-classifier';
+import { AUTOMATIC_SCORE, classifyEmail, type Classification } from './email-classifier';
 import { EmailParseError } from './email-parse-error';
 import {
   decodeHeaderFieldWords,
@@ -23,6 +23,7 @@ import type {
   ParsedEmail,
 } from './parsed-email';
 import { splitQuotedText } from './quoted-text';
+import { readSesNotification } from './ses-notification';
 import {
   findPlusAddressNumber,
   findReferenceToken,
@@ -240,12 +241,22 @@ export async function parseInboundEmail(
     .replace(UNSAFE_IN_SUBJECT, ' ')
     .trim();
   const inReplyTo = normaliseMessageId(headerValue(headers, 'in-reply-to'));
-  const classification = classifyEmail({
-    headers,
-    subject,
-    text,
-    partTypes: email.attachments.map((attachment) => attachment.mimeType),
-  });
+  // An Amazon SES notification says exactly what it is and what it concerns, even inside an SNS
+  // envelope, whose escaped JSON the classifier's patterns cannot see.
+  const ses = readSesNotification(text);
+  const classification: Classification = ses
+    ? {
+        category: ses.kind === 'bounce' ? 'bounce' : 'abuse-report',
+        reason: `Amazon SES ${ses.kind} notification (JSON)`,
+        suspected: false,
+        score: AUTOMATIC_SCORE,
+      }
+    : classifyEmail({
+        headers,
+        subject,
+        text,
+        partTypes: email.attachments.map((attachment) => attachment.mimeType),
+      });
   const reportInput = { headers, parts: reportParts, text, inReplyTo };
 
   const to = addresses(wordHeaders, 'to');
@@ -288,8 +299,18 @@ export async function parseInboundEmail(
     category: classification.category,
     categoryReason: classification.reason,
     suspectedAutomatic: classification.suspected,
-    bounce: classification.category === 'bounce' ? extractBounceReport(reportInput) : null,
-    abuseReport: classification.category === 'abuse-report' ? extractAbuseReport(reportInput) : null,
+    bounce:
+      ses?.kind === 'bounce'
+        ? ses.bounce
+        : classification.category === 'bounce'
+          ? extractBounceReport(reportInput)
+          : null,
+    abuseReport:
+      ses?.kind === 'complaint'
+        ? ses.abuseReport
+        : classification.category === 'abuse-report'
+          ? extractAbuseReport(reportInput)
+          : null,
     text,
     textSource,
     html: body.html && body.html.trim() !== '' ? body.html : null,

@@ -18,13 +18,16 @@ describe('newRowId', () => {
   });
 
   it('only ever increases within a process, many ids in one millisecond included', () => {
-    jest.spyOn(Date, 'now').mockReturnValue(Date.UTC(2026, 10, 30, 12));
+    // Later than any id made so far, so that the ids start at this millisecond.
+    const now = Date.UTC(2036, 10, 30, 12);
+    jest.spyOn(Date, 'now').mockReturnValue(now);
     const ids = Array.from({ length: 10_000 }, () => newRowId());
     expect(ids.every((id) => UUID_V7.test(id))).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
     expect([...ids].sort()).toEqual(ids);
-    // 10,000 ids cannot fit one millisecond's counter: later ones borrow the next milliseconds.
-    expect(millisecondsOf(ids[ids.length - 1])).toBeGreaterThan(Date.UTC(2026, 10, 30, 12));
+    // The time they carry never goes back either (a full counter borrows the next millisecond).
+    expect(millisecondsOf(ids[0])).toBe(now);
+    expect(millisecondsOf(ids[ids.length - 1])).toBeGreaterThanOrEqual(now);
   });
 
   it('keeps increasing when the clock steps back', () => {
