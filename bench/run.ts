@@ -8,11 +8,13 @@ import { createScratchPostgres } from '@readerdesk/persistence';
 import { insertCeiling } from './insert-ceiling';
 import { emailBench } from './email';
 import { ingestBench } from './ingest';
+import { ingestHttpBench } from './ingest-http';
 import { fanoutBench } from './fanout';
 
 const BENCHMARKS: Record<string, (url: string) => Promise<unknown>> = {
   'insert-ceiling': insertCeiling,
   ingest: ingestBench,
+  'ingest-http': ingestHttpBench,
   fanout: fanoutBench,
   email: emailBench,
 };

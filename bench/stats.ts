@@ -66,3 +66,15 @@ export function table(rows: Figures[]): string {
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
+
+const WORDS =
+  'reader asks whether the branch holds the local newspaper archive for the nineteen twenties and if microfilm readers can be booked on saturday mornings'.split(
+    ' ',
+  );
+
+/** A message-sized text (600 characters), different for each i. */
+export function messageBody(i: number): string {
+  let text = `Question ${i}: `;
+  while (text.length < 600) text += `${WORDS[(i * 7 + text.length) % WORDS.length]} `;
+  return text.slice(0, 600);
+}
