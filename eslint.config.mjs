@@ -18,6 +18,7 @@ const LIBS = [
   'readers',
   'conversations',
   'channels',
+  'routing',
   'realtime',
   'persistence',
   'testing',
@@ -30,8 +31,20 @@ const BELOW = {
   readers: ['platform', 'contracts', 'tenancy'],
   conversations: ['platform', 'contracts', 'tenancy', 'staff', 'readers'],
   channels: ['platform', 'contracts', 'tenancy', 'staff', 'readers', 'conversations'],
-  realtime: ['platform', 'contracts', 'tenancy', 'staff', 'readers', 'conversations', 'channels'],
-  persistence: ['platform', 'contracts', 'tenancy', 'staff', 'readers', 'conversations', 'channels', 'realtime'],
+  // Channels and routing sit side by side above conversations: neither needs the other.
+  routing: ['platform', 'contracts', 'tenancy', 'staff', 'readers', 'conversations'],
+  realtime: ['platform', 'contracts', 'tenancy', 'staff', 'readers', 'conversations', 'channels', 'routing'],
+  persistence: [
+    'platform',
+    'contracts',
+    'tenancy',
+    'staff',
+    'readers',
+    'conversations',
+    'channels',
+    'routing',
+    'realtime',
+  ],
   testing: LIBS.filter((name) => name !== 'testing'),
 };
 const TEST_FILES = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts', 'bench/**/*.ts'];

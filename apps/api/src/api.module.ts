@@ -3,6 +3,7 @@ import { ChannelsModule } from '@readerdesk/channels';
 import { ConversationsModule } from '@readerdesk/conversations';
 import { ReadersModule } from '@readerdesk/readers';
 import { RealtimeModule } from '@readerdesk/realtime';
+import { RoutingModule } from '@readerdesk/routing';
 import { StaffModule } from '@readerdesk/staff';
 import { TenancyModule } from '@readerdesk/tenancy';
 import { CorsOrigins } from '@readerdesk/platform';
@@ -15,10 +16,19 @@ import { ConversationsController } from './conversations/conversations.controlle
 import { LibraryCorsOrigins } from './cors-origins';
 import { DirectoryController } from './directory.controller';
 import { ReadersController } from './readers/readers.controller';
+import { RoutingRulesController } from './routing/routing-rules.controller';
 
 /** The HTTP surface: REST controllers the socket gateway, and later webhooks. */
 @Module({
-  imports: [TenancyModule, StaffModule, ReadersModule, ConversationsModule, ChannelsModule, RealtimeModule],
+  imports: [
+    TenancyModule,
+    StaffModule,
+    ReadersModule,
+    ConversationsModule,
+    RoutingModule,
+    ChannelsModule,
+    RealtimeModule,
+  ],
   controllers: [
     DirectoryController,
     AdminController,
@@ -28,6 +38,7 @@ import { ReadersController } from './readers/readers.controller';
     AttachmentsController,
     EmailInboxesController,
     UnprocessedMailController,
+    RoutingRulesController,
   ],
   providers: [{ provide: CorsOrigins, useClass: LibraryCorsOrigins }],
 })

@@ -2,6 +2,7 @@ import { Agent, AgentDepartment, ApiKey, Department, PresenceChange, RefreshToke
 import { Attachment, Conversation, ConversationCounter, Inbox, Message } from '@readerdesk/conversations';
 import { Reader, ReaderEvent, ReaderHandle } from '@readerdesk/readers';
 import { MailboxCursor, UnprocessedMail } from '@readerdesk/channels';
+import { RoutingRule } from '@readerdesk/routing';
 import { Branch, Library } from '@readerdesk/tenancy';
 
 /** Every entity of the desk; migrations are generated from exactly this list. */
@@ -24,4 +25,5 @@ export const ENTITIES = [
   Attachment,
   MailboxCursor,
   UnprocessedMail,
+  RoutingRule,
 ];

@@ -1,9 +1,14 @@
 import { Module } from '@nestjs/common';
 import { ReadersModule } from '@readerdesk/readers';
+import { RoutingModule } from '@readerdesk/routing';
 import { StaffModule } from '@readerdesk/staff';
 import { TenancyModule } from '@readerdesk/tenancy';
 import { SeedService } from './demo/seed.service';
 
 /** First-start data; the DataSource options come from DeskDataSourceOptions, given to PlatformModule. */
-@Module({ imports: [TenancyModule, StaffModule, ReadersModule], providers: [SeedService], exports: [SeedService] })
+@Module({
+  imports: [TenancyModule, StaffModule, ReadersModule, RoutingModule],
+  providers: [SeedService],
+  exports: [SeedService],
+})
 export class PersistenceModule {}

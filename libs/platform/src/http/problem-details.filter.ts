@@ -146,7 +146,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   private toProblem(exception: unknown): ProblemDetails {
     if (exception instanceof DomainError) {
-      return build(exception.status, exception.code, exception.message);
+      const problem = build(exception.status, exception.code, exception.message);
+      // A service's own validation names its fields the way the validation pipe does.
+      const errors = exception.details?.errors;
+      if (Array.isArray(errors)) problem.errors = errors as FieldProblem[];
+      return problem;
     }
     if (exception instanceof ValidationFailed) {
       const problem = build(400, 'validation_failed', exception.message);
