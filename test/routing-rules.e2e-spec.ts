@@ -4,6 +4,7 @@ import { InboxService } from '@readerdesk/conversations';
 import { DEMO, DEMO_ADMIN, DEMO_AGENT_PASSWORD } from '@readerdesk/persistence';
 import { libraryScope } from '@readerdesk/platform';
 import { describeWithDatabase, TestData } from '@readerdesk/testing';
+import { connectConsole, ConnectedConsole, eventually } from './support/sockets';
 import { createTestApp, TestApp } from './support/test-app';
 
 interface Rule {
@@ -255,6 +256,40 @@ describeWithDatabase('routing rules: REST, validation, routing of new contacts, 
       });
     } finally {
       await desk.http.delete(`/api/v1/routing-rules/${chosen.id}`).set(admin).expect(204);
+    }
+  });
+
+  it("announces a routed conversation to its department's room only, never to the inbox's default department", async () => {
+    const url = await desk.app.getUrl();
+    const token = async (email: string) =>
+      (
+        (await desk.http.post('/api/v1/auth/login').send({ email, password: DEMO_AGENT_PASSWORD }).expect(200))
+          .body as { accessToken: string }
+      ).accessToken;
+    const consoles: ConnectedConsole[] = [];
+    try {
+      const lena = await connectConsole(url, await token(DEMO.agents[1].email)); // Reference, E-resources
+      const sam = await connectConsole(url, await token(DEMO.agents[0].email)); // Reference, ILL
+      consoles.push(lena, sam);
+      const routed = await contact({ subject: 'ILL request', text: 'A thesis from Leiden, please' });
+      await eventually(
+        () => sam.received.filter(([event]) => event === 'message.appended').length >= 2,
+        'the inbound message and the routed entry',
+      );
+      expect(sam.received.find(([event]) => event === 'conversation.opened')?.[1]).toMatchObject({
+        conversationId: routed.id,
+        departmentId: departments.ill,
+      });
+      const plain = await contact({ text: 'Is the reading room open?' });
+      await eventually(
+        () => lena.received.some(([, p]) => (p as { conversationId?: string }).conversationId === plain.id),
+        'the plain contact on the Reference room',
+      );
+      expect(lena.received.filter(([, p]) => (p as { conversationId?: string }).conversationId === routed.id)).toEqual(
+        [],
+      );
+    } finally {
+      consoles.forEach((c) => c.socket.disconnect());
     }
   });
 
