@@ -35,6 +35,8 @@ interface Target {
   agentId: string;
   /** An API key of the target's library. */
   apiKeyId: string;
+  /** A routing rule of the target's library (rules belong to the library, not to a department). */
+  routingRuleId: string;
   /** Strings that must never appear in an answer to someone who may not see this target. */
   secrets: string[];
 }
@@ -450,6 +452,41 @@ const OPERATIONS: Record<string, Operation> = {
       },
     ],
   },
+  'GET /api/v1/routing-rules': { role: 'supervisor', cases: [{}] },
+  'POST /api/v1/routing-rules': {
+    role: 'administrator',
+    cases: [
+      { body: () => ({ name: 'Urgent words', conditions: [], actions: { priority: 'urgent' } }) },
+      {
+        name: "to the target's department",
+        only: 'another library',
+        body: (t) => ({ name: 'Elsewhere', conditions: [], actions: { departmentId: t.departmentId } }),
+        reaches: 'library',
+        // A department the library does not have is a field at fault, whoever's it is.
+        refused: { administrator: { status: 400, code: 'invalid_routing_rule' } },
+      },
+    ],
+  },
+  'PUT /api/v1/routing-rules/order': {
+    role: 'administrator',
+    cases: [{ only: 'another library', body: (t) => ({ ids: [t.routingRuleId] }), reaches: 'library' }],
+  },
+  'POST /api/v1/routing-rules/dry-run': {
+    role: 'supervisor',
+    cases: [{ body: (t) => ({ inboxId: t.inboxId, text: 'interlibrary loan' }), reaches: 'library' }],
+  },
+  'GET /api/v1/routing-rules/{id}': {
+    role: 'supervisor',
+    cases: [{ params: (t) => ({ id: t.routingRuleId }), reaches: 'library' }],
+  },
+  'PATCH /api/v1/routing-rules/{id}': {
+    role: 'administrator',
+    cases: [{ params: (t) => ({ id: t.routingRuleId }), body: () => ({ name: 'Renamed' }), reaches: 'library' }],
+  },
+  'DELETE /api/v1/routing-rules/{id}': {
+    role: 'administrator',
+    cases: [{ params: (t) => ({ id: t.routingRuleId }), reaches: 'library' }],
+  },
   'POST /api/v1/reader-handles/{id}/unlink': {
     role: 'supervisor',
     cases: [{ params: (t) => ({ id: t.handleId }), reaches: 'library' }],
@@ -568,6 +605,7 @@ describeWithDatabase('authorisation: every operation × role × another departme
       'api_keys',
       'email_unprocessed',
       'calendars',
+      'routing_rules',
     ];
     const library = await Promise.all(tables.map((table) => rows(table, 'library_id', otherLibrary.libraryId)));
     const department = await Promise.all([
@@ -601,6 +639,8 @@ describeWithDatabase('authorisation: every operation × role × another departme
     const agent = (email: string): string => agents.find((a) => a.email === email)!.id;
 
     const homeKey = (await post(admin, '/api/v1/api-keys', { name: 'Matrix key', scopes: ['read'] })).body.id as string;
+    // The demo's rule (keywords → Inter-library loan).
+    const homeRule = (await desk.http.get('/api/v1/routing-rules').set(admin).expect(200)).body[0].id as string;
     home = {
       libraryId: library.id,
       ...(await conversationIn(admin, department('reference'), 'HOME', 'home.reader@matrix.example.org')),
@@ -609,6 +649,7 @@ describeWithDatabase('authorisation: every operation × role × another departme
       branchId: branches[0].id,
       agentId: agent(DEMO.agents[1].email),
       apiKeyId: homeKey,
+      routingRuleId: homeRule,
       secrets: [],
     };
     otherDepartment = {
@@ -619,6 +660,7 @@ describeWithDatabase('authorisation: every operation × role × another departme
       branchId: branches[1].id,
       agentId: agent(DEMO.agents[2].email),
       apiKeyId: homeKey,
+      routingRuleId: homeRule,
       secrets: [
         'Question CIRCSECRET',
         'Note CIRCSECRET',
@@ -648,6 +690,13 @@ describeWithDatabase('authorisation: every operation × role × another departme
       branchId: otherBranch.id,
       agentId: otherAdmin.id,
       apiKeyId: (await post(elsewhere, '/api/v1/api-keys', { name: 'Elsewhere key', scopes: ['read'] })).body.id,
+      routingRuleId: (
+        await post(elsewhere, '/api/v1/routing-rules', {
+          name: 'Elsewhere rule LIBSECRET',
+          conditions: [{ field: 'keywords', op: 'anyOf', values: ['libsecret'] }],
+          actions: { departmentId: otherDept.id, tags: ['libsecret'] },
+        })
+      ).body.id,
       secrets: ['LIBSECRET', other.id],
     };
     otherLibrary.secrets.push(

@@ -84,7 +84,8 @@ describeWithDatabase('working a conversation: tags, priority, assignment, transf
   afterAll(async () => desk?.close());
 
   it('edits subject, priority and tags (normalised), recording each change on the timeline', async () => {
-    const c = await ingest('edit-1', 'Interlibrary loan', 'Can you borrow a thesis from Leiden?');
+    // Not "interlibrary loan": the demo's routing rule would send it to ILL, out of Lena's sight.
+    const c = await ingest('edit-1', 'Borrowing a thesis', 'Can you borrow a thesis from Leiden?');
     const edited = await desk.http
       .patch(`/api/v1/conversations/${c.id}`)
       .set(lena)

@@ -4,6 +4,7 @@ import { ChannelsModule } from '@readerdesk/channels';
 import { ConversationsModule } from '@readerdesk/conversations';
 import { ReadersModule } from '@readerdesk/readers';
 import { RealtimeModule } from '@readerdesk/realtime';
+import { RoutingModule } from '@readerdesk/routing';
 import { StaffModule } from '@readerdesk/staff';
 import { TenancyModule } from '@readerdesk/tenancy';
 import { CorsOrigins } from '@readerdesk/platform';
@@ -17,6 +18,7 @@ import { ConversationsController } from './conversations/conversations.controlle
 import { LibraryCorsOrigins } from './cors-origins';
 import { DirectoryController } from './directory.controller';
 import { ReadersController } from './readers/readers.controller';
+import { RoutingRulesController } from './routing/routing-rules.controller';
 
 /** The HTTP surface: REST controllers the socket gateway, and later webhooks. */
 @Module({
@@ -26,6 +28,7 @@ import { ReadersController } from './readers/readers.controller';
     ReadersModule,
     CalendarsModule,
     ConversationsModule,
+    RoutingModule,
     ChannelsModule,
     RealtimeModule,
   ],
@@ -40,6 +43,7 @@ import { ReadersController } from './readers/readers.controller';
     UnprocessedMailController,
     BranchCalendarController,
     DepartmentCalendarController,
+    RoutingRulesController,
   ],
   providers: [{ provide: CorsOrigins, useClass: LibraryCorsOrigins }],
 })

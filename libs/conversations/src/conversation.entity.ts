@@ -18,6 +18,7 @@ import {
   QUESTION_TYPES,
   type QuestionType,
 } from './conversation-status';
+import type { RequiredSkills } from './routing/routing-port';
 
 /** One thread with one reader, across messages and calls (the ticket). */
 @Entity('conversations')
@@ -67,6 +68,18 @@ export class Conversation extends TenantEntity {
 
   @EnumColumn(QUESTION_TYPES, { enumName: 'question_type', name: 'question_type', nullable: true })
   questionType!: QuestionType | null;
+
+  /** The routing rule that chose the department (null: the inbox's default, or moved by hand since). */
+  @UuidColumn({ name: 'routing_rule_id', nullable: true })
+  routingRuleId!: string | null;
+
+  /** Skills an agent needs to be offered it (`{ languages?, subjects? }`), set by routing; offers read it. */
+  @JsonColumn({ name: 'required_skills', nullable: true })
+  requiredSkills!: RequiredSkills | null;
+
+  /** The SLA policy routing chose; policies come with the SLA work, so it is an opaque id for now. */
+  @UuidColumn({ name: 'sla_policy_id', nullable: true })
+  slaPolicyId!: string | null;
 
   @TimestampColumn({ name: 'first_response_at', nullable: true })
   firstResponseAt!: Date | null;

@@ -15,6 +15,7 @@ import { MessageRepository } from './message.repository';
 import { AutomaticRepliesService } from './outbox/automatic-replies.service';
 import { OutboxRepository } from './outbox/outbox.repository';
 import { OutboxService } from './outbox/outbox.service';
+import { ConversationRouting } from './routing/routing-port';
 
 @Module({
   imports: [ReadersModule, StaffModule, DiscoveryModule],
@@ -26,6 +27,7 @@ import { OutboxService } from './outbox/outbox.service';
     ConversationRepository,
     MessageRepository,
     IngestionWriter,
+    ConversationRouting,
     IngestionService,
     ConversationService,
     ChannelRegistry,
@@ -35,6 +37,7 @@ import { OutboxService } from './outbox/outbox.service';
     AutomaticRepliesService,
   ],
   exports: [
+    ConversationRouting,
     OutboxService,
     AutomaticRepliesService,
     ChannelRegistry,

@@ -20,3 +20,4 @@ export * from './actor';
 export * from './outbox/outbox.jobs';
 export * from './outbox/outbox.service';
 export * from './outbox/automatic-replies.service';
+export * from './routing/routing-port';

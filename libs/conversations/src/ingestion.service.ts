@@ -8,7 +8,7 @@ import {
   LibraryScope,
   newRowId,
 } from '@readerdesk/platform';
-import { HandleInput, HandleLookup, IdentityService, SettledIdentities } from '@readerdesk/readers';
+import { HandleInput, HandleLookup, IdentityService, Reader, SettledIdentities } from '@readerdesk/readers';
 import { AttachmentService, DroppedAttachment, InboundAttachment, StagedAttachment } from './attachment.service';
 import { ChannelRegistry } from './channels/channel-registry';
 import { Conversation } from './conversation.entity';
@@ -23,6 +23,7 @@ import { decideIngestion, IngestionDecision, needsOngoing, ReaderReply } from '.
 import { IngestionBatchWrite, IngestionWriter } from './ingestion.writer';
 import { Message } from './message.entity';
 import { MessageRepository } from './message.repository';
+import { ConversationRouting, RoutingDecision, RoutingHints } from './routing/routing-port';
 
 /** What every channel hands to the desk for one inbound contact. */
 export interface InboundMessage {
@@ -38,7 +39,10 @@ export interface InboundMessage {
   receivedAt?: Date;
   /** A conversation the channel already matched (email threading, a chat session). */
   conversationId?: string | null;
+  /** The department a trusted channel puts a new conversation in when no routing rule matches (before the inbox's default). */
   departmentId?: string | null;
+  /** What the reader chose (topic, department, language, question type): conditions of routing rules. */
+  routing?: RoutingHints;
   data?: Record<string, unknown>;
   /** Files with their bytes; those over DESK_ATTACHMENT_MAX_BYTES are dropped and noted on the message. */
   attachments?: InboundAttachment[];
@@ -84,6 +88,8 @@ interface Written {
   created: boolean;
   /** The change a continued conversation took; null when opened or recorded silently. */
   reply: ReaderReply | null;
+  /** The timeline entry of the rule that routed a new conversation. */
+  routed?: Message;
 }
 
 /** What a batch reads before it decides anything. */
@@ -130,6 +136,7 @@ function newConversation(
   input: InboundMessage,
   at: Date,
   number: number,
+  routed: RoutingDecision | null,
 ): Conversation {
   return {
     id: newRowId(),
@@ -138,15 +145,18 @@ function newConversation(
     readerId,
     inboxId: inbox.id,
     channel: input.channel,
-    departmentId: input.departmentId ?? inbox.defaultDepartmentId,
+    departmentId: routed?.departmentId ?? input.departmentId ?? inbox.defaultDepartmentId,
     assigneeId: null,
     status: 'new',
-    priority: 'normal',
+    priority: routed?.priority ?? 'normal',
     subject: input.subject?.slice(0, 500) ?? null,
-    tags: [],
+    tags: routed?.tags ?? [],
     snoozedUntil: null,
     readLevel: null,
     questionType: null,
+    routingRuleId: routed?.ruleId ?? null,
+    requiredSkills: routed?.requiredSkills ?? null,
+    slaPolicyId: routed?.slaPolicyId ?? null,
     firstResponseAt: null,
     waitingSince: at,
     resolvedAt: null,
@@ -183,6 +193,40 @@ function newInboundMessage(
 }
 
 /**
+ * The timeline entry "Routed to <department> by rule <name>", written with the conversation (created
+ * after its first message's id, so it sorts after it at the same time).
+ */
+function routedEvent(scope: LibraryScope, conversation: Conversation, routed: RoutingDecision, at: Date): Message {
+  const where = routed.departmentId ? `to ${routed.departmentName ?? 'another department'} ` : '';
+  return {
+    id: newRowId(),
+    libraryId: scope.libraryId,
+    conversationId: conversation.id,
+    inboxId: null,
+    kind: 'event',
+    externalId: null,
+    authorAgentId: null,
+    subject: null,
+    text: `Routed ${where}by rule ${routed.ruleName}`,
+    html: null,
+    rawHtml: null,
+    deliveryStatus: null,
+    data: {
+      type: 'routed',
+      system: 'routing',
+      ruleId: routed.ruleId,
+      ruleName: routed.ruleName,
+      departmentId: conversation.departmentId,
+      priority: conversation.priority,
+      tags: conversation.tags,
+      requiredSkills: conversation.requiredSkills,
+      slaPolicyId: conversation.slaPolicyId,
+    },
+    createdAt: at,
+  };
+}
+
+/**
  * The one entry point for inbound contacts: resolve the reader, find or open the conversation
  * (`decideIngestion`, with the channel's threading rules), append the message, publish events after
  * commit. Idempotent on (inbox, external id), also when the same contact arrives many times at once:
@@ -201,7 +245,36 @@ export class IngestionService {
     private readonly attachments: AttachmentService,
     private readonly channels: ChannelRegistry,
     private readonly writer: IngestionWriter,
+    // Optional for integration specs that build the service by hand: no router, the inbox's default.
+    private readonly routing?: ConversationRouting,
   ) {}
+
+  /** The matching rule's decision for a contact that opens a conversation, or null (no router, no rule). */
+  private route(
+    scope: LibraryScope,
+    inbox: Inbox,
+    reader: Reader,
+    input: InboundMessage,
+    at: Date,
+  ): Promise<RoutingDecision | null> {
+    const router = this.routing?.current;
+    if (!router) return Promise.resolve(null);
+    return router.route(scope, {
+      inboxId: inbox.id,
+      channel: input.channel,
+      subject: input.subject ?? null,
+      text: input.text ?? null,
+      reader: {
+        id: reader.id,
+        category: reader.category ?? null,
+        homeBranchId: reader.homeBranchId ?? null,
+        preferredLanguage: reader.preferredLanguage ?? null,
+      },
+      hints: { chosenDepartmentId: input.departmentId ?? null, ...input.routing },
+      defaultDepartmentId: inbox.defaultDepartmentId,
+      at,
+    });
+  }
 
   async ingest(scope: LibraryScope, input: InboundMessage): Promise<IngestResult> {
     if (!input.externalId?.trim())
@@ -330,7 +403,8 @@ export class IngestionService {
         reads.inboxes.has(inputs[i].inboxId) && !reads.stored.has(messageKey(inputs[i].inboxId, inputs[i].externalId)),
     );
     const known = await this.readBatchConversations(scope, inputs, identities);
-    const { results, write, written } = this.planBatch(scope, inputs, reads, identities, known);
+    const routes = await this.routeBatch(scope, inputs, reads, identities);
+    const { results, write, written } = this.planBatch(scope, inputs, reads, identities, known, routes);
     if (write.messages.length > 0) {
       await this.writer.write(scope, write, () => written.forEach((w) => this.publishOutcome(scope, w)));
     }
@@ -363,6 +437,30 @@ export class IngestionService {
       if (conversation) stored.set(messageKey(message.inboxId, message.externalId), { message, conversation });
     }
     return { inboxes: new Map(inboxes.map((inbox) => [inbox.id, inbox])), stored, lookup };
+  }
+
+  /**
+   * Routing decisions for the contacts of a batch that may open a conversation (which ones do is
+   * decided later, in memory): a contact that continues one wastes a match against cached rules.
+   */
+  private async routeBatch(
+    scope: LibraryScope,
+    inputs: InboundMessage[],
+    reads: BatchReads,
+    identities: SettledIdentities,
+  ): Promise<Array<RoutingDecision | null>> {
+    if (!this.routing?.current) return inputs.map(() => null);
+    const now = this.clock.now();
+    return Promise.all(
+      inputs.map((input, i) => {
+        const inbox = reads.inboxes.get(input.inboxId);
+        const settled = identities.readers[i];
+        if (!inbox || !settled || reads.stored.has(messageKey(input.inboxId, input.externalId))) {
+          return Promise.resolve(null);
+        }
+        return this.route(scope, inbox, settled.reader, input, arrival(input, now));
+      }),
+    );
   }
 
   /** The conversations the channels named, and the ongoing ones of the readers whose channel continues them. */
@@ -403,6 +501,7 @@ export class IngestionService {
     reads: BatchReads,
     identities: SettledIdentities,
     known: BatchConversations,
+    routes: Array<RoutingDecision | null>,
   ): { results: Array<IngestResult | null>; write: IngestionBatchWrite; written: Written[] } {
     const now = this.clock.now();
     const results: Array<IngestResult | null> = inputs.map(() => null);
@@ -435,13 +534,22 @@ export class IngestionService {
       if (decision.outcome === 'open' && needsOngoing(input, threading) && !newReaders.has(readerId)) {
         write.opensFirst.push({ readerId, inboxId: inbox.id });
       }
-      const conversation = this.plan(scope, decision, { readerId, inbox, input, at }, write, continued, known);
+      const routed = decision.outcome === 'open' ? routes[i] : null;
+      const conversation = this.plan(scope, decision, { readerId, inbox, input, at, routed }, write, continued, known);
       if (!conversation) return;
       const message = newInboundMessage(scope, conversation.id, inbox, input, at, input.data ?? {});
       write.messages.push(message);
+      const event = routed ? routedEvent(scope, conversation, routed, at) : undefined;
+      if (event) write.messages.push(event);
       planned.set(key, { message, conversation });
       const created = decision.outcome === 'open';
-      written.push({ conversation, message, created, reply: decision.outcome === 'continue' ? decision.reply : null });
+      written.push({
+        conversation,
+        message,
+        created,
+        reply: decision.outcome === 'continue' ? decision.reply : null,
+        routed: event,
+      });
       results[i] = { conversation, message, duplicate: false, conversationCreated: created };
     });
     write.continued = [...continued].map(([id, changes]) => ({ id, changes }));
@@ -455,14 +563,22 @@ export class IngestionService {
   private plan(
     scope: LibraryScope,
     decision: Exclude<IngestionDecision, { outcome: 'duplicate' }>,
-    contact: { readerId: string; inbox: Inbox; input: InboundMessage; at: Date },
+    contact: { readerId: string; inbox: Inbox; input: InboundMessage; at: Date; routed: RoutingDecision | null },
     write: IngestionBatchWrite,
     continued: Map<string, Partial<Conversation>>,
     known: BatchConversations,
   ): Conversation | null {
     let conversation: Conversation;
     if (decision.outcome === 'open') {
-      conversation = newConversation(scope, contact.readerId, contact.inbox, contact.input, contact.at, 0);
+      conversation = newConversation(
+        scope,
+        contact.readerId,
+        contact.inbox,
+        contact.input,
+        contact.at,
+        0,
+        contact.routed,
+      );
       write.opened.push(conversation);
       known.byId.set(conversation.id, conversation);
     } else if (decision.outcome === 'continue') {
@@ -498,7 +614,7 @@ export class IngestionService {
           // The first attempt follows the check above; a retry (another process stored it or took a number
           // meanwhile) reads again, so that its decision sees the winner.
           const result = await this.db.transaction(() =>
-            this.append(scope, inbox, reader.id, input, staged, dropped, attempt > 1),
+            this.append(scope, inbox, reader, input, staged, dropped, attempt > 1),
           );
           if (result.duplicate) await this.attachments.discard(staged);
           return result;
@@ -521,12 +637,13 @@ export class IngestionService {
   private async append(
     scope: LibraryScope,
     inbox: Inbox,
-    readerId: string,
+    reader: Reader,
     input: InboundMessage,
     staged: StagedAttachment[],
     dropped: DroppedAttachment[],
     recheckStored: boolean,
   ): Promise<IngestResult> {
+    const readerId = reader.id;
     const contact = {
       readerId,
       conversationId: input.conversationId,
@@ -544,6 +661,7 @@ export class IngestionService {
     });
     let conversation: Conversation;
     let reply: ReaderReply | null = null;
+    let routed: RoutingDecision | null = null;
     switch (decision.outcome) {
       case 'duplicate':
         return duplicateResult(stored!);
@@ -557,9 +675,18 @@ export class IngestionService {
         conversation = decision.conversation;
         break;
       case 'open':
+        routed = await this.route(scope, inbox, reader, input, contact.at);
         [conversation] = await this.conversations.insert(
           scope,
-          newConversation(scope, readerId, inbox, input, contact.at, await this.conversations.allocateNumbers(scope)),
+          newConversation(
+            scope,
+            readerId,
+            inbox,
+            input,
+            contact.at,
+            await this.conversations.allocateNumbers(scope),
+            routed,
+          ),
         );
         break;
       case 'continue':
@@ -574,8 +701,11 @@ export class IngestionService {
       newInboundMessage(scope, conversation.id, inbox, input, contact.at, data),
     );
     await this.attachments.record(scope, staged, conversation.id, message.id);
+    const [event] = routed
+      ? await this.messages.insert(scope, routedEvent(scope, conversation, routed, contact.at))
+      : [undefined];
     const created = decision.outcome === 'open';
-    this.publishOutcome(scope, { conversation, message, created, reply });
+    this.publishOutcome(scope, { conversation, message, created, reply, routed: event });
     return { conversation, message, duplicate: false, conversationCreated: created };
   }
 
@@ -593,7 +723,7 @@ export class IngestionService {
   }
 
   /** The events of a written contact, for both paths (published in the transaction: delivered after its commit). */
-  private publishOutcome(scope: LibraryScope, { conversation, message, created, reply }: Written): void {
+  private publishOutcome(scope: LibraryScope, { conversation, message, created, reply, routed }: Written): void {
     const base = {
       libraryId: scope.libraryId,
       conversationId: conversation.id,
@@ -610,5 +740,6 @@ export class IngestionService {
       });
     }
     this.events.publish(MessageAppended, { ...base, messageId: message.id, kind: 'inbound' });
+    if (routed) this.events.publish(MessageAppended, { ...base, messageId: routed.id, kind: 'event' });
   }
 }

@@ -2,6 +2,7 @@ import { Agent, AgentDepartment, ApiKey, Department, PresenceChange, RefreshToke
 import { Attachment, Conversation, ConversationCounter, Inbox, Message } from '@readerdesk/conversations';
 import { Reader, ReaderEvent, ReaderHandle } from '@readerdesk/readers';
 import { MailboxCursor, UnprocessedMail } from '@readerdesk/channels';
+import { RoutingRule } from '@readerdesk/routing';
 import { Branch, Library } from '@readerdesk/tenancy';
 import { Calendar } from '@readerdesk/calendars';
 
@@ -26,4 +27,5 @@ export const ENTITIES = [
   MailboxCursor,
   UnprocessedMail,
   Calendar,
+  RoutingRule,
 ];

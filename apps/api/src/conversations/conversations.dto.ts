@@ -14,6 +14,7 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateNested,
 } from 'class-validator';
 import {
   CHANNELS,
@@ -28,6 +29,7 @@ import {
   type QuestionType,
 } from '@readerdesk/conversations';
 import { ResolveReaderDto } from '../readers/readers.dto';
+import { RequiredSkillsDto, RoutingHintsDto } from '../routing/routing-rules.dto';
 
 export class CreateInboxDto {
   @ApiProperty({ enum: CHANNELS }) @IsIn(CHANNELS) channel!: Channel;
@@ -52,6 +54,14 @@ export class InboundMessageDto extends ResolveReaderDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100_000) text?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500_000) html?: string;
   @ApiPropertyOptional() @IsOptional() @Type(() => Date) @IsDate() receivedAt?: Date;
+  @ApiPropertyOptional({
+    type: RoutingHintsDto,
+    description: 'What the reader chose (topic, department, language, question type), for the routing rules',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RoutingHintsDto)
+  routing?: RoutingHintsDto;
 }
 
 export class ChangeStatusDto {
@@ -155,6 +165,12 @@ export class ConversationDto {
   @ApiProperty({ type: [String] }) tags!: string[];
   @ApiProperty({ nullable: true, type: Number }) readLevel!: number | null;
   @ApiProperty({ nullable: true, enum: QUESTION_TYPES }) questionType!: QuestionType | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The routing rule that chose the department, if one did' })
+  routingRuleId!: string | null;
+  @ApiProperty({ nullable: true, type: RequiredSkillsDto, description: 'Skills an agent needs to take it (routing)' })
+  requiredSkills!: RequiredSkillsDto | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The SLA policy routing chose' })
+  slaPolicyId!: string | null;
   @ApiProperty({ nullable: true, type: Date }) snoozedUntil!: Date | null;
   @ApiProperty({ nullable: true, type: Date }) firstResponseAt!: Date | null;
   @ApiProperty({ nullable: true, type: Date }) waitingSince!: Date | null;

@@ -51,6 +51,15 @@ export const DEMO = {
     { code: 'ill', name: 'Inter-library loan', description: 'Borrowing from and lending to other libraries' },
     { code: 'eresources', name: 'E-resources', description: 'E-books, databases, remote access and devices' },
   ],
+  /** Routing rules, in order (README: "route a keyword to ILL"). */
+  routingRules: [
+    {
+      name: 'Inter-library loan requests',
+      keywords: ['interlibrary loan', 'inter-library loan', 'ILL'],
+      department: 'ill',
+      tags: ['ill'],
+    },
+  ],
   /** Every demo agent signs in with DEMO_AGENT_PASSWORD. */
   agents: [
     {

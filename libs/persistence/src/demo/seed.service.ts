@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DatabaseService, Environment, libraryScope, LibraryScope } from '@readerdesk/platform';
 import { CalendarService } from '@readerdesk/calendars';
 import { IdentityService, ReaderService } from '@readerdesk/readers';
+import { RoutingRulesService } from '@readerdesk/routing';
 import { PasswordHasher, StaffAdminService, StaffDirectory } from '@readerdesk/staff';
 import { Library, LibraryAdminService, LibraryDirectory } from '@readerdesk/tenancy';
 import { DEMO, DEMO_ADMIN, DEMO_AGENT_PASSWORD } from './demo-library';
@@ -26,6 +27,7 @@ export class SeedService implements OnModuleInit {
     private readonly identity: IdentityService,
     private readonly hasher: PasswordHasher,
     private readonly calendars: CalendarService,
+    private readonly routing: RoutingRulesService,
   ) {}
 
   onModuleInit(): void {
@@ -80,6 +82,13 @@ export class SeedService implements OnModuleInit {
         category: r.category,
         homeBranchId: branchByCode.get(r.branch) ?? null,
         keepHistory: r.keepHistory,
+      });
+    }
+    for (const rule of DEMO.routingRules) {
+      await this.routing.create(scope, {
+        name: rule.name,
+        conditions: [{ field: 'keywords', op: 'anyOf', values: [...rule.keywords] }],
+        actions: { departmentId: byCode.get(rule.department), tags: [...rule.tags] },
       });
     }
     this.logger.log(`seeded the demo library "${library.name}" (/${library.slug})`);

@@ -147,7 +147,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private toProblem(exception: unknown): ProblemDetails {
     if (exception instanceof DomainError) {
       const problem = build(exception.status, exception.code, exception.message);
-      // A service's own validation (calendar periods, an .ics file) names its fields like the DTO pipe does.
+      // A service's own validation names its fields the way the validation pipe does.
       const errors = exception.details?.errors;
       if (Array.isArray(errors)) problem.errors = errors as FieldProblem[];
       return problem;
