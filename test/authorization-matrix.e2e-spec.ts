@@ -35,6 +35,8 @@ interface Target {
   agentId: string;
   /** An API key of the target's library. */
   apiKeyId: string;
+  /** An SLA policy of the target's library. */
+  slaPolicyId: string;
   /** Strings that must never appear in an answer to someone who may not see this target. */
   secrets: string[];
 }
@@ -191,6 +193,40 @@ const OPERATIONS: Record<string, Operation> = {
         reaches: 'library',
       },
     ],
+  },
+  'GET /api/v1/sla-policies': { role: 'supervisor', cases: [{}] },
+  'POST /api/v1/sla-policies': {
+    role: 'administrator',
+    cases: [
+      { body: () => ({ name: `Policy ${next()}`, firstResponseMinutes: 60 }) },
+      {
+        name: "for the target's department",
+        only: 'another library',
+        body: (t) => ({ name: `Policy ${next()}`, departmentId: t.departmentId, firstResponseMinutes: 60 }),
+        reaches: 'library',
+      },
+    ],
+  },
+  'GET /api/v1/sla-policies/{id}': {
+    role: 'supervisor',
+    cases: [{ params: (t) => ({ id: t.slaPolicyId }), reaches: 'library' }],
+  },
+  'PATCH /api/v1/sla-policies/{id}': {
+    role: 'administrator',
+    cases: [
+      { params: (t) => ({ id: t.slaPolicyId }), body: () => ({ resolutionMinutes: 600 }), reaches: 'library' },
+      {
+        name: "to the target's department",
+        only: 'another library',
+        params: (_, home) => ({ id: home.slaPolicyId }),
+        body: (t) => ({ departmentId: t.departmentId }),
+        reaches: 'library',
+      },
+    ],
+  },
+  'DELETE /api/v1/sla-policies/{id}': {
+    role: 'administrator',
+    cases: [{ params: (t) => ({ id: t.slaPolicyId }), reaches: 'library' }],
   },
   'GET /api/v1/agents': { role: 'supervisor', cases: [{}] },
   'POST /api/v1/agents': {
@@ -568,6 +604,7 @@ describeWithDatabase('authorisation: every operation × role × another departme
       'api_keys',
       'email_unprocessed',
       'calendars',
+      'sla_policies',
     ];
     const library = await Promise.all(tables.map((table) => rows(table, 'library_id', otherLibrary.libraryId)));
     const department = await Promise.all([
@@ -601,6 +638,8 @@ describeWithDatabase('authorisation: every operation × role × another departme
     const agent = (email: string): string => agents.find((a) => a.email === email)!.id;
 
     const homeKey = (await post(admin, '/api/v1/api-keys', { name: 'Matrix key', scopes: ['read'] })).body.id as string;
+    const homePolicy = (await post(admin, '/api/v1/sla-policies', { name: 'Matrix policy', firstResponseMinutes: 60 }))
+      .body.id as string;
     home = {
       libraryId: library.id,
       ...(await conversationIn(admin, department('reference'), 'HOME', 'home.reader@matrix.example.org')),
@@ -609,6 +648,7 @@ describeWithDatabase('authorisation: every operation × role × another departme
       branchId: branches[0].id,
       agentId: agent(DEMO.agents[1].email),
       apiKeyId: homeKey,
+      slaPolicyId: homePolicy,
       secrets: [],
     };
     otherDepartment = {
@@ -619,6 +659,7 @@ describeWithDatabase('authorisation: every operation × role × another departme
       branchId: branches[1].id,
       agentId: agent(DEMO.agents[2].email),
       apiKeyId: homeKey,
+      slaPolicyId: homePolicy,
       secrets: [
         'Question CIRCSECRET',
         'Note CIRCSECRET',
@@ -648,6 +689,9 @@ describeWithDatabase('authorisation: every operation × role × another departme
       branchId: otherBranch.id,
       agentId: otherAdmin.id,
       apiKeyId: (await post(elsewhere, '/api/v1/api-keys', { name: 'Elsewhere key', scopes: ['read'] })).body.id,
+      slaPolicyId: (
+        await post(elsewhere, '/api/v1/sla-policies', { name: 'Elsewhere policy LIBSECRET', firstResponseMinutes: 5 })
+      ).body.id,
       secrets: ['LIBSECRET', other.id],
     };
     otherLibrary.secrets.push(
@@ -655,6 +699,7 @@ describeWithDatabase('authorisation: every operation × role × another departme
       otherLibrary.readerId,
       otherLibrary.attachmentId,
       otherLibrary.apiKeyId,
+      otherLibrary.slaPolicyId,
       otherLibrary.unprocessedMailId,
     );
     otherDepartment.secrets.push(

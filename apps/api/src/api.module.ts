@@ -3,6 +3,7 @@ import { CalendarsModule } from '@readerdesk/calendars';
 import { ChannelsModule } from '@readerdesk/channels';
 import { ConversationsModule } from '@readerdesk/conversations';
 import { ReadersModule } from '@readerdesk/readers';
+import { SlaModule } from '@readerdesk/sla';
 import { RealtimeModule } from '@readerdesk/realtime';
 import { StaffModule } from '@readerdesk/staff';
 import { TenancyModule } from '@readerdesk/tenancy';
@@ -16,6 +17,7 @@ import { AttachmentsController } from './conversations/attachments.controller';
 import { ConversationsController } from './conversations/conversations.controller';
 import { LibraryCorsOrigins } from './cors-origins';
 import { DirectoryController } from './directory.controller';
+import { SlaPoliciesController } from './sla/sla-policies.controller';
 import { ReadersController } from './readers/readers.controller';
 
 /** The HTTP surface: REST controllers the socket gateway, and later webhooks. */
@@ -26,6 +28,7 @@ import { ReadersController } from './readers/readers.controller';
     ReadersModule,
     CalendarsModule,
     ConversationsModule,
+    SlaModule,
     ChannelsModule,
     RealtimeModule,
   ],
@@ -40,6 +43,7 @@ import { ReadersController } from './readers/readers.controller';
     UnprocessedMailController,
     BranchCalendarController,
     DepartmentCalendarController,
+    SlaPoliciesController,
   ],
   providers: [{ provide: CorsOrigins, useClass: LibraryCorsOrigins }],
 })

@@ -11,7 +11,7 @@ import {
 import { HandleInput, HandleLookup, IdentityService, SettledIdentities } from '@readerdesk/readers';
 import { AttachmentService, DroppedAttachment, InboundAttachment, StagedAttachment } from './attachment.service';
 import { ChannelRegistry } from './channels/channel-registry';
-import { Conversation } from './conversation.entity';
+import { Conversation, NO_SLA } from './conversation.entity';
 import { ConversationErrors } from './conversation.errors';
 import { ConversationOpened, ConversationStatusChanged, MessageAppended } from './conversation.events';
 import { ConversationRepository, ongoingKey } from './conversation.repository';
@@ -148,6 +148,7 @@ function newConversation(
     readLevel: null,
     questionType: null,
     firstResponseAt: null,
+    ...NO_SLA,
     waitingSince: at,
     resolvedAt: null,
     lastMessageAt: at,
@@ -609,6 +610,6 @@ export class IngestionService {
         channel: conversation.channel,
       });
     }
-    this.events.publish(MessageAppended, { ...base, messageId: message.id, kind: 'inbound' });
+    this.events.publish(MessageAppended, { ...base, messageId: message.id, kind: 'inbound', authorAgentId: null });
   }
 }

@@ -4,6 +4,7 @@ import { Reader, ReaderEvent, ReaderHandle } from '@readerdesk/readers';
 import { MailboxCursor, UnprocessedMail } from '@readerdesk/channels';
 import { Branch, Library } from '@readerdesk/tenancy';
 import { Calendar } from '@readerdesk/calendars';
+import { SlaPolicy } from '@readerdesk/sla';
 
 /** Every entity of the desk; migrations are generated from exactly this list. */
 export const ENTITIES = [
@@ -26,4 +27,5 @@ export const ENTITIES = [
   MailboxCursor,
   UnprocessedMail,
   Calendar,
+  SlaPolicy,
 ];

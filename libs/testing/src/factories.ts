@@ -1,4 +1,4 @@
-import { Conversation, Inbox, Message } from '@readerdesk/conversations';
+import { Conversation, Inbox, Message, NO_SLA } from '@readerdesk/conversations';
 import { DatabaseService, libraryScope, LibraryScope, newRowId } from '@readerdesk/platform';
 import { HandleKind, normaliseHandle, Reader, ReaderHandle } from '@readerdesk/readers';
 import { Agent, AgentRole, Department, PasswordHasher } from '@readerdesk/staff';
@@ -187,6 +187,7 @@ export const build = {
       readLevel: null,
       questionType: null,
       firstResponseAt: null,
+      ...NO_SLA,
       waitingSince: now,
       resolvedAt: null,
       lastMessageAt: now,
