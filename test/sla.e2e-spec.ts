@@ -1,4 +1,4 @@
-import { Conversation, Message } from '@readerdesk/conversations';
+import { AutomaticRepliesService, Conversation, Message } from '@readerdesk/conversations';
 import { DEMO, DEMO_ADMIN, DEMO_AGENT_PASSWORD } from '@readerdesk/persistence';
 import type { INestApplication } from '@nestjs/common';
 import { Clock, createHttpApp, DatabaseService, libraryScope } from '@readerdesk/platform';
@@ -234,6 +234,84 @@ describeWithDatabase('SLA policies and clocks', () => {
       // 40 minutes were left when it paused.
       expect(c.firstResponseDueAt!.getTime()).toBe(created + 240 * MIN);
     });
+  });
+
+  it('an automatic reply does not stop first response; a priority change re-matches, and the timer alone warns', async () => {
+    const urgent = await desk.http
+      .post('/api/v1/sla-policies')
+      .set(admin)
+      .send({
+        name: 'Reference, high',
+        departmentId: reference,
+        priority: 'high',
+        firstResponseMinutes: 30,
+        businessHours: false,
+      })
+      .expect(201);
+    const id = await contact();
+    const created = (await waitFor(id, (c) => c.firstResponseDueAt !== null)).createdAt.getTime();
+    await desk.app
+      .get(AutomaticRepliesService)
+      .record(libraryScope((await row(id)).libraryId), { conversationId: id, text: 'We got your question.', data: {} });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await row(id)).firstResponseDueAt!.getTime()).toBe(created + 60 * MIN);
+    expect((await row(id)).firstResponseBusinessMs).toBeNull();
+
+    // From here the desk's time runs with real time, half a second before the high policy's warning (24 min).
+    const clock = desk.app.get(Clock);
+    const frozen = clock.now;
+    const start = Date.now();
+    const base = created + 24 * MIN - 500;
+    clock.now = () => new Date(base + (Date.now() - start));
+    try {
+      await desk.http.patch(`/api/v1/conversations/${id}`).set(agent).send({ priority: 'high' }).expect(200);
+      const retargeted = await waitFor(id, (c) => c.slaAppliedPolicyId === urgent.body.id);
+      expect(retargeted.firstResponseDueAt!.getTime()).toBe(created + 30 * MIN);
+      // No sweep is called: the delayed job wakes the check.
+      const warned = await waitFor(id, (c) => c.firstResponseWarnedAt !== null);
+      expect(warned.firstResponseBreachedAt).toBeNull();
+      expect((await timeline(id)).filter((m) => m.data.type === 'sla_warning')).toHaveLength(1);
+    } finally {
+      clock.now = frozen;
+      await desk.http.delete(`/api/v1/sla-policies/${urgent.body.id}`).set(admin).expect(204);
+    }
+  });
+
+  it('business hours: a contact on Friday 16:30 with 60 minutes in a Mon–Fri 9–17 calendar is due Monday 09:30', async () => {
+    const department = await desk.http
+      .post('/api/v1/departments')
+      .set(admin)
+      .send({ code: 'sla-hours', name: 'Hours desk' })
+      .expect(201);
+    const weekly = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'].map((day) => ({
+      day,
+      start: '09:00',
+      end: '17:00',
+    }));
+    await desk.http
+      .put(`/api/v1/departments/${department.body.id}/calendar`)
+      .set(admin)
+      .send({ timeZone: 'Europe/London', weekly })
+      .expect(200);
+    await desk.http
+      .post('/api/v1/sla-policies')
+      .set(admin)
+      .send({ name: 'Hours', departmentId: department.body.id, firstResponseMinutes: 60 })
+      .expect(201);
+    const inbox = await desk.http
+      .post('/api/v1/inboxes')
+      .set(admin)
+      .send({ channel: 'api', name: 'Hours form', defaultDepartmentId: department.body.id })
+      .expect(201);
+    now = Date.parse('2026-11-27T16:30:00Z'); // a Friday, GMT
+    const res = await desk.http
+      .post(`/api/v1/inboxes/${inbox.body.id}/messages`)
+      .set(admin)
+      .send({ externalId: 'hours-1', handles: [{ kind: 'email', value: 'hours@example.org' }], text: 'Open Monday?' })
+      .expect(201);
+    const c = await waitFor(res.body.conversation.id as string, (r) => r.firstResponseDueAt !== null);
+    expect(c.createdAt.toISOString()).toBe('2026-11-27T16:30:00.000Z');
+    expect(c.firstResponseDueAt!.toISOString()).toBe('2026-11-30T09:30:00.000Z');
   });
 
   async function waitFor(id: string, done: (c: Conversation) => boolean): Promise<Conversation> {
