@@ -314,6 +314,40 @@ describeWithDatabase('SLA policies and clocks', () => {
     expect(c.firstResponseDueAt!.toISOString()).toBe('2026-11-30T09:30:00.000Z');
   });
 
+  it('a policy deleted while its clock runs raises no alert: the check recomputes with the policy that applies now', async () => {
+    const department = await desk.http
+      .post('/api/v1/departments')
+      .set(admin)
+      .send({ code: 'sla-gone', name: 'Gone desk' })
+      .expect(201);
+    const policy = await desk.http
+      .post('/api/v1/sla-policies')
+      .set(admin)
+      .send({ name: 'Gone', departmentId: department.body.id, firstResponseMinutes: 10, businessHours: false })
+      .expect(201);
+    const inbox = await desk.http
+      .post('/api/v1/inboxes')
+      .set(admin)
+      .send({ channel: 'api', name: 'Gone form', defaultDepartmentId: department.body.id })
+      .expect(201);
+    const res = await desk.http
+      .post(`/api/v1/inboxes/${inbox.body.id}/messages`)
+      .set(admin)
+      .send({ externalId: 'gone-1', handles: [{ kind: 'email', value: 'gone@example.org' }], text: 'Anyone?' })
+      .expect(201);
+    const id = res.body.conversation.id as string;
+    const created = (await waitFor(id, (c) => c.firstResponseDueAt !== null)).createdAt.getTime();
+    await desk.http.delete(`/api/v1/sla-policies/${policy.body.id}`).set(admin).expect(204);
+    now = created + 20 * MIN;
+    await desk.app.get(SlaService).sweep();
+    const after = await row(id);
+    expect(after).toMatchObject({ firstResponseWarnedAt: null, firstResponseBreachedAt: null });
+    // The broad policy (600 minutes, any department) applies now, from the same start.
+    expect(after.slaAppliedPolicyId).not.toBe(policy.body.id);
+    expect(after.firstResponseDueAt!.getTime()).toBe(created + 600 * MIN);
+    expect((await timeline(id)).filter((m) => String(m.data.type).startsWith('sla_'))).toEqual([]);
+  });
+
   async function waitFor(id: string, done: (c: Conversation) => boolean): Promise<Conversation> {
     const deadline = Date.now() + 5000;
     for (;;) {

@@ -159,9 +159,11 @@ export class SlaService implements OnModuleInit, OnApplicationBootstrap {
   check(scope: LibraryScope, conversationId: string): Promise<void> {
     return this.serially(conversationId, async () => {
       const later = await this.db.transaction(async () => {
-        const row = await this.rows.locked(scope, conversationId);
-        const state = row && stateOf(row.slaClock);
-        if (!row || !state) return [];
+        const locked = await this.rows.locked(scope, conversationId);
+        if (!locked || !stateOf(locked.slaClock)) return [];
+        // Due times again with the policy and calendar in force now: an edited or deleted policy, or new opening
+        // hours, count from here, and a stale due time never raises an alert.
+        const { row, state } = await this.applyTo(scope, locked, { kind: 'retargeted' });
         const now = this.clock.now();
         for (const target of SLA_TARGETS) {
           const clock = state.clocks[target];
@@ -216,42 +218,52 @@ export class SlaService implements OnModuleInit, OnApplicationBootstrap {
         const row = await this.rows.locked(scope, conversationId);
         if (!row) return [];
         const event = eventOf(row);
-        const before = stateOf(row.slaClock);
-        if (!event || (!before && event.kind !== 'opened')) return [];
-        const policy = await this.policies.applicable(scope, row);
-        const calendar = await this.calendarOf(scope, row, policy);
-        const now = this.clock.now();
-        // The clocks start when the first message arrived, not when this handler ran.
-        const at = event.kind === 'opened' ? row.createdAt : now;
-        const { state, stopped } = applyEvent(before ?? emptyState(), event, calendar, at);
-        const computed = withInstants(state, targetsOf(policy), calendar);
-        const changes: Partial<Conversation> = {
-          slaClock: computed as unknown as Record<string, unknown>,
-          slaAppliedPolicyId: policy?.id ?? null,
-        };
-        for (const target of SLA_TARGETS) {
-          const due = computed.clocks[target]?.dueAt;
-          (changes as Record<string, unknown>)[COLUMNS[target].due] = due ? new Date(due) : null;
-        }
-        if (event.kind === 'reader-wrote' && computed.clocks.nextResponse && !before?.clocks.nextResponse) {
-          // A new next-response cycle: its warning and breach are this cycle's.
-          Object.assign(changes, { nextResponseWarnedAt: null, nextResponseBreachedAt: null });
-        }
-        if (stopped.firstResponse !== undefined) {
-          changes.firstResponseBusinessMs = stopped.firstResponse;
-          changes.firstResponseMs = Math.max(0, now.getTime() - row.createdAt.getTime());
-        }
-        if (stopped.resolution !== undefined) {
-          changes.resolutionBusinessMs = stopped.resolution;
-          changes.resolutionMs = Math.max(0, now.getTime() - row.createdAt.getTime());
-        }
-        const merged = { ...row, ...changes };
-        changes.slaNextCheckAt = this.nextCheck(merged, computed);
-        await this.rows.update(scope, conversationId, changes);
-        return this.pending(merged, computed);
+        if (!event || (!stateOf(row.slaClock) && event.kind !== 'opened')) return [];
+        const applied = await this.applyTo(scope, row, event);
+        return this.pending(applied.row, applied.state);
       });
       await this.wake(scope, conversationId, instants);
     });
+  }
+
+  /** Applies the event to the locked row's clocks with the policy and calendar in force now, and stores the result. */
+  private async applyTo(
+    scope: LibraryScope,
+    row: Conversation,
+    event: ClockEvent,
+  ): Promise<{ row: Conversation; state: SlaClockState }> {
+    const before = stateOf(row.slaClock);
+    const policy = await this.policies.applicable(scope, row);
+    const calendar = await this.calendarOf(scope, row, policy);
+    const now = this.clock.now();
+    // The clocks start when the first message arrived, not when this handler ran.
+    const at = event.kind === 'opened' ? row.createdAt : now;
+    const { state, stopped } = applyEvent(before ?? emptyState(), event, calendar, at);
+    const computed = withInstants(state, targetsOf(policy), calendar);
+    const changes: Partial<Conversation> = {
+      slaClock: computed as unknown as Record<string, unknown>,
+      slaAppliedPolicyId: policy?.id ?? null,
+    };
+    for (const target of SLA_TARGETS) {
+      const due = computed.clocks[target]?.dueAt;
+      (changes as Record<string, unknown>)[COLUMNS[target].due] = due ? new Date(due) : null;
+    }
+    if (event.kind === 'reader-wrote' && computed.clocks.nextResponse && !before?.clocks.nextResponse) {
+      // A new next-response cycle: its warning and breach are this cycle's.
+      Object.assign(changes, { nextResponseWarnedAt: null, nextResponseBreachedAt: null });
+    }
+    if (stopped.firstResponse !== undefined) {
+      changes.firstResponseBusinessMs = stopped.firstResponse;
+      changes.firstResponseMs = Math.max(0, now.getTime() - row.createdAt.getTime());
+    }
+    if (stopped.resolution !== undefined) {
+      changes.resolutionBusinessMs = stopped.resolution;
+      changes.resolutionMs = Math.max(0, now.getTime() - row.createdAt.getTime());
+    }
+    const merged = { ...row, ...changes };
+    changes.slaNextCheckAt = this.nextCheck(merged, computed);
+    await this.rows.update(scope, row.id, changes);
+    return { row: { ...merged, slaNextCheckAt: changes.slaNextCheckAt }, state: computed };
   }
 
   /** Warn and due instants not recorded yet. */

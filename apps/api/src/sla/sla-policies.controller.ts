@@ -87,7 +87,7 @@ export class SlaPoliciesController {
   @ApiOkResponse({ type: SlaPolicyDto })
   @ApiOperation({
     summary: 'Change an SLA policy',
-    description: 'Administrators only. Conversations pick the change up at their next clock event.',
+    description: 'Administrators only. Conversations pick the change up at their next clock event or check.',
   })
   @ApiProblems(POLICY_400, 401, 403, NOT_FOUND)
   async update(
