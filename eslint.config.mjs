@@ -18,6 +18,7 @@ const LIBS = [
   'readers',
   'calendars',
   'conversations',
+  'sla',
   'channels',
   'routing',
   'realtime',
@@ -32,8 +33,9 @@ const BELOW = {
   readers: ['platform', 'contracts', 'tenancy'],
   calendars: ['platform', 'contracts', 'tenancy', 'staff'],
   conversations: ['platform', 'contracts', 'tenancy', 'staff', 'readers', 'calendars'],
+  sla: ['platform', 'contracts', 'tenancy', 'staff', 'readers', 'calendars', 'conversations'],
   channels: ['platform', 'contracts', 'tenancy', 'staff', 'readers', 'calendars', 'conversations'],
-  // Channels and routing sit side by side above conversations: neither needs the other.
+  // Channels, routing and SLA sit side by side above conversations: none needs another.
   routing: ['platform', 'contracts', 'tenancy', 'staff', 'readers', 'calendars', 'conversations'],
   realtime: [
     'platform',
@@ -43,6 +45,7 @@ const BELOW = {
     'readers',
     'calendars',
     'conversations',
+    'sla',
     'channels',
     'routing',
   ],
@@ -54,6 +57,7 @@ const BELOW = {
     'readers',
     'calendars',
     'conversations',
+    'sla',
     'channels',
     'routing',
     'realtime',

@@ -413,6 +413,7 @@ async function deskPhase(url: string): Promise<PhaseFigures> {
           libraryId: library.id,
           conversationId,
           messageId,
+          authorAgentId: null,
           kind: 'inbound',
           departmentId,
         }),

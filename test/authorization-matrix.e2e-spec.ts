@@ -37,6 +37,8 @@ interface Target {
   apiKeyId: string;
   /** A routing rule of the target's library (rules belong to the library, not to a department). */
   routingRuleId: string;
+  /** An SLA policy of the target's library. */
+  slaPolicyId: string;
   /** Strings that must never appear in an answer to someone who may not see this target. */
   secrets: string[];
 }
@@ -193,6 +195,40 @@ const OPERATIONS: Record<string, Operation> = {
         reaches: 'library',
       },
     ],
+  },
+  'GET /api/v1/sla-policies': { role: 'supervisor', cases: [{}] },
+  'POST /api/v1/sla-policies': {
+    role: 'administrator',
+    cases: [
+      { body: () => ({ name: `Policy ${next()}`, firstResponseMinutes: 60 }) },
+      {
+        name: "for the target's department",
+        only: 'another library',
+        body: (t) => ({ name: `Policy ${next()}`, departmentId: t.departmentId, firstResponseMinutes: 60 }),
+        reaches: 'library',
+      },
+    ],
+  },
+  'GET /api/v1/sla-policies/{id}': {
+    role: 'supervisor',
+    cases: [{ params: (t) => ({ id: t.slaPolicyId }), reaches: 'library' }],
+  },
+  'PATCH /api/v1/sla-policies/{id}': {
+    role: 'administrator',
+    cases: [
+      { params: (t) => ({ id: t.slaPolicyId }), body: () => ({ resolutionMinutes: 600 }), reaches: 'library' },
+      {
+        name: "to the target's department",
+        only: 'another library',
+        params: (_, home) => ({ id: home.slaPolicyId }),
+        body: (t) => ({ departmentId: t.departmentId }),
+        reaches: 'library',
+      },
+    ],
+  },
+  'DELETE /api/v1/sla-policies/{id}': {
+    role: 'administrator',
+    cases: [{ params: (t) => ({ id: t.slaPolicyId }), reaches: 'library' }],
   },
   'GET /api/v1/agents': { role: 'supervisor', cases: [{}] },
   'POST /api/v1/agents': {
@@ -606,6 +642,7 @@ describeWithDatabase('authorisation: every operation × role × another departme
       'email_unprocessed',
       'calendars',
       'routing_rules',
+      'sla_policies',
     ];
     const library = await Promise.all(tables.map((table) => rows(table, 'library_id', otherLibrary.libraryId)));
     const department = await Promise.all([
@@ -641,6 +678,8 @@ describeWithDatabase('authorisation: every operation × role × another departme
     const homeKey = (await post(admin, '/api/v1/api-keys', { name: 'Matrix key', scopes: ['read'] })).body.id as string;
     // The demo's rule (keywords → Inter-library loan).
     const homeRule = (await desk.http.get('/api/v1/routing-rules').set(admin).expect(200)).body[0].id as string;
+    const homePolicy = (await post(admin, '/api/v1/sla-policies', { name: 'Matrix policy', firstResponseMinutes: 60 }))
+      .body.id as string;
     home = {
       libraryId: library.id,
       ...(await conversationIn(admin, department('reference'), 'HOME', 'home.reader@matrix.example.org')),
@@ -650,6 +689,7 @@ describeWithDatabase('authorisation: every operation × role × another departme
       agentId: agent(DEMO.agents[1].email),
       apiKeyId: homeKey,
       routingRuleId: homeRule,
+      slaPolicyId: homePolicy,
       secrets: [],
     };
     otherDepartment = {
@@ -661,6 +701,7 @@ describeWithDatabase('authorisation: every operation × role × another departme
       agentId: agent(DEMO.agents[2].email),
       apiKeyId: homeKey,
       routingRuleId: homeRule,
+      slaPolicyId: homePolicy,
       secrets: [
         'Question CIRCSECRET',
         'Note CIRCSECRET',
@@ -697,6 +738,9 @@ describeWithDatabase('authorisation: every operation × role × another departme
           actions: { departmentId: otherDept.id, tags: ['libsecret'] },
         })
       ).body.id,
+      slaPolicyId: (
+        await post(elsewhere, '/api/v1/sla-policies', { name: 'Elsewhere policy LIBSECRET', firstResponseMinutes: 5 })
+      ).body.id,
       secrets: ['LIBSECRET', other.id],
     };
     otherLibrary.secrets.push(
@@ -704,6 +748,7 @@ describeWithDatabase('authorisation: every operation × role × another departme
       otherLibrary.readerId,
       otherLibrary.attachmentId,
       otherLibrary.apiKeyId,
+      otherLibrary.slaPolicyId,
       otherLibrary.unprocessedMailId,
     );
     otherDepartment.secrets.push(

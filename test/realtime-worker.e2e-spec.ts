@@ -62,6 +62,7 @@ if (!withRedis) console.warn('worker → socket tests skipped: they need REDIS_U
     const reference = departments.find((d) => d.code === 'reference')!;
     const messageId = randomUUID();
     worker.get(EventBus).publish(MessageAppended, {
+      authorAgentId: null,
       libraryId,
       conversationId: randomUUID(),
       messageId,

@@ -13,6 +13,8 @@ export interface TestApp {
   /** Signs in through the API and gives the Authorization header to send. */
   signIn(email: string, password: string): Promise<{ Authorization: string }>;
   close(): Promise<void>;
+  /** Drops the database only (after the app was closed by the test, to boot another on it). */
+  drop(): Promise<void>;
 }
 
 /**
@@ -49,5 +51,6 @@ export async function createTestApp(
       await app.close();
       await db.drop();
     },
+    drop: () => db.drop(),
   };
 }

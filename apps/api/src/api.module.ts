@@ -3,6 +3,7 @@ import { CalendarsModule } from '@readerdesk/calendars';
 import { ChannelsModule } from '@readerdesk/channels';
 import { ConversationsModule } from '@readerdesk/conversations';
 import { ReadersModule } from '@readerdesk/readers';
+import { SlaModule } from '@readerdesk/sla';
 import { RealtimeModule } from '@readerdesk/realtime';
 import { RoutingModule } from '@readerdesk/routing';
 import { StaffModule } from '@readerdesk/staff';
@@ -17,6 +18,7 @@ import { AttachmentsController } from './conversations/attachments.controller';
 import { ConversationsController } from './conversations/conversations.controller';
 import { LibraryCorsOrigins } from './cors-origins';
 import { DirectoryController } from './directory.controller';
+import { SlaPoliciesController } from './sla/sla-policies.controller';
 import { ReadersController } from './readers/readers.controller';
 import { RoutingRulesController } from './routing/routing-rules.controller';
 
@@ -29,6 +31,7 @@ import { RoutingRulesController } from './routing/routing-rules.controller';
     CalendarsModule,
     ConversationsModule,
     RoutingModule,
+    SlaModule,
     ChannelsModule,
     RealtimeModule,
   ],
@@ -44,6 +47,7 @@ import { RoutingRulesController } from './routing/routing-rules.controller';
     BranchCalendarController,
     DepartmentCalendarController,
     RoutingRulesController,
+    SlaPoliciesController,
   ],
   providers: [{ provide: CorsOrigins, useClass: LibraryCorsOrigins }],
 })

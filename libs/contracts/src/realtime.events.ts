@@ -60,6 +60,20 @@ export interface ServerToClientEvents {
     consecutiveFailures: number;
     since: string;
   }) => void;
+  /**
+   * An SLA clock reached its warning share (80 % by default) or passed its target: to the
+   * conversation's department (or triage), its followers and the library's supervisors.
+   */
+  'sla.warning': (event: SlaAlertEvent) => void;
+  'sla.breached': (event: SlaAlertEvent) => void;
+}
+
+export interface SlaAlertEvent {
+  conversationId: string;
+  departmentId: string | null;
+  target: 'firstResponse' | 'nextResponse' | 'resolution';
+  policyId: string | null;
+  dueAt: string;
 }
 
 export interface ClientToServerEvents {

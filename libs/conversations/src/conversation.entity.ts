@@ -20,11 +20,19 @@ import {
 } from './conversation-status';
 import type { RequiredSkills } from './routing/routing-port';
 
+/** bigint as a number (PostgreSQL hands bigint back as text). */
+const MILLIS = {
+  to: (value: number | null) => value,
+  from: (value: string | number | null) => (value === null ? null : Number(value)),
+};
+
 /** One thread with one reader, across messages and calls (the ticket). */
 @Entity('conversations')
 @Index('uq_conversations_number', ['libraryId', 'number'], { unique: true })
 @Index('ix_conversations_reader', ['libraryId', 'readerId', 'lastMessageAt'])
 @Index('ix_conversations_queue', ['libraryId', 'status', 'departmentId'])
+// The SLA sweep (every library at once): rows whose next warning or breach is due.
+@Index('ix_conversations_sla_check', ['slaNextCheckAt'])
 export class Conversation extends TenantEntity {
   /** Short reference per library, shown to readers (#1234) and used to thread replies. */
   @Column({ type: 'integer' })
@@ -77,10 +85,6 @@ export class Conversation extends TenantEntity {
   @JsonColumn({ name: 'required_skills', nullable: true })
   requiredSkills!: RequiredSkills | null;
 
-  /** The SLA policy routing chose; policies come with the SLA work, so it is an opaque id for now. */
-  @UuidColumn({ name: 'sla_policy_id', nullable: true })
-  slaPolicyId!: string | null;
-
   @TimestampColumn({ name: 'first_response_at', nullable: true })
   firstResponseAt!: Date | null;
 
@@ -94,9 +98,90 @@ export class Conversation extends TenantEntity {
   @TimestampColumn({ name: 'last_message_at' })
   lastMessageAt!: Date;
 
+  // SLA (computed by libs/sla; ARCHITECTURE.md "SLA clocks"). The conversation owns the columns.
+
+  /** A policy chosen for this conversation (by routing): wins over matching department × priority × channel. */
+  @UuidColumn({ name: 'sla_policy_id', nullable: true })
+  slaPolicyId!: string | null;
+
+  /** The policy the clocks run against now (the override, else the most specific match); null: no SLA. */
+  @UuidColumn({ name: 'sla_applied_policy_id', nullable: true })
+  slaAppliedPolicyId!: string | null;
+
+  /** Null while that clock is not running (paused, stopped, or no target). */
+  @TimestampColumn({ name: 'first_response_due_at', nullable: true })
+  firstResponseDueAt!: Date | null;
+
+  @TimestampColumn({ name: 'next_response_due_at', nullable: true })
+  nextResponseDueAt!: Date | null;
+
+  @TimestampColumn({ name: 'resolution_due_at', nullable: true })
+  resolutionDueAt!: Date | null;
+
+  /** When the warning (the policy's share of the target) was recorded; set once, by a conditional update. */
+  @TimestampColumn({ name: 'first_response_warned_at', nullable: true })
+  firstResponseWarnedAt!: Date | null;
+
+  @TimestampColumn({ name: 'next_response_warned_at', nullable: true })
+  nextResponseWarnedAt!: Date | null;
+
+  @TimestampColumn({ name: 'resolution_warned_at', nullable: true })
+  resolutionWarnedAt!: Date | null;
+
+  @TimestampColumn({ name: 'first_response_breached_at', nullable: true })
+  firstResponseBreachedAt!: Date | null;
+
+  @TimestampColumn({ name: 'next_response_breached_at', nullable: true })
+  nextResponseBreachedAt!: Date | null;
+
+  @TimestampColumn({ name: 'resolution_breached_at', nullable: true })
+  resolutionBreachedAt!: Date | null;
+
+  /** Time to first response on the SLA's clock (business hours, or 24/7), and on the wall clock. */
+  @Column({ name: 'first_response_business_ms', type: 'bigint', nullable: true, transformer: MILLIS })
+  firstResponseBusinessMs!: number | null;
+
+  @Column({ name: 'first_response_ms', type: 'bigint', nullable: true, transformer: MILLIS })
+  firstResponseMs!: number | null;
+
+  @Column({ name: 'resolution_business_ms', type: 'bigint', nullable: true, transformer: MILLIS })
+  resolutionBusinessMs!: number | null;
+
+  @Column({ name: 'resolution_ms', type: 'bigint', nullable: true, transformer: MILLIS })
+  resolutionMs!: number | null;
+
+  /** The earliest warning or breach not yet recorded: what the sweep looks for. */
+  @TimestampColumn({ name: 'sla_next_check_at', nullable: true })
+  slaNextCheckAt!: Date | null;
+
+  /** The clocks themselves (business time consumed, running since, warn and due instants): libs/sla's SlaClockState. */
+  @JsonColumn({ name: 'sla_clock', nullable: true })
+  slaClock!: Record<string, unknown> | null;
+
   @CreatedAtColumn()
   createdAt!: Date;
 
   @UpdatedAtColumn()
   updatedAt!: Date;
 }
+
+/** The SLA columns of a conversation no clock has touched yet. */
+export const NO_SLA = {
+  slaPolicyId: null,
+  slaAppliedPolicyId: null,
+  firstResponseDueAt: null,
+  nextResponseDueAt: null,
+  resolutionDueAt: null,
+  firstResponseWarnedAt: null,
+  nextResponseWarnedAt: null,
+  resolutionWarnedAt: null,
+  firstResponseBreachedAt: null,
+  nextResponseBreachedAt: null,
+  resolutionBreachedAt: null,
+  firstResponseBusinessMs: null,
+  firstResponseMs: null,
+  resolutionBusinessMs: null,
+  resolutionMs: null,
+  slaNextCheckAt: null,
+  slaClock: null,
+} satisfies Partial<Conversation>;

@@ -15,6 +15,8 @@ export const MessageAppended = defineEvent<{
   messageId: string;
   kind: MessageKind;
   departmentId: string | null;
+  /** Who wrote it: a member of staff, or null (the reader, the system, an automatic reply). */
+  authorAgentId: string | null;
 }>('conversations.message-appended');
 export const ConversationStatusChanged = defineEvent<{
   libraryId: string;

@@ -376,6 +376,16 @@ export class ConversationService implements OnModuleInit {
     });
   }
 
+  /** An event on the timeline that a part of the system caused (an SLA warning or breach), in the caller's transaction. */
+  async recordSystemEvent(
+    scope: LibraryScope,
+    conversation: Conversation,
+    system: SystemName,
+    data: Record<string, unknown>,
+  ): Promise<Message> {
+    return this.record(scope, conversation, 'event', null, null, { ...data, system });
+  }
+
   async note(
     scope: LibraryScope,
     id: string,
@@ -420,6 +430,7 @@ export class ConversationService implements OnModuleInit {
       messageId: message.id,
       kind,
       departmentId: conversation.departmentId,
+      authorAgentId: agentId,
     });
     return message;
   }

@@ -11,7 +11,7 @@ import {
 import { HandleInput, HandleLookup, IdentityService, Reader, SettledIdentities } from '@readerdesk/readers';
 import { AttachmentService, DroppedAttachment, InboundAttachment, StagedAttachment } from './attachment.service';
 import { ChannelRegistry } from './channels/channel-registry';
-import { Conversation } from './conversation.entity';
+import { Conversation, NO_SLA } from './conversation.entity';
 import { ConversationErrors } from './conversation.errors';
 import { ConversationOpened, ConversationStatusChanged, MessageAppended } from './conversation.events';
 import { ConversationRepository, ongoingKey } from './conversation.repository';
@@ -156,8 +156,10 @@ function newConversation(
     questionType: null,
     routingRuleId: routed?.ruleId ?? null,
     requiredSkills: routed?.requiredSkills ?? null,
-    slaPolicyId: routed?.slaPolicyId ?? null,
     firstResponseAt: null,
+    ...NO_SLA,
+    // After NO_SLA: the policy routing chose wins over matching.
+    slaPolicyId: routed?.slaPolicyId ?? null,
     waitingSince: at,
     resolvedAt: null,
     lastMessageAt: at,
@@ -739,7 +741,8 @@ export class IngestionService {
         channel: conversation.channel,
       });
     }
-    this.events.publish(MessageAppended, { ...base, messageId: message.id, kind: 'inbound' });
-    if (routed) this.events.publish(MessageAppended, { ...base, messageId: routed.id, kind: 'event' });
+    this.events.publish(MessageAppended, { ...base, messageId: message.id, kind: 'inbound', authorAgentId: null });
+    if (routed)
+      this.events.publish(MessageAppended, { ...base, messageId: routed.id, kind: 'event', authorAgentId: null });
   }
 }

@@ -5,6 +5,7 @@ import { MailboxCursor, UnprocessedMail } from '@readerdesk/channels';
 import { RoutingRule } from '@readerdesk/routing';
 import { Branch, Library } from '@readerdesk/tenancy';
 import { Calendar } from '@readerdesk/calendars';
+import { SlaPolicy } from '@readerdesk/sla';
 
 /** Every entity of the desk; migrations are generated from exactly this list. */
 export const ENTITIES = [
@@ -28,4 +29,5 @@ export const ENTITIES = [
   UnprocessedMail,
   Calendar,
   RoutingRule,
+  SlaPolicy,
 ];

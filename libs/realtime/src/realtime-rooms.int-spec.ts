@@ -318,7 +318,13 @@ describeWithDatabase('realtime rooms and fanout', () => {
 
     it('sends messages, delivery changes and status changes to the department and conversation rooms', async () => {
       const c = circulationConversation;
-      await publish(MessageAppended, { ...base(c), messageId: 'm1', kind: 'inbound', departmentId: c.departmentId });
+      await publish(MessageAppended, {
+        ...base(c),
+        messageId: 'm1',
+        kind: 'inbound',
+        departmentId: c.departmentId,
+        authorAgentId: null,
+      });
       await publish(MessageDeliveryChanged, {
         ...base(c),
         messageId: 'm2',
@@ -436,6 +442,7 @@ describeWithDatabase('realtime rooms and fanout', () => {
   describe('what reaches each console', () => {
     const appended = (c: Conversation) =>
       publish(MessageAppended, {
+        authorAgentId: null,
         libraryId: c.libraryId,
         conversationId: c.id,
         messageId: `m-${c.id}`,

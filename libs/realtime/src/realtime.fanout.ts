@@ -9,6 +9,7 @@ import {
 } from '@readerdesk/conversations';
 import { MailboxHealthChanged } from '@readerdesk/channels';
 import { EventBus } from '@readerdesk/platform';
+import { SlaBreached, SlaWarning } from '@readerdesk/sla';
 import { PresenceChanged } from '@readerdesk/staff';
 
 type EventName = keyof ServerToClientEvents;
@@ -135,6 +136,26 @@ export class RealtimeFanout implements OnModuleInit {
         since: e.since,
       });
     });
+    for (const [definition, name] of [
+      [SlaWarning, 'sla.warning'],
+      [SlaBreached, 'sla.breached'],
+    ] as const) {
+      this.events.subscribe(definition, (e) => {
+        // Supervisors watch every queue's promises; the department works the conversation.
+        const to = new Set([
+          ...toDepartment(e.libraryId, e.departmentId),
+          rooms.conversation(e.conversationId),
+          rooms.supervisors(e.libraryId),
+        ]);
+        this.emit([...to], name, {
+          conversationId: e.conversationId,
+          departmentId: e.departmentId,
+          target: e.target,
+          policyId: e.policyId,
+          dueAt: e.dueAt,
+        });
+      });
+    }
     this.events.subscribe(PresenceChanged, (e) => {
       this.emit([rooms.supervisors(e.libraryId), rooms.agent(e.agentId)], 'presence.changed', {
         agentId: e.agentId,

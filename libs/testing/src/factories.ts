@@ -1,4 +1,4 @@
-import { Conversation, Inbox, Message } from '@readerdesk/conversations';
+import { Conversation, Inbox, Message, NO_SLA } from '@readerdesk/conversations';
 import { DatabaseService, libraryScope, LibraryScope, newRowId } from '@readerdesk/platform';
 import { HandleKind, normaliseHandle, Reader, ReaderHandle } from '@readerdesk/readers';
 import { Agent, AgentRole, Department, PasswordHasher } from '@readerdesk/staff';
@@ -188,8 +188,8 @@ export const build = {
       questionType: null,
       routingRuleId: null,
       requiredSkills: null,
-      slaPolicyId: null,
       firstResponseAt: null,
+      ...NO_SLA,
       waitingSince: now,
       resolvedAt: null,
       lastMessageAt: now,

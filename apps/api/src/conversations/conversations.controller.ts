@@ -97,6 +97,19 @@ const conversationDto = (c: Conversation): ConversationDto => ({
   resolvedAt: c.resolvedAt,
   lastMessageAt: c.lastMessageAt,
   createdAt: c.createdAt,
+  sla: {
+    policyId: c.slaAppliedPolicyId,
+    firstResponseDueAt: c.firstResponseDueAt,
+    nextResponseDueAt: c.nextResponseDueAt,
+    resolutionDueAt: c.resolutionDueAt,
+    firstResponseBreachedAt: c.firstResponseBreachedAt,
+    nextResponseBreachedAt: c.nextResponseBreachedAt,
+    resolutionBreachedAt: c.resolutionBreachedAt,
+    firstResponseBusinessMs: c.firstResponseBusinessMs,
+    firstResponseMs: c.firstResponseMs,
+    resolutionBusinessMs: c.resolutionBusinessMs,
+    resolutionMs: c.resolutionMs,
+  },
 });
 
 function encodeCursor(c: Conversation): string {

@@ -151,6 +151,27 @@ export class UploadQuery {
   filename!: string;
 }
 
+export class ConversationSlaDto {
+  @ApiProperty({ nullable: true, type: String, description: 'The policy the clocks run against; null: no SLA' })
+  policyId!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: Date,
+    description: 'Null while the clock is paused, stopped or without a target',
+  })
+  firstResponseDueAt!: Date | null;
+  @ApiProperty({ nullable: true, type: Date }) nextResponseDueAt!: Date | null;
+  @ApiProperty({ nullable: true, type: Date }) resolutionDueAt!: Date | null;
+  @ApiProperty({ nullable: true, type: Date }) firstResponseBreachedAt!: Date | null;
+  @ApiProperty({ nullable: true, type: Date }) nextResponseBreachedAt!: Date | null;
+  @ApiProperty({ nullable: true, type: Date }) resolutionBreachedAt!: Date | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'On the SLA clock (business hours, or 24/7)' })
+  firstResponseBusinessMs!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Wall-clock time' }) firstResponseMs!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) resolutionBusinessMs!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) resolutionMs!: number | null;
+}
+
 export class ConversationDto {
   @ApiProperty() id!: string;
   @ApiProperty() number!: number;
@@ -177,6 +198,7 @@ export class ConversationDto {
   @ApiProperty({ nullable: true, type: Date }) resolvedAt!: Date | null;
   @ApiProperty() lastMessageAt!: Date;
   @ApiProperty() createdAt!: Date;
+  @ApiProperty({ type: ConversationSlaDto }) sla!: ConversationSlaDto;
 }
 
 export class MessageDto {

@@ -75,6 +75,7 @@ export class AutomaticRepliesService {
         messageId: message.id,
         kind: 'outbound',
         departmentId: conversation.departmentId,
+        authorAgentId: null,
       });
       return (await this.messages.findById(scope, message.id)) ?? message;
     });

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { Conversation } from '@readerdesk/conversations';
+import { DatabaseService, LibraryScope, TenantRepository } from '@readerdesk/platform';
+import { IsNull } from 'typeorm';
+
+export type RecordedColumn =
+  | 'firstResponseWarnedAt'
+  | 'nextResponseWarnedAt'
+  | 'resolutionWarnedAt'
+  | 'firstResponseBreachedAt'
+  | 'nextResponseBreachedAt'
+  | 'resolutionBreachedAt';
+
+/** The SLA columns of conversations (which own them; libs/sla computes them). */
+@Injectable()
+export class SlaClockRepository extends TenantRepository<Conversation> {
+  constructor(db: DatabaseService) {
+    super(db, Conversation, 'Conversation');
+  }
+
+  /** The row, locked until the transaction ends on PostgreSQL (SQLite transactions take turns already). */
+  async locked(scope: LibraryScope, id: string): Promise<Conversation | null> {
+    if (!this.db.inTransaction) throw new Error('locked needs a transaction');
+    const query = this.query(scope, 'c').andWhere('c.id = :id', { id });
+    if (this.db.dialect === 'postgres') query.setLock('pessimistic_write');
+    return query.getOne();
+  }
+
+  /** Records a warning or breach once: true only for the update that set it. */
+  async recordOnce(scope: LibraryScope, id: string, column: RecordedColumn, at: Date): Promise<boolean> {
+    return (await this.updateWhere(scope, { id, [column]: IsNull() }, { [column]: at })) === 1;
+  }
+
+  /**
+   * Rows of every library whose next warning or breach is due: one range scan of
+   * ix_conversations_sla_check, oldest first, bounded.
+   */
+  async dueForCheck(now: Date, limit: number): Promise<Array<{ id: string; libraryId: string }>> {
+    const rows = await this.db.manager
+      .getRepository(Conversation)
+      .createQueryBuilder('c')
+      .select(['c.id', 'c.libraryId'])
+      .where('c.slaNextCheckAt <= :now', { now: this.timestamp(now) })
+      .orderBy('c.slaNextCheckAt', 'ASC')
+      .limit(limit)
+      .getMany();
+    return rows.map((row) => ({ id: row.id, libraryId: row.libraryId }));
+  }
+}

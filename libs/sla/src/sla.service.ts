@@ -1,0 +1,323 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { BusinessCalendar, CalendarService } from '@readerdesk/calendars';
+import {
+  type Conversation,
+  ConversationOpened,
+  ConversationService,
+  ConversationStatusChanged,
+  type ConversationStatus,
+  ConversationUpdated,
+  MessageAppended,
+} from '@readerdesk/conversations';
+import {
+  Clock,
+  DatabaseService,
+  Environment,
+  EventBus,
+  JobHandler,
+  LibraryScope,
+  libraryScope,
+  QueueService,
+} from '@readerdesk/platform';
+import { LibraryDirectory } from '@readerdesk/tenancy';
+import {
+  applyEvent,
+  type ClockEvent,
+  emptyState,
+  SLA_TARGETS,
+  type SlaClockState,
+  type SlaTarget,
+  type SlaTargetsMs,
+  stateOf,
+  withInstants,
+} from './sla-clock';
+import { type RecordedColumn, SlaClockRepository } from './sla-clock.repository';
+import type { SlaPolicy } from './sla-policy.entity';
+import { SlaPolicyService } from './sla-policy.service';
+import { SlaBreached, SlaWarning } from './sla.events';
+import { CheckSlaJob, SweepSlaJob } from './sla.jobs';
+
+/** How often the worker looks for warnings and breaches no job announced. */
+export const SLA_SWEEP_EVERY_MS = 60_000;
+const SWEEP_BATCH = 500;
+const MINUTE = 60_000;
+
+const COLUMNS: Record<SlaTarget, { due: keyof Conversation; warned: RecordedColumn; breached: RecordedColumn }> = {
+  firstResponse: { due: 'firstResponseDueAt', warned: 'firstResponseWarnedAt', breached: 'firstResponseBreachedAt' },
+  nextResponse: { due: 'nextResponseDueAt', warned: 'nextResponseWarnedAt', breached: 'nextResponseBreachedAt' },
+  resolution: { due: 'resolutionDueAt', warned: 'resolutionWarnedAt', breached: 'resolutionBreachedAt' },
+};
+
+const RUNNING: readonly ConversationStatus[] = ['new', 'open'];
+
+function targetsOf(policy: SlaPolicy | null): SlaTargetsMs | null {
+  if (!policy) return null;
+  const ms = (minutes: number | null) => (minutes === null ? null : minutes * MINUTE);
+  return {
+    firstResponse: ms(policy.firstResponseMinutes),
+    nextResponse: ms(policy.nextResponseMinutes),
+    resolution: ms(policy.resolutionMinutes),
+    warnAt: policy.warnAt,
+  };
+}
+
+function statusEvent(from: ConversationStatus, to: ConversationStatus): ClockEvent | null {
+  if (to === 'closed') return { kind: 'closed' };
+  if (to === 'resolved') return { kind: 'resolved' };
+  if (to === 'pending' || to === 'snoozed') return { kind: 'paused' };
+  if (RUNNING.includes(to) && !RUNNING.includes(from)) return { kind: 'resumed' };
+  return null;
+}
+
+/**
+ * SLA clocks of conversations: reacts to their events (in whichever process publishes them), keeps
+ * the due-time columns and the clock state on the row, and wakes itself with delayed jobs at each
+ * warn and due instant. The database is the truth: a job only calls `check`, which records a
+ * warning or breach once (a conditional update), and the sweep every minute does the same for every
+ * row whose `sla_next_check_at` has passed, so a lost job only delays an alert by up to a minute.
+ */
+@Injectable()
+export class SlaService implements OnModuleInit, OnApplicationBootstrap {
+  private readonly logger = new Logger('Sla');
+  /** Events of one conversation are applied one after the other in this process. */
+  private readonly chains = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly env: Environment,
+    private readonly db: DatabaseService,
+    private readonly clock: Clock,
+    private readonly events: EventBus,
+    private readonly queue: QueueService,
+    private readonly rows: SlaClockRepository,
+    private readonly policies: SlaPolicyService,
+    private readonly calendars: CalendarService,
+    private readonly libraries: LibraryDirectory,
+    private readonly conversations: ConversationService,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.subscribe(ConversationOpened, (e) =>
+      this.move(libraryScope(e.libraryId), e.conversationId, (row) => ({
+        kind: 'opened',
+        running: RUNNING.includes(row.status),
+      })),
+    );
+    this.events.subscribe(ConversationStatusChanged, (e) =>
+      this.move(libraryScope(e.libraryId), e.conversationId, () => statusEvent(e.from, e.to)),
+    );
+    this.events.subscribe(MessageAppended, (e) => {
+      if (e.kind === 'outbound' && e.authorAgentId !== null)
+        return this.move(libraryScope(e.libraryId), e.conversationId, () => ({ kind: 'staff-replied' }));
+      if (e.kind === 'inbound')
+        return this.move(libraryScope(e.libraryId), e.conversationId, (row) => ({
+          kind: 'reader-wrote',
+          running: RUNNING.includes(row.status),
+        }));
+      // Automatic replies (no author) answer nobody: the first-response clock keeps running.
+      return undefined;
+    });
+    this.events.subscribe(ConversationUpdated, (e) => {
+      if (!e.changed.includes('priority') && !e.changed.includes('departmentId')) return undefined;
+      return this.move(libraryScope(e.libraryId), e.conversationId, () => ({ kind: 'retargeted' }));
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.env.DESK_ROLE === 'api') return;
+    void Promise.all([
+      this.queue.schedule(SweepSlaJob, 'sla-sweep', {}, { everyMs: SLA_SWEEP_EVERY_MS }),
+      this.queue.add(SweepSlaJob, {}, { jobId: 'sla-sweep-at-start' }),
+    ]).catch((error: unknown) => this.logger.error(`could not schedule the SLA sweep: ${String(error)}`));
+  }
+
+  /** Recomputes the clocks of a conversation (after its policy, department or calendar changed). */
+  recompute(scope: LibraryScope, conversationId: string): Promise<void> {
+    return this.move(scope, conversationId, () => ({ kind: 'retargeted' }));
+  }
+
+  @JobHandler(CheckSlaJob)
+  async onCheck(payload: { libraryId: string; conversationId: string }): Promise<void> {
+    await this.check(libraryScope(payload.libraryId), payload.conversationId);
+  }
+
+  @JobHandler(SweepSlaJob)
+  async onSweep(): Promise<void> {
+    await this.sweep();
+  }
+
+  /** Checks every conversation of every library whose next warning or breach is due; returns how many. */
+  async sweep(): Promise<number> {
+    const due = await this.rows.dueForCheck(this.clock.now(), SWEEP_BATCH);
+    for (const row of due) await this.check(libraryScope(row.libraryId), row.id);
+    return due.length;
+  }
+
+  /**
+   * Records what is due now and not recorded yet: a warning at the policy's share, a breach at the
+   * due time (each once, whoever calls: a job, the sweep, both), and moves `sla_next_check_at` on.
+   */
+  check(scope: LibraryScope, conversationId: string): Promise<void> {
+    return this.serially(conversationId, async () => {
+      const later = await this.db.transaction(async () => {
+        const locked = await this.rows.locked(scope, conversationId);
+        if (!locked || !stateOf(locked.slaClock)) return [];
+        // Due times again with the policy and calendar in force now: an edited or deleted policy, or new opening
+        // hours, count from here, and a stale due time never raises an alert.
+        const { row, state } = await this.applyTo(scope, locked, { kind: 'retargeted' });
+        const now = this.clock.now();
+        for (const target of SLA_TARGETS) {
+          const clock = state.clocks[target];
+          const dueAt = clock?.dueAt ? new Date(clock.dueAt) : null;
+          if (!clock || !dueAt) continue;
+          const alert = {
+            libraryId: scope.libraryId,
+            conversationId,
+            departmentId: row.departmentId,
+            target,
+            policyId: row.slaAppliedPolicyId,
+            dueAt: dueAt.toISOString(),
+          };
+          if (clock.warnAt && new Date(clock.warnAt) <= now && row[COLUMNS[target].warned] === null) {
+            if (await this.rows.recordOnce(scope, conversationId, COLUMNS[target].warned, now)) {
+              row[COLUMNS[target].warned] = now;
+              await this.conversations.recordSystemEvent(scope, row, 'sla', {
+                type: 'sla_warning',
+                target,
+                dueAt: alert.dueAt,
+              });
+              this.events.publish(SlaWarning, alert);
+            }
+          }
+          if (dueAt <= now && row[COLUMNS[target].breached] === null) {
+            if (await this.rows.recordOnce(scope, conversationId, COLUMNS[target].breached, now)) {
+              row[COLUMNS[target].breached] = now;
+              await this.conversations.recordSystemEvent(scope, row, 'sla', {
+                type: 'sla_breached',
+                target,
+                dueAt: alert.dueAt,
+              });
+              this.events.publish(SlaBreached, alert);
+            }
+          }
+        }
+        const next = this.nextCheck(row, state);
+        await this.rows.update(scope, conversationId, { slaNextCheckAt: next });
+        return next ? [next] : [];
+      });
+      await this.wake(scope, conversationId, later);
+    });
+  }
+
+  private move(
+    scope: LibraryScope,
+    conversationId: string,
+    eventOf: (row: Conversation) => ClockEvent | null,
+  ): Promise<void> {
+    return this.serially(conversationId, async () => {
+      const instants = await this.db.transaction(async () => {
+        const row = await this.rows.locked(scope, conversationId);
+        if (!row) return [];
+        const event = eventOf(row);
+        if (!event || (!stateOf(row.slaClock) && event.kind !== 'opened')) return [];
+        const applied = await this.applyTo(scope, row, event);
+        return this.pending(applied.row, applied.state);
+      });
+      await this.wake(scope, conversationId, instants);
+    });
+  }
+
+  /** Applies the event to the locked row's clocks with the policy and calendar in force now, and stores the result. */
+  private async applyTo(
+    scope: LibraryScope,
+    row: Conversation,
+    event: ClockEvent,
+  ): Promise<{ row: Conversation; state: SlaClockState }> {
+    const before = stateOf(row.slaClock);
+    const policy = await this.policies.applicable(scope, row);
+    const calendar = await this.calendarOf(scope, row, policy);
+    const now = this.clock.now();
+    // The clocks start when the first message arrived, not when this handler ran.
+    const at = event.kind === 'opened' ? row.createdAt : now;
+    const { state, stopped } = applyEvent(before ?? emptyState(), event, calendar, at);
+    const computed = withInstants(state, targetsOf(policy), calendar);
+    const changes: Partial<Conversation> = {
+      slaClock: computed as unknown as Record<string, unknown>,
+      slaAppliedPolicyId: policy?.id ?? null,
+    };
+    for (const target of SLA_TARGETS) {
+      const due = computed.clocks[target]?.dueAt;
+      (changes as Record<string, unknown>)[COLUMNS[target].due] = due ? new Date(due) : null;
+    }
+    if (event.kind === 'reader-wrote' && computed.clocks.nextResponse && !before?.clocks.nextResponse) {
+      // A new next-response cycle: its warning and breach are this cycle's.
+      Object.assign(changes, { nextResponseWarnedAt: null, nextResponseBreachedAt: null });
+    }
+    if (stopped.firstResponse !== undefined) {
+      changes.firstResponseBusinessMs = stopped.firstResponse;
+      changes.firstResponseMs = Math.max(0, now.getTime() - row.createdAt.getTime());
+    }
+    if (stopped.resolution !== undefined) {
+      changes.resolutionBusinessMs = stopped.resolution;
+      changes.resolutionMs = Math.max(0, now.getTime() - row.createdAt.getTime());
+    }
+    const merged = { ...row, ...changes };
+    changes.slaNextCheckAt = this.nextCheck(merged, computed);
+    await this.rows.update(scope, row.id, changes);
+    return { row: { ...merged, slaNextCheckAt: changes.slaNextCheckAt }, state: computed };
+  }
+
+  /** Warn and due instants not recorded yet. */
+  private pending(row: Conversation, state: SlaClockState): Date[] {
+    const instants: Date[] = [];
+    for (const target of SLA_TARGETS) {
+      const clock = state.clocks[target];
+      if (clock?.warnAt && row[COLUMNS[target].warned] === null) instants.push(new Date(clock.warnAt));
+      if (clock?.dueAt && row[COLUMNS[target].breached] === null) instants.push(new Date(clock.dueAt));
+    }
+    return instants;
+  }
+
+  private nextCheck(row: Conversation, state: SlaClockState): Date | null {
+    const instants = this.pending(row, state);
+    return instants.length === 0 ? null : new Date(Math.min(...instants.map((d) => d.getTime())));
+  }
+
+  /** One delayed job per instant (deduplicated by id); a failure to enqueue is left to the sweep. */
+  private async wake(scope: LibraryScope, conversationId: string, instants: Date[]): Promise<void> {
+    const now = this.clock.now().getTime();
+    for (const at of instants) {
+      try {
+        await this.queue.add(
+          CheckSlaJob,
+          { libraryId: scope.libraryId, conversationId },
+          { jobId: `sla-${conversationId}-${at.getTime()}`, delayMs: Math.max(0, at.getTime() - now) },
+        );
+      } catch (error) {
+        this.logger.warn(`could not add an SLA timer (the sweep will find it): ${String(error)}`);
+      }
+    }
+  }
+
+  /** The department's calendar (else the default branch's) for a business-hours policy; 24/7 otherwise. */
+  private async calendarOf(
+    scope: LibraryScope,
+    row: Conversation,
+    policy: SlaPolicy | null,
+  ): Promise<BusinessCalendar> {
+    if (!policy?.businessHours) return BusinessCalendar.alwaysOpen();
+    if (row.departmentId) return this.calendars.forDepartment(scope, row.departmentId);
+    const branch = await this.libraries.defaultBranch(scope);
+    return branch ? this.calendars.forBranch(scope, branch.id) : BusinessCalendar.alwaysOpen();
+  }
+
+  private serially(key: string, work: () => Promise<void>): Promise<void> {
+    const previous = this.chains.get(key) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const tail = run.catch(() => undefined);
+    this.chains.set(key, tail);
+    void tail.then(() => {
+      if (this.chains.get(key) === tail) this.chains.delete(key);
+    });
+    return run;
+  }
+}
