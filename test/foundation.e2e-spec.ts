@@ -135,7 +135,12 @@ describeWithDatabase('the desk on a database without its schema', () => {
   afterAll(async () => desk?.close());
 
   it('is not ready (503 naming the database: schema not migrated) while /health stays 200', async () => {
-    await desk.http.get('/ready').expect(200);
+    // Ready once every connection is up (the queue workers' Redis connections come up just after boot).
+    const readyBy = Date.now() + 10_000;
+    while ((await desk.http.get('/ready')).status !== 200) {
+      if (Date.now() > readyBy) throw new Error('the desk never became ready');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     // What a database restored from an older dump, or dropped and created again, looks like to this build.
     await desk.database.dataSource.query('DELETE FROM schema_migrations');
     const started = Date.now();
