@@ -324,11 +324,8 @@ export class ConversationService implements OnModuleInit {
     if (changed.length === 0) return conversation;
     await this.conversations.update(scope, conversation.id, changes);
     const updated = await this.conversations.getById(scope, conversation.id);
-    // One change after the other on the timeline, also when they fall in the same millisecond (it sorts by time, then id).
-    const now = this.clock.now().getTime();
-    for (const [k, data] of events.entries()) {
-      await this.record(scope, updated, 'event', actorAgentId, null, data, [], new Date(now + k));
-    }
+    // Published before the timeline entries: the socket fanout moves the rooms on this event (a transfer's
+    // followers outside the new department leave), and the bus delivers in publishing order.
     this.events.publish(ConversationUpdated, {
       libraryId: scope.libraryId,
       conversationId: conversation.id,
@@ -338,6 +335,11 @@ export class ConversationService implements OnModuleInit {
       changed,
       actorAgentId,
     });
+    // One change after the other on the timeline, also when they fall in the same millisecond (it sorts by time, then id).
+    const now = this.clock.now().getTime();
+    for (const [k, data] of events.entries()) {
+      await this.record(scope, updated, 'event', actorAgentId, null, data, [], new Date(now + k));
+    }
     return updated;
   }
 

@@ -96,39 +96,30 @@ export class SlaService implements OnModuleInit, OnApplicationBootstrap {
   ) {}
 
   onModuleInit(): void {
-    // The clocks move in the background: a handler the bus awaited would hold up the handlers after it for this
-    // event, and the bus's publishing order is what the socket fanout relies on (a transfer's room changes before
-    // its note goes out). `move` serialises the events of one conversation itself.
-    const later = (work: Promise<void> | undefined): void => {
-      work?.catch((error: unknown) => this.logger.error(`SLA clocks: ${String(error)}`));
-    };
+    // The bus starts every handler without waiting for the others; `move` serialises one conversation's events.
     this.events.subscribe(ConversationOpened, (e) =>
-      later(
-        this.move(libraryScope(e.libraryId), e.conversationId, (row) => ({
-          kind: 'opened',
-          running: RUNNING.includes(row.status),
-        })),
-      ),
+      this.move(libraryScope(e.libraryId), e.conversationId, (row) => ({
+        kind: 'opened',
+        running: RUNNING.includes(row.status),
+      })),
     );
     this.events.subscribe(ConversationStatusChanged, (e) =>
-      later(this.move(libraryScope(e.libraryId), e.conversationId, () => statusEvent(e.from, e.to))),
+      this.move(libraryScope(e.libraryId), e.conversationId, () => statusEvent(e.from, e.to)),
     );
     this.events.subscribe(MessageAppended, (e) => {
       if (e.kind === 'outbound' && e.authorAgentId !== null)
-        return later(this.move(libraryScope(e.libraryId), e.conversationId, () => ({ kind: 'staff-replied' })));
+        return this.move(libraryScope(e.libraryId), e.conversationId, () => ({ kind: 'staff-replied' }));
       if (e.kind === 'inbound')
-        return later(
-          this.move(libraryScope(e.libraryId), e.conversationId, (row) => ({
-            kind: 'reader-wrote',
-            running: RUNNING.includes(row.status),
-          })),
-        );
+        return this.move(libraryScope(e.libraryId), e.conversationId, (row) => ({
+          kind: 'reader-wrote',
+          running: RUNNING.includes(row.status),
+        }));
       // Automatic replies (no author) answer nobody: the first-response clock keeps running.
       return undefined;
     });
     this.events.subscribe(ConversationUpdated, (e) => {
       if (!e.changed.includes('priority') && !e.changed.includes('departmentId')) return undefined;
-      return later(this.move(libraryScope(e.libraryId), e.conversationId, () => ({ kind: 'retargeted' })));
+      return this.move(libraryScope(e.libraryId), e.conversationId, () => ({ kind: 'retargeted' }));
     });
   }
 

@@ -141,6 +141,28 @@ describeWithDatabase('event bus', () => {
     }
   });
 
+  it('starts every handler in subscription order without waiting for a slow one before it', () => {
+    const started: string[] = [];
+    let release = (): void => undefined;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const stops = [
+      events.subscribe(Other, () => {
+        started.push('slow');
+        return slow;
+      }),
+      events.subscribe(Other, () => {
+        started.push('next');
+      }),
+    ];
+    try {
+      events.publish(Other, { n: 1 });
+      // Outside a transaction delivery is immediate: both have started before publish returns.
+      expect(started).toEqual(['slow', 'next']);
+    } finally {
+      release();
+      for (const stop of stops) stop();
+    }
+  });
   it('stops delivering to a handler once it unsubscribes', () => {
     const seen: number[] = [];
     const stop = events.subscribe(Other, ({ n }) => {

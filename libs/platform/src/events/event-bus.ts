@@ -71,7 +71,7 @@ export class EventBus implements OnApplicationShutdown {
 
   publish<P>(event: EventDefinition<P>, payload: P): void {
     this.database.afterCommit(() => {
-      void this.deliver(event.name, payload);
+      this.deliver(event.name, payload);
       if (event.everyProcess) this.relay(event.name, payload);
     });
   }
@@ -110,17 +110,25 @@ export class EventBus implements OnApplicationShutdown {
       }
       // This process delivered its own events already, when they were published.
       if (message.origin === this.origin || typeof message.name !== 'string') return;
-      void this.deliver(message.name, message.payload);
+      this.deliver(message.name, message.payload);
     });
     listener.subscribe(this.channel).catch((error: unknown) => this.redis?.report('events-sub', error, 'subscribe'));
   }
 
-  private async deliver(name: string, payload: unknown): Promise<void> {
+  /**
+   * Starts every handler in subscription order without waiting for the one before: each runs its
+   * synchronous part in publishing order (what the socket fanout relies on), and a slow handler (an
+   * SLA clock's database work) holds up no other. A handler's failure is logged; it stops nothing.
+   */
+  private deliver(name: string, payload: unknown): void {
+    const failed = (error: unknown): void =>
+      this.logger.error(`handler of ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
     for (const handler of [...(this.handlers.get(name) ?? [])]) {
       try {
-        await handler(payload);
+        const running = handler(payload);
+        if (running) running.catch(failed);
       } catch (error) {
-        this.logger.error(`handler of ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+        failed(error);
       }
     }
   }
