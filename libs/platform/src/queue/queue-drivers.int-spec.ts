@@ -273,34 +273,32 @@ function queueContract(title: string, subject: DriverUnderTest): void {
   });
 }
 
-if (process.env.RD_TEST_DIALECT !== 'sqlite') {
-  it.skip('queue drivers: runs in the int:sqlite project only (the queue does not use the database)', () => undefined);
-} else {
+// The queue does not use the database: the in-process driver runs in the SQLite project (its embedded
+// pair), BullMQ in the PostgreSQL one (its production pair), where REDIS_URL is set.
+const redisUrl = process.env.REDIS_URL;
+if (process.env.RD_TEST_DIALECT === 'sqlite') {
   queueContract('queue driver contract: InProcessQueueDriver', { create: () => new InProcessQueueDriver() });
-
-  const redisUrl = process.env.REDIS_URL;
-  if (redisUrl) {
-    queueContract('queue driver contract: BullMqQueueDriver', {
-      create: (prefix) => new BullMqQueueDriver(new RedisClients(redisUrl), prefix),
-      cleanup: async (prefix) => {
-        const redis = new IORedis(redisUrl);
-        try {
-          const keys: string[] = [];
-          let cursor = '0';
-          do {
-            const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-            cursor = next;
-            keys.push(...found);
-          } while (cursor !== '0');
-          if (keys.length > 0) await redis.del(...keys);
-        } finally {
-          redis.disconnect();
-        }
-      },
-    });
-  } else {
-    describe.skip('queue driver contract: BullMqQueueDriver [skipped: REDIS_URL is not set]', () => {
-      it('needs Redis', () => undefined);
-    });
-  }
+} else if (redisUrl) {
+  queueContract('queue driver contract: BullMqQueueDriver', {
+    create: (prefix) => new BullMqQueueDriver(new RedisClients(redisUrl), prefix),
+    cleanup: async (prefix) => {
+      const redis = new IORedis(redisUrl);
+      try {
+        const keys: string[] = [];
+        let cursor = '0';
+        do {
+          const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+          cursor = next;
+          keys.push(...found);
+        } while (cursor !== '0');
+        if (keys.length > 0) await redis.del(...keys);
+      } finally {
+        redis.disconnect();
+      }
+    },
+  });
+} else {
+  describe.skip('queue driver contract: BullMqQueueDriver [skipped: REDIS_URL is not set; it runs in the PostgreSQL pass]', () => {
+    it('needs Redis', () => undefined);
+  });
 }
