@@ -21,6 +21,8 @@ const LIBS = [
   'sla',
   'channels',
   'routing',
+  'offers',
+  'queue-stats',
   'realtime',
   'persistence',
   'testing',
@@ -37,6 +39,19 @@ const BELOW = {
   channels: ['platform', 'contracts', 'tenancy', 'staff', 'readers', 'calendars', 'conversations'],
   // Channels, routing and SLA sit side by side above conversations: none needs another.
   routing: ['platform', 'contracts', 'tenancy', 'staff', 'readers', 'calendars', 'conversations'],
+  // Offers hand a routed conversation to an agent; queue statistics count what conversations, offers and SLA report.
+  offers: ['platform', 'contracts', 'tenancy', 'staff', 'readers', 'calendars', 'conversations'],
+  'queue-stats': [
+    'platform',
+    'contracts',
+    'tenancy',
+    'staff',
+    'readers',
+    'calendars',
+    'conversations',
+    'sla',
+    'offers',
+  ],
   realtime: [
     'platform',
     'contracts',
@@ -48,6 +63,8 @@ const BELOW = {
     'sla',
     'channels',
     'routing',
+    'offers',
+    'queue-stats',
   ],
   persistence: [
     'platform',
@@ -60,6 +77,8 @@ const BELOW = {
     'sla',
     'channels',
     'routing',
+    'offers',
+    'queue-stats',
     'realtime',
   ],
   testing: LIBS.filter((name) => name !== 'testing'),

@@ -48,3 +48,16 @@ export const ConversationUpdated = defineEvent<{
   changed: Array<'subject' | 'priority' | 'tags' | 'departmentId' | 'assigneeId'>;
   actorAgentId: string | null;
 }>('conversations.updated');
+/**
+ * The reader left before anyone answered: hung up while queued, closed the chat, gave up. Channels report
+ * it through the port; offers withdraw what is pending, queue statistics count it (short abandons apart).
+ */
+export const ConversationAbandoned = defineEvent<{
+  libraryId: string;
+  conversationId: string;
+  departmentId: string | null;
+  channel: Channel;
+  /** From entering the queue to leaving it. */
+  waitedMs: number;
+  at: string;
+}>('conversations.abandoned');
