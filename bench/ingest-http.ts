@@ -39,6 +39,8 @@ const READY_DEADLINE_MS = 120_000;
 const TARGETS = { 8: 1000, 64: 2000 } as Record<number, number>;
 const TARGET_P99_MS = 100;
 const TARGET_RATIO = 0.5;
+/** Node flags for the desk's processes, e.g. BENCH_HTTP_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it. */
+const NODE_ARGS = (process.env.BENCH_HTTP_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 type Variant = 'embedded' | 'split';
 /** The repository root: this file runs as dist/bench/ingest-http.js. */
@@ -153,7 +155,7 @@ class DeskProcess {
   static start(entry: 'desk' | 'api' | 'worker', env: Record<string, string>, dir: string): DeskProcess {
     const logPath = join(dir, `${entry}.log`);
     const log = openSync(logPath, 'a');
-    const child = spawn(process.execPath, [join(ROOT, 'scripts', 'run.js'), entry], {
+    const child = spawn(process.execPath, [...NODE_ARGS, join(ROOT, 'scripts', 'run.js'), entry], {
       cwd: ROOT,
       env,
       stdio: ['ignore', log, log],

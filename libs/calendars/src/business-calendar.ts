@@ -22,6 +22,9 @@ export class InvalidCalendarDefinition extends Error {
 
 type Span = [start: number, end: number];
 
+/** BusinessCalendar.alwaysOpen's, by zone (only valid zones get one: the constructor throws on others). */
+const ALWAYS_OPEN = new Map<string, BusinessCalendar>();
+
 /** Sorted, non-overlapping spans; touching ones joined. */
 function merged(spans: Span[]): Span[] {
   const sorted = [...spans].sort((a, b) => a[0] - b[0]);
@@ -78,12 +81,18 @@ export class BusinessCalendar {
 
   /** Open every hour of every day (the answer when nothing is configured). */
   static alwaysOpen(timeZone = 'UTC'): BusinessCalendar {
-    return new BusinessCalendar({
-      timeZone,
-      weekly: WEEKDAYS.map((day) => ({ day, start: '00:00', end: '24:00' })),
-      holidays: [],
-      closures: [],
-    });
+    // One per zone: SLA clocks ask for it on every event of a 24/7 policy or none.
+    let calendar = ALWAYS_OPEN.get(timeZone);
+    if (!calendar) {
+      calendar = new BusinessCalendar({
+        timeZone,
+        weekly: WEEKDAYS.map((day) => ({ day, start: '00:00', end: '24:00' })),
+        holidays: [],
+        closures: [],
+      });
+      ALWAYS_OPEN.set(timeZone, calendar);
+    }
+    return calendar;
   }
 
   get timeZone(): string {
