@@ -17,6 +17,8 @@ export const MessageAppended = defineEvent<{
   departmentId: string | null;
   /** Who wrote it: a member of staff, or null (the reader, the system, an automatic reply). */
   authorAgentId: string | null;
+  /** The reader's message that opened the conversation (ConversationOpened came just before). */
+  opensConversation?: boolean;
 }>('conversations.message-appended');
 export const ConversationStatusChanged = defineEvent<{
   libraryId: string;

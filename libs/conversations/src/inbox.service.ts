@@ -11,7 +11,24 @@ export type NewInbox = Pick<Inbox, 'channel' | 'name' | 'defaultDepartmentId' | 
 /** The inboxes of a library (and, for tenantless arrivals, of the whole desk): where contacts come in. */
 @Injectable()
 export class InboxService {
+  /** Inboxes are never deleted and never change channel: known answers are kept (a few per library). */
+  private readonly channels = new Map<string, Channel>();
+
   constructor(private readonly inboxes: InboxRepository) {}
+
+  /**
+   * The inbox's channel, or a 404: what a channel's entry point needs before ingestion (which reads the
+   * inbox itself, for what may change). Asked on every contact, so remembered once found.
+   */
+  async channelOf(scope: LibraryScope, id: string): Promise<Channel> {
+    const key = `${scope.libraryId}\u0000${id}`;
+    const known = this.channels.get(key);
+    if (known) return known;
+    const { channel } = await this.inboxes.getById(scope, id);
+    if (this.channels.size >= 10_000) this.channels.clear();
+    this.channels.set(key, channel);
+    return channel;
+  }
 
   /** The library's inboxes by name. */
   list(scope: LibraryScope): Promise<Inbox[]> {

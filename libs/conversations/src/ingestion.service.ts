@@ -741,7 +741,13 @@ export class IngestionService {
         channel: conversation.channel,
       });
     }
-    this.events.publish(MessageAppended, { ...base, messageId: message.id, kind: 'inbound', authorAgentId: null });
+    this.events.publish(MessageAppended, {
+      ...base,
+      messageId: message.id,
+      kind: 'inbound',
+      authorAgentId: null,
+      ...(created ? { opensConversation: true } : {}),
+    });
     if (routed)
       this.events.publish(MessageAppended, { ...base, messageId: routed.id, kind: 'event', authorAgentId: null });
   }

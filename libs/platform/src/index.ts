@@ -33,3 +33,4 @@ export * from './crypto/secret-box';
 export * from './database/tenant-entity';
 export * from './database/row-id';
 export * from './backoff';
+export * from './expiring-cache';

@@ -5,7 +5,7 @@ import {
   type RoutingContact,
   type RoutingDecision,
 } from '@readerdesk/conversations';
-import { Clock, EventBus, LibraryScope } from '@readerdesk/platform';
+import { Clock, EventBus, ExpiringCache, LibraryScope } from '@readerdesk/platform';
 import { StaffDirectory } from '@readerdesk/staff';
 import { OPENING_HOURS, type OpeningHours } from './opening-hours.port';
 import { type CompiledRule, compileRule, contactFacts, firstMatch } from './rule-matcher';
@@ -27,20 +27,22 @@ interface RuleSet {
  */
 @Injectable()
 export class RoutingEngine implements ConversationRouter, OnModuleInit {
-  private readonly cache = new Map<string, { expires: number; set: Promise<RuleSet> }>();
+  private readonly cache: ExpiringCache<RuleSet>;
 
   constructor(
-    private readonly clock: Clock,
+    clock: Clock,
     private readonly events: EventBus,
     private readonly rules: RoutingRuleRepository,
     private readonly staff: StaffDirectory,
     private readonly routing: ConversationRouting,
     @Inject(OPENING_HOURS) private readonly hours: OpeningHours,
-  ) {}
+  ) {
+    this.cache = new ExpiringCache(clock, RULE_CACHE_MS);
+  }
 
   onModuleInit(): void {
     this.events.subscribe(RoutingRulesChanged, ({ libraryId }) => {
-      this.cache.delete(libraryId);
+      this.cache.drop(libraryId);
     });
     this.routing.provide(this);
   }
@@ -73,17 +75,7 @@ export class RoutingEngine implements ConversationRouter, OnModuleInit {
   }
 
   private ruleSet(scope: LibraryScope): Promise<RuleSet> {
-    const now = this.clock.now().getTime();
-    const cached = this.cache.get(scope.libraryId);
-    if (cached && cached.expires > now) return cached.set;
-    const set = this.load(scope);
-    const entry = { expires: now + RULE_CACHE_MS, set };
-    this.cache.set(scope.libraryId, entry);
-    // A failed read is not kept: the next contact reads again.
-    set.catch(() => {
-      if (this.cache.get(scope.libraryId) === entry) this.cache.delete(scope.libraryId);
-    });
-    return set;
+    return this.cache.get(scope.libraryId, () => this.load(scope));
   }
 
   private async load(scope: LibraryScope): Promise<RuleSet> {

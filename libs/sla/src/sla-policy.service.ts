@@ -1,10 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Channel, Conversation, Priority } from '@readerdesk/conversations';
-import { DomainError, LibraryScope, newRowId } from '@readerdesk/platform';
+import { Clock, DomainError, EventBus, ExpiringCache, LibraryScope, newRowId } from '@readerdesk/platform';
 import { StaffDirectory } from '@readerdesk/staff';
 import { SlaPolicy } from './sla-policy.entity';
 import { SlaPolicyRepository } from './sla-policy.repository';
 import { SlaErrors } from './sla.errors';
+import { SlaPoliciesChanged } from './sla.events';
+
+/** How long a process keeps a library's policies without hearing of a change (the event may be lost while Redis is away). */
+const POLICY_CACHE_MS = 10_000;
 
 export interface SlaPolicyInput {
   name: string;
@@ -53,11 +57,22 @@ export function mostSpecific(
 
 /** SLA policies per library: stored, checked (targets > 0, at least one), matched. */
 @Injectable()
-export class SlaPolicyService {
+export class SlaPolicyService implements OnModuleInit {
+  /** Read on every event that moves a clock: kept per library, dropped on SlaPoliciesChanged. */
+  private readonly cache: ExpiringCache<SlaPolicy[]>;
+
   constructor(
     private readonly policies: SlaPolicyRepository,
     private readonly staff: StaffDirectory,
-  ) {}
+    private readonly events: EventBus,
+    clock: Clock,
+  ) {
+    this.cache = new ExpiringCache(clock, POLICY_CACHE_MS);
+  }
+
+  onModuleInit(): void {
+    this.events.subscribe(SlaPoliciesChanged, ({ libraryId }) => this.cache.drop(libraryId));
+  }
 
   list(scope: LibraryScope): Promise<SlaPolicy[]> {
     return this.policies.all(scope);
@@ -85,6 +100,7 @@ export class SlaPolicyService {
     };
     await this.check(scope, row);
     await this.policies.insert(scope, row);
+    this.changed(scope);
     return this.policies.getById(scope, row.id);
   }
 
@@ -97,12 +113,20 @@ export class SlaPolicyService {
     }
     await this.check(scope, { ...existing, ...changes });
     await this.policies.update(scope, id, changes);
+    this.changed(scope);
     return this.policies.getById(scope, id);
   }
 
   async remove(scope: LibraryScope, id: string): Promise<void> {
     await this.policies.getById(scope, id);
     await this.policies.delete(scope, id);
+    this.changed(scope);
+  }
+
+  /** Published after the commit when in a transaction; every process (this one too) drops its cache. */
+  private changed(scope: LibraryScope): void {
+    this.cache.drop(scope.libraryId);
+    this.events.publish(SlaPoliciesChanged, { libraryId: scope.libraryId });
   }
 
   /** The override when it is one of the library's policies, else the most specific match; null: no SLA. */
@@ -110,7 +134,7 @@ export class SlaPolicyService {
     scope: LibraryScope,
     conversation: Pick<Conversation, 'departmentId' | 'priority' | 'channel' | 'slaPolicyId'>,
   ): Promise<SlaPolicy | null> {
-    const all = await this.policies.all(scope);
+    const all = await this.cache.get(scope.libraryId, () => this.policies.all(scope));
     const pinned = conversation.slaPolicyId ? all.find((p) => p.id === conversation.slaPolicyId) : undefined;
     return pinned ?? mostSpecific(all, conversation);
   }

@@ -109,7 +109,8 @@ export class SlaService implements OnModuleInit, OnApplicationBootstrap {
     this.events.subscribe(MessageAppended, (e) => {
       if (e.kind === 'outbound' && e.authorAgentId !== null)
         return this.move(libraryScope(e.libraryId), e.conversationId, () => ({ kind: 'staff-replied' }));
-      if (e.kind === 'inbound')
+      // The message that opened the conversation: ConversationOpened started the clocks (one transaction, not two).
+      if (e.kind === 'inbound' && !e.opensConversation)
         return this.move(libraryScope(e.libraryId), e.conversationId, (row) => ({
           kind: 'reader-wrote',
           running: RUNNING.includes(row.status),

@@ -1,5 +1,14 @@
-import { Injectable } from '@nestjs/common';
-import { Clock, DatabaseService, DomainError, libraryScope, LibraryScope, newRowId } from '@readerdesk/platform';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import {
+  Clock,
+  DatabaseService,
+  DomainError,
+  EventBus,
+  ExpiringCache,
+  libraryScope,
+  LibraryScope,
+  newRowId,
+} from '@readerdesk/platform';
 import type { Request } from 'express';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ApiKey } from './api-key.entity';
@@ -8,10 +17,13 @@ import { apiKeyReads, parseApiKeyScopes } from './api-key-scopes';
 import type { StaffPrincipal } from './auth.service';
 import { readCookie, SESSION_COOKIES } from './session-cookies';
 import { StaffErrors } from './staff.errors';
+import { ApiKeyRevoked } from './staff.events';
 
 export const API_KEY_HEADER = 'x-api-key';
 /** A use is recorded at most this often per key, so a busy form does not write on every request. */
 export const API_KEY_USE_RESOLUTION_MS = 60_000;
+/** How long a process trusts a key it read without hearing of its revocation (the event may be lost while Redis is away). */
+const API_KEY_CACHE_MS = 5_000;
 
 /** `rdk_<12 hex: the prefix, which finds the row>_<32 random bytes, base64url>`. */
 const KEY_SHAPE = /^rdk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
@@ -77,15 +89,28 @@ function hashKey(key: string): Buffer {
  * on every API call.
  */
 @Injectable()
-export class ApiKeyService {
+export class ApiKeyService implements OnModuleInit {
   /** One check per request, shared by the CORS policy and the guard. */
   private readonly checked = new WeakMap<object, Promise<ApiKeyPrincipal | null>>();
+
+  /**
+   * Keys by prefix, read on every call an integration makes: kept for a few seconds, dropped in every
+   * process when a key is revoked (ApiKeyRevoked). Unknown prefixes are never kept.
+   */
+  private readonly known: ExpiringCache<ApiKey | null>;
 
   constructor(
     private readonly db: DatabaseService,
     private readonly keys: ApiKeyRepository,
     private readonly clock: Clock,
-  ) {}
+    private readonly events: EventBus,
+  ) {
+    this.known = new ExpiringCache(clock, API_KEY_CACHE_MS);
+  }
+
+  onModuleInit(): void {
+    this.events.subscribe(ApiKeyRevoked, ({ prefix }) => this.known.drop(prefix));
+  }
 
   /** A new key; `secret` is the only time the key is ever available. Inbox ids of the scopes are the caller's to check. */
   async create(
@@ -118,8 +143,13 @@ export class ApiKeyService {
 
   /** Revokes a key at once (a revoked key answers 401 from the next request on); revoking twice keeps the first time. */
   async revoke(scope: LibraryScope, id: string): Promise<ApiKey> {
-    await this.keys.getById(scope, id);
-    await this.db.transaction(() => this.keys.revoke(scope, id, this.clock.now()));
+    const { prefix } = await this.keys.getById(scope, id);
+    await this.db.transaction(async () => {
+      await this.keys.revoke(scope, id, this.clock.now());
+      this.events.publish(ApiKeyRevoked, { libraryId: scope.libraryId, prefix });
+    });
+    // This process at once (the event arrives after the commit); the others when the event reaches them.
+    this.known.drop(prefix);
     return this.keys.getById(scope, id);
   }
 
@@ -137,7 +167,7 @@ export class ApiKeyService {
   /** Checks a key and records its use (at most once a minute); throws 401 api_key_invalid. */
   async authenticate(presented: string): Promise<ApiKeyPrincipal> {
     const prefix = KEY_SHAPE.exec(presented)?.[1];
-    const stored = prefix ? await this.keys.findByPrefix(prefix) : null;
+    const stored = prefix ? await this.lookUp(prefix) : null;
     const matches = !!stored && timingSafeEqual(hashKey(presented), Buffer.from(stored.keyHash, 'hex'));
     if (!stored || !matches || stored.revokedAt)
       throw new DomainError(StaffErrors.apiKeyInvalid, 'The API key is unknown or has been revoked');
@@ -146,7 +176,14 @@ export class ApiKeyService {
     if (!stored.lastUsedAt || stored.lastUsedAt <= since) {
       const scope = libraryScope(stored.libraryId);
       await this.db.transaction(() => this.keys.touch(scope, stored.id, now, since));
+      stored.lastUsedAt = now;
     }
     return { id: stored.id, libraryId: stored.libraryId, name: stored.name, scopes: stored.scopes };
+  }
+
+  private async lookUp(prefix: string): Promise<ApiKey | null> {
+    const stored = await this.known.get(prefix, () => this.keys.findByPrefix(prefix));
+    if (!stored) this.known.drop(prefix);
+    return stored;
   }
 }

@@ -13,3 +13,8 @@ export const StaffAccessChanged = defineEvent<{
   active: boolean;
   departmentIds: string[];
 }>('staff.access-changed');
+
+/** An API key was revoked: every process forgets it at once (their caches of keys read). */
+export const ApiKeyRevoked = defineEvent<{ libraryId: string; prefix: string }>('staff.api-key-revoked', {
+  everyProcess: true,
+});

@@ -242,8 +242,8 @@ export class ConversationsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<IngestResultDto | IngestReceiptDto> {
     const scope = scopeOf(me);
-    const inbox = await this.inboxes.get(scope, id);
-    const result = await this.ingestion.ingest(scope, { ...body, inboxId: inbox.id, channel: inbox.channel });
+    const channel = await this.inboxes.channelOf(scope, id);
+    const result = await this.ingestion.ingest(scope, { ...body, inboxId: id, channel });
     // An ingest-only key reads nothing back: ids to refer to, and whether the contact was known already.
     // Anyone else never gets a conversation they may not read: the contact stays stored, the answer is a 404.
     const reads = readsConversations(me);
