@@ -33,6 +33,8 @@ const MILLIS = {
 @Index('ix_conversations_queue', ['libraryId', 'status', 'departmentId'])
 // The SLA sweep (every library at once): rows whose next warning or breach is due.
 @Index('ix_conversations_sla_check', ['slaNextCheckAt'])
+// The snooze sweep (every library at once): snoozes that are due.
+@Index('ix_conversations_snoozed', ['snoozedUntil'])
 export class Conversation extends TenantEntity {
   /** Short reference per library, shown to readers (#1234) and used to thread replies. */
   @Column({ type: 'integer' })

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseService, LibraryScope, TenantRepository } from '@readerdesk/platform';
-import { Brackets, In } from 'typeorm';
+import { Brackets, In, LessThanOrEqual } from 'typeorm';
 import { Conversation } from './conversation.entity';
 import { ConversationFilter, ftsMatch } from './conversation-search';
 import { ONGOING_STATUSES } from './conversation-status';
@@ -156,6 +156,30 @@ export class ConversationRepository extends TenantRepository<Conversation> {
       );
     }
     return q.orderBy('c.lastMessageAt', 'DESC').addOrderBy('c.id', 'DESC').take(limit).getMany();
+  }
+
+  /** Ends a snooze that is due: true only for the one update that did it (a job and the sweep may both try). */
+  async wakeIfDue(scope: LibraryScope, id: string, now: Date): Promise<boolean> {
+    const affected = await this.updateWhere(
+      scope,
+      { id, status: 'snoozed', snoozedUntil: LessThanOrEqual(this.timestamp(now)) as never },
+      { status: 'open', snoozedUntil: null },
+    );
+    return affected === 1;
+  }
+
+  /** Snoozes of every library that are due: one range scan of ix_conversations_snoozed, oldest first, bounded. */
+  async dueSnoozes(now: Date, limit: number): Promise<Array<{ id: string; libraryId: string }>> {
+    const rows = await this.db.manager
+      .getRepository(Conversation)
+      .createQueryBuilder('c')
+      .select(['c.id', 'c.libraryId'])
+      .where('c.snoozedUntil <= :now', { now: this.timestamp(now) })
+      .andWhere('c.status = :status', { status: 'snoozed' })
+      .orderBy('c.snoozedUntil', 'ASC')
+      .limit(limit)
+      .getMany();
+    return rows.map((row) => ({ id: row.id, libraryId: row.libraryId }));
   }
 }
 

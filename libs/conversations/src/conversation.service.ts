@@ -201,6 +201,37 @@ export class ConversationService implements OnModuleInit {
     });
   }
 
+  /**
+   * Ends the conversation's snooze when it is due: back to `open`, a timeline event by the system, and
+   * ConversationStatusChanged (the SLA clocks resume, consoles hear it). Exactly once whoever calls (a
+   * delayed job, the sweep, both, two workers); nothing when it is no longer snoozed or was snoozed again
+   * until later. True when this call woke it.
+   */
+  async wakeFromSnooze(scope: LibraryScope, id: string): Promise<boolean> {
+    return this.db.transaction(async () => {
+      const now = this.clock.now();
+      const conversation = await this.conversations.findById(scope, id);
+      if (!conversation || !(await this.conversations.wakeIfDue(scope, id, now))) return false;
+      await this.record(scope, conversation, 'event', null, null, {
+        type: 'status_changed',
+        from: 'snoozed',
+        to: 'open',
+        reason: 'snooze_ended',
+        snoozedUntil: conversation.snoozedUntil?.toISOString() ?? null,
+        system: 'snooze',
+      });
+      this.events.publish(ConversationStatusChanged, {
+        libraryId: scope.libraryId,
+        conversationId: id,
+        departmentId: conversation.departmentId,
+        from: 'snoozed',
+        to: 'open',
+        actorAgentId: null,
+      });
+      return true;
+    });
+  }
+
   /** Changes subject, priority or tags; each change is an event on the timeline. Unchanged fields record nothing. */
   async edit(
     scope: LibraryScope,

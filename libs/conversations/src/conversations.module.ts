@@ -16,6 +16,7 @@ import { AutomaticRepliesService } from './outbox/automatic-replies.service';
 import { OutboxRepository } from './outbox/outbox.repository';
 import { OutboxService } from './outbox/outbox.service';
 import { ConversationRouting } from './routing/routing-port';
+import { SnoozeService } from './snooze.service';
 
 @Module({
   imports: [ReadersModule, StaffModule, DiscoveryModule],
@@ -30,6 +31,7 @@ import { ConversationRouting } from './routing/routing-port';
     ConversationRouting,
     IngestionService,
     ConversationService,
+    SnoozeService,
     ChannelRegistry,
     // Runs wherever messages are recorded (the api too): it claims outbound ones and enqueues their delivery.
     OutboxRepository,
@@ -45,6 +47,7 @@ import { ConversationRouting } from './routing/routing-port';
     InboxService,
     IngestionService,
     ConversationService,
+    SnoozeService,
   ],
 })
 export class ConversationsModule {}

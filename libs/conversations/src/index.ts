@@ -21,3 +21,5 @@ export * from './outbox/outbox.jobs';
 export * from './outbox/outbox.service';
 export * from './outbox/automatic-replies.service';
 export * from './routing/routing-port';
+export * from './snooze.jobs';
+export * from './snooze.service';
