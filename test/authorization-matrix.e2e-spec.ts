@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EmailIngestService } from '@readerdesk/channels';
 import { Inbox } from '@readerdesk/conversations';
+import { Offer } from '@readerdesk/offers';
 import { DEMO, DEMO_ADMIN, DEMO_AGENT_PASSWORD } from '@readerdesk/persistence';
 import { describeWithDatabase, TestData } from '@readerdesk/testing';
 import type { Response } from 'supertest';
@@ -39,6 +40,8 @@ interface Target {
   routingRuleId: string;
   /** An SLA policy of the target's library. */
   slaPolicyId: string;
+  /** An offer (ended) of the target's conversation to the target's agent. */
+  offerId: string;
   /** Strings that must never appear in an answer to someone who may not see this target. */
   secrets: string[];
 }
@@ -61,6 +64,8 @@ interface Case {
   only?: 'another library';
   /** The answer when it is refused, if not 404 not_found: a body that names something unknown is the same refusal as for an id that does not exist. */
   refused?: Partial<Record<Role, { status: number; code: string }>>;
+  /** The refusal where it differs by target: another agent's offer in the caller's own library is a conflict (409), not unknown. */
+  refusedIn?: Partial<Record<'another library' | 'another department', { status: number; code: string }>>;
 }
 
 interface Operation {
@@ -194,6 +199,37 @@ const OPERATIONS: Record<string, Operation> = {
         query: () => ({ from: '2026-12-04T21:00:00Z', to: '2026-12-07T15:00:00Z' }),
         reaches: 'library',
       },
+    ],
+  },
+  'GET /api/v1/offers': { role: 'agent', cases: [{}] },
+  'POST /api/v1/offers/{id}/accept': {
+    role: 'agent',
+    cases: [
+      {
+        params: (t) => ({ id: t.offerId }),
+        reaches: 'department',
+        refusedIn: { 'another department': { status: 409, code: 'offer_not_yours' } },
+      },
+    ],
+  },
+  'POST /api/v1/offers/{id}/reject': {
+    role: 'agent',
+    cases: [
+      {
+        params: (t) => ({ id: t.offerId }),
+        reaches: 'department',
+        refusedIn: { 'another department': { status: 409, code: 'offer_not_yours' } },
+      },
+    ],
+  },
+  'GET /api/v1/departments/{id}/offer-settings': {
+    role: 'supervisor',
+    cases: [{ params: (t) => ({ id: t.departmentId }), reaches: 'department' }],
+  },
+  'PUT /api/v1/departments/{id}/offer-settings': {
+    role: 'administrator',
+    cases: [
+      { params: (t) => ({ id: t.departmentId }), body: () => ({ agentOrder: 'least_busy' }), reaches: 'library' },
     ],
   },
   'GET /api/v1/sla-policies': { role: 'supervisor', cases: [{}] },
@@ -643,6 +679,8 @@ describeWithDatabase('authorisation: every operation × role × another departme
       'calendars',
       'routing_rules',
       'sla_policies',
+      'offers',
+      'department_offer_settings',
     ];
     const library = await Promise.all(tables.map((table) => rows(table, 'library_id', otherLibrary.libraryId)));
     const department = await Promise.all([
@@ -675,6 +713,10 @@ describeWithDatabase('authorisation: every operation × role × another departme
     const department = (code: string): string => departments.find((d) => d.code === code)!.id;
     const agent = (email: string): string => agents.find((a) => a.email === email)!.id;
 
+    // Offers would hand the conversations below to whoever the matrix makes available (PUT presence): this
+    // suite is about access, so every department hands out nothing (offers.e2e-spec tests offers).
+    for (const d of departments)
+      await desk.http.put(`/api/v1/departments/${d.id}/offer-settings`).set(admin).send({ mode: 'manual' }).expect(200);
     const homeKey = (await post(admin, '/api/v1/api-keys', { name: 'Matrix key', scopes: ['read'] })).body.id as string;
     // The demo's rule (keywords → Inter-library loan).
     const homeRule = (await desk.http.get('/api/v1/routing-rules').set(admin).expect(200)).body[0].id as string;
@@ -690,6 +732,7 @@ describeWithDatabase('authorisation: every operation × role × another departme
       apiKeyId: homeKey,
       routingRuleId: homeRule,
       slaPolicyId: homePolicy,
+      offerId: '',
       secrets: [],
     };
     otherDepartment = {
@@ -702,6 +745,7 @@ describeWithDatabase('authorisation: every operation × role × another departme
       apiKeyId: homeKey,
       routingRuleId: homeRule,
       slaPolicyId: homePolicy,
+      offerId: '',
       secrets: [
         'Question CIRCSECRET',
         'Note CIRCSECRET',
@@ -741,6 +785,7 @@ describeWithDatabase('authorisation: every operation × role × another departme
       slaPolicyId: (
         await post(elsewhere, '/api/v1/sla-policies', { name: 'Elsewhere policy LIBSECRET', firstResponseMinutes: 5 })
       ).body.id,
+      offerId: '',
       secrets: ['LIBSECRET', other.id],
     };
     otherLibrary.secrets.push(
@@ -756,6 +801,25 @@ describeWithDatabase('authorisation: every operation × role × another departme
       otherDepartment.attachmentId,
       otherDepartment.unprocessedMailId,
     );
+    // An offer of each target's conversation to its agent, ended already (a pending one would be the sweep's to end).
+    for (const t of [home, otherDepartment, otherLibrary]) {
+      t.offerId = randomUUID();
+      await desk.database.manager.getRepository(Offer).insert({
+        id: t.offerId,
+        libraryId: t.libraryId,
+        conversationId: t.conversationId,
+        agentId: t.agentId,
+        departmentId: t.departmentId,
+        channel: 'api',
+        mode: 'offer',
+        status: 'ended',
+        endReason: 'rejected',
+        offeredAt: new Date(),
+        expiresAt: null,
+        closedAt: new Date(),
+      });
+    }
+    otherLibrary.secrets.push(otherLibrary.offerId);
     snapshotBefore = await snapshot();
   });
   afterAll(async () => desk?.close());
@@ -818,7 +882,7 @@ describeWithDatabase('authorisation: every operation × role × another departme
           RANK[role] < RANK[operation.role]
             ? { status: 403, code: 'forbidden' }
             : reaches
-              ? (c.refused?.[role] ?? { status: 404, code: 'not_found' })
+              ? (c.refusedIn?.[where] ?? c.refused?.[role] ?? { status: 404, code: 'not_found' })
               : undefined;
         if (expected) {
           expect({ status: res.status, code: res.body?.code }).toEqual(expected);

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { ChannelsModule, EmailInboxService, MailboxCursor } from '@readerdesk/channels';
-import { Conversation, DeliverMessageJob, SweepOutboxJob } from '@readerdesk/conversations';
+import { Conversation } from '@readerdesk/conversations';
 import {
   DEMO,
   DEMO_ADMIN,
@@ -223,7 +223,6 @@ function mail(n: number, to: string): string {
             PlatformModule.forRoot({
               env: Object.assign(new Environment(), desk.env, { DESK_ROLE: 'api' }),
               dataSource: DeskDataSourceOptions,
-              queue: { jobs: [DeliverMessageJob, SweepOutboxJob] },
             }),
             PersistenceModule,
             ChannelsModule,

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { ChannelsModule } from '@readerdesk/channels';
-import { DeliverMessageJob, MessageAppended, SweepOutboxJob } from '@readerdesk/conversations';
+import { MessageAppended } from '@readerdesk/conversations';
 import { DEMO, DEMO_AGENT_PASSWORD, DeskDataSourceOptions, PersistenceModule } from '@readerdesk/persistence';
 import { Environment, EventBus, libraryScope, PlatformModule } from '@readerdesk/platform';
 import { RealtimeEmitterModule } from '@readerdesk/realtime';
@@ -32,7 +32,6 @@ if (!withRedis) console.warn('worker → socket tests skipped: they need REDIS_U
         PlatformModule.forRoot({
           env: Object.assign(new Environment(), desk.env, { DESK_ROLE: 'api' }),
           dataSource: DeskDataSourceOptions,
-          queue: { jobs: [DeliverMessageJob, SweepOutboxJob] },
         }),
         PersistenceModule,
         // Every channel's adapter, which the conversations library's registry needs at boot.

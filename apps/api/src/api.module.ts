@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CalendarsModule } from '@readerdesk/calendars';
 import { ChannelsModule } from '@readerdesk/channels';
 import { ConversationsModule } from '@readerdesk/conversations';
+import { OffersModule } from '@readerdesk/offers';
 import { ReadersModule } from '@readerdesk/readers';
 import { SlaModule } from '@readerdesk/sla';
 import { RealtimeModule } from '@readerdesk/realtime';
@@ -18,6 +19,7 @@ import { AttachmentsController } from './conversations/attachments.controller';
 import { ConversationsController } from './conversations/conversations.controller';
 import { LibraryCorsOrigins } from './cors-origins';
 import { DirectoryController } from './directory.controller';
+import { OfferSettingsController, OffersController } from './offers/offers.controller';
 import { SlaPoliciesController } from './sla/sla-policies.controller';
 import { ReadersController } from './readers/readers.controller';
 import { RoutingRulesController } from './routing/routing-rules.controller';
@@ -32,6 +34,7 @@ import { RoutingRulesController } from './routing/routing-rules.controller';
     ConversationsModule,
     RoutingModule,
     SlaModule,
+    OffersModule,
     ChannelsModule,
     RealtimeModule,
   ],
@@ -48,6 +51,8 @@ import { RoutingRulesController } from './routing/routing-rules.controller';
     DepartmentCalendarController,
     RoutingRulesController,
     SlaPoliciesController,
+    OffersController,
+    OfferSettingsController,
   ],
   providers: [{ provide: CorsOrigins, useClass: LibraryCorsOrigins }],
 })

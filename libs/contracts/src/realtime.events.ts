@@ -65,7 +65,29 @@ export interface ServerToClientEvents {
    * conversation's department (or triage), its followers and the library's supervisors.
    */
   'sla.warning': (event: SlaAlertEvent) => void;
+  /**
+   * A conversation is offered to this agent (their own room only): accept or reject it over REST or
+   * with `offer.accept` / `offer.reject` before `expiresAt` (null: no countdown, as in broadcast mode).
+   */
+  'offer.created': (event: OfferCreatedEvent) => void;
+  /** The agent accepted: the conversation is theirs. */
+  'offer.accepted': (event: { offerId: string; conversationId: string }) => void;
+  /** The offer is gone from the agent's screen: rejected, timed out, taken by someone else, withdrawn. */
+  'offer.ended': (event: { offerId: string; conversationId: string; reason: string }) => void;
   'sla.breached': (event: SlaAlertEvent) => void;
+}
+
+export interface OfferCreatedEvent {
+  offerId: string;
+  mode: 'offer' | 'broadcast' | 'manual';
+  channel: string;
+  departmentId: string;
+  offeredAt: string;
+  expiresAt: string | null;
+  /** Milliseconds left when the server sent it (the console counts down from here, whatever its clock says). */
+  timeoutMs: number | null;
+  conversation: { id: string; number: number; subject: string | null; priority: string; departmentId: string | null };
+  reader: { id: string; displayName: string | null };
 }
 
 export interface SlaAlertEvent {
@@ -83,6 +105,9 @@ export interface ClientToServerEvents {
     ack: (answer: { ok: boolean; error?: string }) => void,
   ) => void;
   'conversation.leave': (request: { conversationId: string }, ack: (answer: { ok: boolean }) => void) => void;
+  /** Answer one of the agent's offers; the ack carries the REST answer's error code on refusal. */
+  'offer.accept': (request: { offerId: string }, ack: (answer: { ok: boolean; error?: string }) => void) => void;
+  'offer.reject': (request: { offerId: string }, ack: (answer: { ok: boolean; error?: string }) => void) => void;
 }
 
 export const rooms = {

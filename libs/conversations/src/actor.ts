@@ -1,7 +1,7 @@
 import type { AgentRole } from '@readerdesk/staff';
 
 /** Parts of the desk that change conversations on their own, without a member of staff behind the change. */
-export type SystemName = 'routing' | 'sla' | 'cti' | 'channel' | 'snooze';
+export type SystemName = 'routing' | 'sla' | 'cti' | 'channel' | 'snooze' | 'offers';
 
 /**
  * Who changes a conversation. A member of staff is held to the rules of their role; the system

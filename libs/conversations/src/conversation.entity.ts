@@ -94,6 +94,13 @@ export class Conversation extends TenantEntity {
   @TimestampColumn({ name: 'waiting_since', nullable: true })
   waitingSince!: Date | null;
 
+  /**
+   * Since when it waits in its current department's queue: set when it opens, on a transfer, and when
+   * a resolved conversation is reopened. Offers order by it and time overflow from it.
+   */
+  @TimestampColumn({ name: 'queued_at', nullable: true })
+  queuedAt!: Date | null;
+
   @TimestampColumn({ name: 'resolved_at', nullable: true })
   resolvedAt!: Date | null;
 

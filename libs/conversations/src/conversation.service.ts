@@ -181,7 +181,8 @@ export class ConversationService implements OnModuleInit {
         });
       }
       if (change.to === 'pending') changes.waitingSince = null;
-      if (change.to === 'open' && from === 'resolved') Object.assign(changes, { resolvedAt: null, waitingSince: now });
+      if (change.to === 'open' && from === 'resolved')
+        Object.assign(changes, { resolvedAt: null, waitingSince: now, queuedAt: now });
       await this.conversations.update(scope, id, changes);
       await this.record(scope, conversation, 'event', agentId, null, {
         type: 'status_changed',
@@ -304,7 +305,7 @@ export class ConversationService implements OnModuleInit {
     return this.db.transaction(async () => {
       const conversation = await this.conversations.getById(scope, id);
       if (conversation.departmentId === departmentId) return conversation;
-      const changes: Partial<Conversation> = { departmentId };
+      const changes: Partial<Conversation> = { departmentId, queuedAt: this.clock.now() };
       if (conversation.assigneeId) {
         const assignee = await this.staff.member(scope, conversation.assigneeId);
         if (!assignee || !worksIn(assignee, departmentId)) changes.assigneeId = null;
@@ -349,8 +350,9 @@ export class ConversationService implements OnModuleInit {
     changes: Partial<Conversation>,
     events: Array<Record<string, unknown>>,
   ): Promise<Conversation> {
+    // What consumers hear of; bookkeeping columns that move with them (queuedAt) are not news.
     const changed = (Object.keys(changes) as Array<keyof Conversation>).filter(
-      (key) => JSON.stringify(changes[key]) !== JSON.stringify(conversation[key]),
+      (key) => key !== 'queuedAt' && JSON.stringify(changes[key]) !== JSON.stringify(conversation[key]),
     ) as Array<'subject' | 'priority' | 'tags' | 'departmentId' | 'assigneeId'>;
     if (changed.length === 0) return conversation;
     await this.conversations.update(scope, conversation.id, changes);

@@ -161,6 +161,7 @@ function newConversation(
     // After NO_SLA: the policy routing chose wins over matching.
     slaPolicyId: routed?.slaPolicyId ?? null,
     waitingSince: at,
+    queuedAt: at,
     resolvedAt: null,
     lastMessageAt: at,
     // When the question arrived, not when a backlog was fetched: date filters and SLA clocks read this.

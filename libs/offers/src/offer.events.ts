@@ -31,8 +31,21 @@ export interface OfferFacts {
 }
 
 /** A conversation was offered to an agent; `expiresAt` is null when the offer does not time out. */
-export const OfferCreated = defineEvent<OfferFacts & { expiresAt: string | null; offeredAt: string }>('offers.created');
+export const OfferCreated = defineEvent<
+  OfferFacts & {
+    expiresAt: string | null;
+    offeredAt: string;
+    /** What the agent's console shows with the offer, so that it needs no read first. */
+    conversation: { number: number; subject: string | null; priority: string; departmentId: string | null };
+    reader: { displayName: string | null };
+  }
+>('offers.created');
 /** The agent accepted: the conversation is assigned to them. `waitedMs`: from entering the queue to acceptance. */
 export const OfferAccepted = defineEvent<OfferFacts & { acceptedAt: string; waitedMs: number }>('offers.accepted');
 /** The offer ended without being accepted (rejected, timed out, handed on, withdrawn). */
 export const OfferEnded = defineEvent<OfferFacts & { reason: OfferEndReason; endedAt: string }>('offers.ended');
+
+/** A department's offer settings changed: every process drops what it keeps of them. */
+export const OfferSettingsChanged = defineEvent<{ libraryId: string }>('offers.settings-changed', {
+  everyProcess: true,
+});

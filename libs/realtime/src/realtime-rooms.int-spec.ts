@@ -1,3 +1,4 @@
+import type { OffersService } from '@readerdesk/offers';
 import { JwtService } from '@nestjs/jwt';
 import { rooms } from '@readerdesk/contracts';
 import {
@@ -169,7 +170,7 @@ describeWithDatabase('realtime rooms and fanout', () => {
       jwt,
       new TestClock(),
     );
-    const fanout = new RealtimeFanout(events);
+    const fanout = new RealtimeFanout(events, new TestClock());
     fanout.onModuleInit();
     gateway = new RealtimeGateway(
       auth,
@@ -185,6 +186,8 @@ describeWithDatabase('realtime rooms and fanout', () => {
       ),
       fanout,
       events,
+      // Offers are not answered on these sockets.
+      undefined as unknown as OffersService,
     );
     gateway.afterInit(target as unknown as Parameters<RealtimeGateway['afterInit']>[0]);
 

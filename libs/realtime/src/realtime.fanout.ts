@@ -8,7 +8,8 @@ import {
   MessageDeliveryChanged,
 } from '@readerdesk/conversations';
 import { MailboxHealthChanged } from '@readerdesk/channels';
-import { EventBus } from '@readerdesk/platform';
+import { OfferAccepted, OfferCreated, OfferEnded } from '@readerdesk/offers';
+import { Clock, EventBus } from '@readerdesk/platform';
 import { SlaBreached, SlaWarning } from '@readerdesk/sla';
 import { PresenceChanged } from '@readerdesk/staff';
 
@@ -51,7 +52,10 @@ export function onEveryNode(target: RoomTarget, room: string | string[]): RoomOp
 export class RealtimeFanout implements OnModuleInit {
   private target: RoomTarget | null = null;
 
-  constructor(private readonly events: EventBus) {}
+  constructor(
+    private readonly events: EventBus,
+    private readonly clock: Clock,
+  ) {}
 
   attach(target: RoomTarget): void {
     this.target = target;
@@ -124,6 +128,31 @@ export class RealtimeFanout implements OnModuleInit {
           for (const sockets of onEveryNode(this.target, conversation))
             sockets.except(toDepartment(e.libraryId, e.departmentId)).socketsLeave(conversation);
       }
+    });
+    // Offers go to their agent alone: the conversation and the reader's name travel with the offer,
+    // since the agent may not see the department yet (an overflow offer).
+    this.events.subscribe(OfferCreated, (e) => {
+      this.emit(rooms.agent(e.agentId), 'offer.created', {
+        offerId: e.offerId,
+        mode: e.mode,
+        channel: e.channel,
+        departmentId: e.departmentId,
+        offeredAt: e.offeredAt,
+        expiresAt: e.expiresAt,
+        timeoutMs: e.expiresAt ? Math.max(0, Date.parse(e.expiresAt) - this.clock.now().getTime()) : null,
+        conversation: { id: e.conversationId, ...e.conversation },
+        reader: { id: e.readerId, displayName: e.reader.displayName },
+      });
+    });
+    this.events.subscribe(OfferAccepted, (e) => {
+      this.emit(rooms.agent(e.agentId), 'offer.accepted', { offerId: e.offerId, conversationId: e.conversationId });
+    });
+    this.events.subscribe(OfferEnded, (e) => {
+      this.emit(rooms.agent(e.agentId), 'offer.ended', {
+        offerId: e.offerId,
+        conversationId: e.conversationId,
+        reason: e.reason,
+      });
     });
     this.events.subscribe(MailboxHealthChanged, (e) => {
       // Supervisors need to know why mail stopped arriving; agents do not hear it (the error may name the account).

@@ -1,7 +1,8 @@
 import { Logger, OnModuleInit } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { ConversationService } from '@readerdesk/conversations';
-import { DomainError, EventBus, libraryScope } from '@readerdesk/platform';
+import { DomainError, EventBus, libraryScope, type LibraryScope } from '@readerdesk/platform';
+import { OffersService } from '@readerdesk/offers';
 import {
   AuthService,
   hasRole,
@@ -61,6 +62,7 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayInit, OnMo
     private readonly conversations: ConversationService,
     private readonly fanout: RealtimeFanout,
     private readonly events: EventBus,
+    private readonly offers: OffersService,
   ) {}
 
   afterInit(server: Server<ClientToServerEvents, ServerToClientEvents>): void {
@@ -143,6 +145,28 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayInit, OnMo
       if (typeof request?.conversationId === 'string') await socket.leave(rooms.conversation(request.conversationId));
       if (typeof ack === 'function') ack({ ok: true });
     });
+    for (const [event, answer] of [
+      ['offer.accept', (scope: LibraryScope, id: string) => this.offers.accept(scope, id, principal.agentId)],
+      ['offer.reject', (scope: LibraryScope, id: string) => this.offers.reject(scope, id, principal.agentId)],
+    ] as const) {
+      socket.on(event, async (request, ack) => {
+        const offerId: unknown = request?.offerId;
+        let reply: { ok: boolean; error?: string };
+        if (typeof offerId !== 'string' || !/^[0-9a-f-]{36}$/i.test(offerId))
+          reply = { ok: false, error: 'invalid_id' };
+        else
+          try {
+            await answer(libraryScope(principal.libraryId), offerId);
+            reply = { ok: true };
+          } catch (error) {
+            // The same codes as the REST answer (offer_ended, offer_not_yours, offer_over_capacity, not_found).
+            const code = (error as { code?: unknown }).code;
+            reply = { ok: false, error: typeof code === 'string' ? code : 'unavailable' };
+            if (typeof code !== 'string') this.logger.warn(`${event} failed: ${(error as Error).message}`);
+          }
+        if (typeof ack === 'function') ack(reply);
+      });
+    }
   }
 
   private async joinConversation(

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ConversationsModule } from '@readerdesk/conversations';
+import { OffersModule } from '@readerdesk/offers';
 import { StaffModule } from '@readerdesk/staff';
 import { RealtimeFanout } from './realtime.fanout';
 import { RealtimeGateway } from './realtime.gateway';
 
 @Module({
-  imports: [StaffModule, ConversationsModule],
+  imports: [StaffModule, ConversationsModule, OffersModule],
   providers: [RealtimeFanout, RealtimeGateway],
   exports: [RealtimeGateway],
 })

@@ -191,6 +191,7 @@ export const build = {
       firstResponseAt: null,
       ...NO_SLA,
       waitingSince: now,
+      queuedAt: now,
       resolvedAt: null,
       lastMessageAt: now,
       createdAt: now,

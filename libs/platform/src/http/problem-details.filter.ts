@@ -22,6 +22,8 @@ export interface ProblemDetails {
   instance?: string;
   errors?: FieldProblem[];
   checks?: unknown;
+  /** Why a state conflict happened, where a code covers several (an offer ended: `timed_out`, `taken_elsewhere`…). */
+  reason?: string;
 }
 
 export class ValidationFailed extends HttpException {
@@ -150,6 +152,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       // A service's own validation names its fields the way the validation pipe does.
       const errors = exception.details?.errors;
       if (Array.isArray(errors)) problem.errors = errors as FieldProblem[];
+      const reason = exception.details?.reason;
+      if (typeof reason === 'string') problem.reason = reason;
       return problem;
     }
     if (exception instanceof ValidationFailed) {
