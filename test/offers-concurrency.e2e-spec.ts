@@ -26,7 +26,9 @@ describeWithDatabase('offers under concurrency', () => {
   let bases: string[] = [];
 
   const sql = async (text: string): Promise<Array<Record<string, unknown>>> =>
-    pg ? (await pg.query(text)).rows : ((await desk!.database.manager.query(text)) as Array<Record<string, unknown>>);
+    pg
+      ? (await pg.query<Record<string, unknown>>(text)).rows
+      : desk!.database.manager.query<Array<Record<string, unknown>>>(text);
 
   async function call(base: string, method: string, path: string, auth?: string, body?: unknown) {
     const res = await fetch(`${base}${path}`, {
