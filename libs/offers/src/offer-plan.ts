@@ -59,6 +59,57 @@ export function queueOrder(a: QueuedConversation, b: QueuedConversation): number
   );
 }
 
+/**
+ * The conversations in queue order, lazily: a binary heap built in linear time and popped one at a
+ * time, so a dispatch that fills a few places among thousands waiting pays for those few, not for a
+ * full sort (which cost 4× the whole decision at 10,000 waiting). Hand-written: a heap of indices
+ * over one comparator is twenty lines, and no maintained package offers lazy, allocation-free order.
+ */
+export function* inQueueOrder(conversations: readonly QueuedConversation[]): Generator<QueuedConversation> {
+  const n = conversations.length;
+  const heap = new Uint32Array(n);
+  // queueOrder's keys, read once: the heap compares numbers, and the ids only on a full tie.
+  const rank = new Float64Array(n);
+  const due = new Float64Array(n);
+  const queued = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = conversations[i];
+    heap[i] = i;
+    rank[i] = PRIORITY_RANK[c.priority];
+    due[i] = c.dueAt ?? Infinity;
+    queued[i] = c.queuedAt;
+  }
+  const less = (a: number, b: number) => {
+    const x = heap[a];
+    const y = heap[b];
+    if (rank[x] !== rank[y]) return rank[x] < rank[y];
+    if (due[x] !== due[y]) return due[x] < due[y];
+    if (queued[x] !== queued[y]) return queued[x] < queued[y];
+    return conversations[x].id < conversations[y].id;
+  };
+  const swap = (a: number, b: number) => {
+    const t = heap[a];
+    heap[a] = heap[b];
+    heap[b] = t;
+  };
+  const down = (from: number, size: number) => {
+    for (let i = from; ;) {
+      const left = 2 * i + 1;
+      if (left >= size) return;
+      const child = left + 1 < size && less(left + 1, left) ? left + 1 : left;
+      if (!less(child, i)) return;
+      swap(i, child);
+      i = child;
+    }
+  };
+  for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i, heap.length);
+  for (let size = heap.length; size > 0; size--) {
+    yield conversations[heap[0]];
+    swap(0, size - 1);
+    down(0, size - 1);
+  }
+}
+
 const primary = (tag: string) => tag.toLowerCase().split('-')[0];
 
 /**
@@ -117,7 +168,7 @@ export function planOffers(input: {
       free.set(channel, (free.get(channel) ?? 0) + Math.max(0, places - agent.load[channel]));
   }
   const hasRoom = (a: CandidateAgent, channel: CapacityChannel) => a.load[channel] < a.capacity[channel];
-  for (const conversation of [...input.conversations].sort(queueOrder)) {
+  for (const conversation of inQueueOrder(input.conversations)) {
     const policy = policies.get(conversation.departmentId);
     if (!policy || policy.mode === 'manual') continue;
     const overflowing = policy.overflow && now - conversation.queuedAt >= policy.overflow.afterSeconds * 1000;
