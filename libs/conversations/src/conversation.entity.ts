@@ -35,6 +35,10 @@ const MILLIS = {
 @Index('ix_conversations_sla_check', ['slaNextCheckAt'])
 // The snooze sweep (every library at once): snoozes that are due.
 @Index('ix_conversations_snoozed', ['snoozedUntil'])
+// Offers: the queue of each library (waiting, unassigned, in a department), small whatever the history.
+@Index('ix_conversations_waiting', ['libraryId', 'queuedAt'], {
+  where: `status IN ('new', 'open') AND assignee_id IS NULL AND department_id IS NOT NULL`,
+})
 export class Conversation extends TenantEntity {
   /** Short reference per library, shown to readers (#1234) and used to thread replies. */
   @Column({ type: 'integer' })
