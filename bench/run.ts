@@ -11,6 +11,7 @@ import { ingestBench } from './ingest';
 import { ingestHttpBench } from './ingest-http';
 import { fanoutBench } from './fanout';
 import { routingDecisionBench } from './routing-decision';
+import { offersBench } from './offers';
 
 const BENCHMARKS: Record<string, (url: string) => Promise<unknown>> = {
   'insert-ceiling': insertCeiling,
@@ -19,6 +20,7 @@ const BENCHMARKS: Record<string, (url: string) => Promise<unknown>> = {
   fanout: fanoutBench,
   email: emailBench,
   'routing-decision': routingDecisionBench,
+  offers: offersBench,
 };
 
 async function main(): Promise<void> {
