@@ -121,7 +121,14 @@ describe('the README', () => {
         .join('\n');
       const work = join(scratch, 'shell');
       mkdirSync(work);
-      const run = await runShell(script, work, shellEnv({ PORT: String(port) }), 90_000);
+      // The reader pastes these in the clone; this shell runs in a scratch directory (so that the files the
+      // commands write stay out of the repository), so Node finds the clone's packages through NODE_PATH.
+      const run = await runShell(
+        script,
+        work,
+        shellEnv({ PORT: String(port), NODE_PATH: join(ROOT, 'node_modules') }),
+        90_000,
+      );
       if (run.status !== 0)
         throw new Error(
           `the README's commands failed (exit ${run.status}):\n${run.output}\n--- desk:\n${desk?.output()}`,
@@ -132,6 +139,9 @@ describe('the README', () => {
       expect(run.output).toMatch(/"accessToken"/);
       // The search found the conversation the walkthrough opened today.
       expect(run.output).toMatch(/"items":\[\{"id":"[0-9a-f-]{36}","number":1,/);
+      // The agent's console saw an offer and accepted it over its socket.
+      expect(run.output).toMatch(/offer\.created \{"offerId":"[0-9a-f-]{36}"/);
+      expect(run.output).toContain('accepted { ok: true }');
     }, 120_000);
   },
 );
