@@ -4,6 +4,7 @@ import { ChannelsModule } from '@readerdesk/channels';
 import { ConversationsModule } from '@readerdesk/conversations';
 import { ReadersModule } from '@readerdesk/readers';
 import { SlaModule } from '@readerdesk/sla';
+import { QueueStatsModule } from '@readerdesk/queue-stats';
 import { RealtimeModule } from '@readerdesk/realtime';
 import { RoutingModule } from '@readerdesk/routing';
 import { StaffModule } from '@readerdesk/staff';
@@ -19,6 +20,7 @@ import { ConversationsController } from './conversations/conversations.controlle
 import { LibraryCorsOrigins } from './cors-origins';
 import { DirectoryController } from './directory.controller';
 import { SlaPoliciesController } from './sla/sla-policies.controller';
+import { QueueStatsController } from './queue-stats/queue-stats.controller';
 import { ReadersController } from './readers/readers.controller';
 import { RoutingRulesController } from './routing/routing-rules.controller';
 
@@ -32,6 +34,7 @@ import { RoutingRulesController } from './routing/routing-rules.controller';
     ConversationsModule,
     RoutingModule,
     SlaModule,
+    QueueStatsModule,
     ChannelsModule,
     RealtimeModule,
   ],
@@ -48,6 +51,7 @@ import { RoutingRulesController } from './routing/routing-rules.controller';
     DepartmentCalendarController,
     RoutingRulesController,
     SlaPoliciesController,
+    QueueStatsController,
   ],
   providers: [{ provide: CorsOrigins, useClass: LibraryCorsOrigins }],
 })

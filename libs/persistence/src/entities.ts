@@ -6,6 +6,7 @@ import { RoutingRule } from '@readerdesk/routing';
 import { Branch, Library } from '@readerdesk/tenancy';
 import { Calendar } from '@readerdesk/calendars';
 import { SlaPolicy } from '@readerdesk/sla';
+import { QueueStatsDaily } from '@readerdesk/queue-stats';
 
 /** Every entity of the desk; migrations are generated from exactly this list. */
 export const ENTITIES = [
@@ -30,4 +31,5 @@ export const ENTITIES = [
   Calendar,
   RoutingRule,
   SlaPolicy,
+  QueueStatsDaily,
 ];

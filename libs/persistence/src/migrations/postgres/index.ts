@@ -17,5 +17,6 @@ import { Calendars1796186238832 } from './1796186238832-Calendars';
 import { RoutingRules1796189369882 } from './1796189369882-RoutingRules';
 import { SlaClocks1796190214258 } from './1796190214258-SlaClocks';
 import { SnoozeWake1796208339289 } from './1796208339289-SnoozeWake';
+import { QueueStats1796226214557 } from './1796226214557-QueueStats';
 
-export const POSTGRES_MIGRATIONS: Function[] = [Init1795341915530, ReaderHandles1795343845776, StaffSessions1795344034580, Conversations1795344844015, StaffPresence1795348301301, Attachments1795356083354, EmailInboxes1795356623559, MessageDelivery1795356841326, MailboxLeases1795357020222, MessageSearch1795400000000, ConversationCounters1795400000001, AgentTokenVersion1796168534570, ApiKeys1796168736264, MailboxConnectionState1796185800498, UnprocessedMail1796186152478, Calendars1796186238832, RoutingRules1796189369882, SlaClocks1796190214258, SnoozeWake1796208339289];
+export const POSTGRES_MIGRATIONS: Function[] = [Init1795341915530, ReaderHandles1795343845776, StaffSessions1795344034580, Conversations1795344844015, StaffPresence1795348301301, Attachments1795356083354, EmailInboxes1795356623559, MessageDelivery1795356841326, MailboxLeases1795357020222, MessageSearch1795400000000, ConversationCounters1795400000001, AgentTokenVersion1796168534570, ApiKeys1796168736264, MailboxConnectionState1796185800498, UnprocessedMail1796186152478, Calendars1796186238832, RoutingRules1796189369882, SlaClocks1796190214258, SnoozeWake1796208339289, QueueStats1796226214557];
