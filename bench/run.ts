@@ -10,6 +10,7 @@ import { emailBench } from './email';
 import { ingestBench } from './ingest';
 import { ingestHttpBench } from './ingest-http';
 import { fanoutBench } from './fanout';
+import { queueStatsBench } from './queue-stats';
 
 const BENCHMARKS: Record<string, (url: string) => Promise<unknown>> = {
   'insert-ceiling': insertCeiling,
@@ -17,6 +18,7 @@ const BENCHMARKS: Record<string, (url: string) => Promise<unknown>> = {
   'ingest-http': ingestHttpBench,
   fanout: fanoutBench,
   email: emailBench,
+  'queue-stats': queueStatsBench,
 };
 
 async function main(): Promise<void> {
