@@ -12,6 +12,7 @@ import { ingestHttpBench } from './ingest-http';
 import { fanoutBench } from './fanout';
 import { routingDecisionBench } from './routing-decision';
 import { offersBench } from './offers';
+import { queueStatsBench } from './queue-stats';
 
 const BENCHMARKS: Record<string, (url: string) => Promise<unknown>> = {
   'insert-ceiling': insertCeiling,
@@ -21,6 +22,7 @@ const BENCHMARKS: Record<string, (url: string) => Promise<unknown>> = {
   email: emailBench,
   'routing-decision': routingDecisionBench,
   offers: offersBench,
+  'queue-stats': queueStatsBench,
 };
 
 async function main(): Promise<void> {

@@ -233,6 +233,18 @@ const OPERATIONS: Record<string, Operation> = {
     ],
   },
   'GET /api/v1/sla-policies': { role: 'supervisor', cases: [{}] },
+  'GET /api/v1/queue-stats': {
+    role: 'supervisor',
+    cases: [
+      {},
+      // A supervisor's departments only: another department's figures read like another library's.
+      {
+        name: 'filtered to the target department',
+        query: (t) => ({ departmentId: t.departmentId }),
+        reaches: 'department',
+      },
+    ],
+  },
   'POST /api/v1/sla-policies': {
     role: 'administrator',
     cases: [

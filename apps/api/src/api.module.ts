@@ -5,6 +5,7 @@ import { ConversationsModule } from '@readerdesk/conversations';
 import { OffersModule } from '@readerdesk/offers';
 import { ReadersModule } from '@readerdesk/readers';
 import { SlaModule } from '@readerdesk/sla';
+import { QueueStatsModule } from '@readerdesk/queue-stats';
 import { RealtimeModule } from '@readerdesk/realtime';
 import { RoutingModule } from '@readerdesk/routing';
 import { StaffModule } from '@readerdesk/staff';
@@ -21,6 +22,7 @@ import { LibraryCorsOrigins } from './cors-origins';
 import { DirectoryController } from './directory.controller';
 import { OfferSettingsController, OffersController } from './offers/offers.controller';
 import { SlaPoliciesController } from './sla/sla-policies.controller';
+import { QueueStatsController } from './queue-stats/queue-stats.controller';
 import { ReadersController } from './readers/readers.controller';
 import { RoutingRulesController } from './routing/routing-rules.controller';
 
@@ -35,6 +37,7 @@ import { RoutingRulesController } from './routing/routing-rules.controller';
     RoutingModule,
     SlaModule,
     OffersModule,
+    QueueStatsModule,
     ChannelsModule,
     RealtimeModule,
   ],
@@ -53,6 +56,7 @@ import { RoutingRulesController } from './routing/routing-rules.controller';
     SlaPoliciesController,
     OffersController,
     OfferSettingsController,
+    QueueStatsController,
   ],
   providers: [{ provide: CorsOrigins, useClass: LibraryCorsOrigins }],
 })

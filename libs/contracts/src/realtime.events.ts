@@ -75,6 +75,13 @@ export interface ServerToClientEvents {
   /** The offer is gone from the agent's screen: rejected, timed out, taken by someone else, withdrawn. */
   'offer.ended': (event: { offerId: string; conversationId: string; reason: string }) => void;
   'sla.breached': (event: SlaAlertEvent) => void;
+  /**
+   * A library's queue statistics moved (counts, what waits, agents' presence or load): read
+   * `GET /api/v1/queue-stats` again. To supervisors and administrators, at most every 2 s per
+   * library and desk process while something changes. `departmentIds`: the queues that moved
+   * (null: triage); empty when only staffing did.
+   */
+  'queue-stats.changed': (event: { departmentIds: Array<string | null>; at: string }) => void;
 }
 
 export interface OfferCreatedEvent {

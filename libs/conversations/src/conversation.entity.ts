@@ -39,6 +39,9 @@ const MILLIS = {
 @Index('ix_conversations_waiting', ['libraryId', 'queuedAt'], {
   where: `status IN ('new', 'open') AND assignee_id IS NULL AND department_id IS NOT NULL`,
 })
+// Queue statistics: what waits unassigned per department and since when, and what agents hold; channel last so the
+// grouping reads the index alone.
+@Index('ix_conversations_queue_stats', ['libraryId', 'departmentId', 'status', 'assigneeId', 'waitingSince', 'channel'])
 export class Conversation extends TenantEntity {
   /** Short reference per library, shown to readers (#1234) and used to thread replies. */
   @Column({ type: 'integer' })

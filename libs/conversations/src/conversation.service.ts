@@ -407,7 +407,8 @@ export class ConversationService implements OnModuleInit {
           actorAgentId: agentId,
         });
       }
-      return this.record(scope, conversation, 'outbound', agentId, text, {}, attachmentIds);
+      // Written at the instant first_response_at takes: queue statistics tell the first answer by that equality.
+      return this.record(scope, conversation, 'outbound', agentId, text, {}, attachmentIds, now);
     });
   }
 

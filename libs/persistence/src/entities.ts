@@ -7,6 +7,7 @@ import { Branch, Library } from '@readerdesk/tenancy';
 import { Calendar } from '@readerdesk/calendars';
 import { SlaPolicy } from '@readerdesk/sla';
 import { DepartmentOfferSettings, Offer } from '@readerdesk/offers';
+import { QueueStatsDaily } from '@readerdesk/queue-stats';
 
 /** Every entity of the desk; migrations are generated from exactly this list. */
 export const ENTITIES = [
@@ -33,4 +34,5 @@ export const ENTITIES = [
   SlaPolicy,
   DepartmentOfferSettings,
   Offer,
+  QueueStatsDaily,
 ];

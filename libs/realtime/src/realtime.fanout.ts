@@ -10,6 +10,7 @@ import {
 import { MailboxHealthChanged } from '@readerdesk/channels';
 import { OfferAccepted, OfferCreated, OfferEnded } from '@readerdesk/offers';
 import { Clock, EventBus } from '@readerdesk/platform';
+import { QueueStatsChanged } from '@readerdesk/queue-stats';
 import { SlaBreached, SlaWarning } from '@readerdesk/sla';
 import { PresenceChanged } from '@readerdesk/staff';
 
@@ -185,6 +186,10 @@ export class RealtimeFanout implements OnModuleInit {
         });
       });
     }
+    this.events.subscribe(QueueStatsChanged, (e) => {
+      // The supervisor board reads the figures again; agents have no board.
+      this.emit(rooms.supervisors(e.libraryId), 'queue-stats.changed', { departmentIds: e.departmentIds, at: e.at });
+    });
     this.events.subscribe(PresenceChanged, (e) => {
       this.emit([rooms.supervisors(e.libraryId), rooms.agent(e.agentId)], 'presence.changed', {
         agentId: e.agentId,

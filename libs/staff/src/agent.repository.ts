@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseService, LibraryScope, TenantRepository } from '@readerdesk/platform';
+import { In } from 'typeorm';
 import { AgentDepartment } from './agent-department.entity';
 import { Agent } from './agent.entity';
 
@@ -34,5 +35,14 @@ export class AgentRepository extends TenantRepository<Agent> {
       .getRepository(AgentDepartment)
       .find({ where: { agentId, libraryId: scope.libraryId }, select: { departmentId: true } });
     return rows.map((row) => row.departmentId);
+  }
+
+  /** Memberships of these departments (agent and department ids), for a roster of the queues. */
+  async memberships(scope: LibraryScope, departmentIds: readonly string[]): Promise<AgentDepartment[]> {
+    if (departmentIds.length === 0) return [];
+    return this.db.manager.getRepository(AgentDepartment).find({
+      where: { libraryId: scope.libraryId, departmentId: In([...departmentIds]) },
+      select: { agentId: true, departmentId: true },
+    });
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { LibraryScope, NotFoundError } from '@readerdesk/platform';
-import type { AgentRole } from './agent.entity';
+import { type AgentRole, type Capacity, effectiveCapacity, type Presence } from './agent.entity';
 import { AgentRepository } from './agent.repository';
 import type { Department } from './department.entity';
 import { DepartmentRepository } from './department.repository';
@@ -11,6 +11,17 @@ export interface StaffMember {
   role: AgentRole;
   active: boolean;
   departmentIds: readonly string[];
+}
+
+/** A member of staff on a supervisor's board: presence and capacity, and which of the asked departments they work in. */
+export interface RosterMember {
+  id: string;
+  displayName: string;
+  role: AgentRole;
+  presence: Presence;
+  presenceChangedAt: Date | null;
+  capacity: Capacity;
+  departmentIds: string[];
 }
 
 /** Administrators work in every department; everyone else in the ones they are a member of. */
@@ -53,5 +64,27 @@ export class StaffDirectory {
     const found = await this.departments.findByIds(scope, wanted);
     const missing = wanted.filter((id) => !found.some((d) => d.id === id));
     if (missing.length > 0) throw new NotFoundError(`Department ${missing.join(', ')}`);
+  }
+
+  /** The active members of these departments, by name (queue statistics: agents by presence and load). */
+  async roster(scope: LibraryScope, departmentIds: readonly string[]): Promise<RosterMember[]> {
+    const memberships = await this.agents.memberships(scope, departmentIds);
+    const departmentsOf = new Map<string, string[]>();
+    for (const m of memberships)
+      departmentsOf.set(m.agentId, [...(departmentsOf.get(m.agentId) ?? []), m.departmentId]);
+    if (departmentsOf.size === 0) return [];
+    const agents = await this.agents.findByIds(scope, [...departmentsOf.keys()]);
+    return agents
+      .filter((a) => a.active)
+      .sort((a, b) => a.displayName.localeCompare(b.displayName) || a.id.localeCompare(b.id))
+      .map((a) => ({
+        id: a.id,
+        displayName: a.displayName,
+        role: a.role,
+        presence: a.presence,
+        presenceChangedAt: a.presenceChangedAt,
+        capacity: effectiveCapacity(a),
+        departmentIds: (departmentsOf.get(a.id) ?? []).sort(),
+      }));
   }
 }
