@@ -36,7 +36,7 @@ export class QueueStatsController {
       'out, answered (first staff reply) and within the channel’s service-level threshold, abandoned and short-abandoned, ' +
       'resolved, the service level, first-response and resolution p50/p90; the departments’ agents by presence and load.',
   })
-  @ApiProblems(401, 403, NOT_FOUND)
+  @ApiProblems([400, '`departmentId` is not a UUID (`validation_failed`)'], 401, 403, NOT_FOUND)
   async get(@CurrentStaff() me: StaffPrincipal, @Query() query: QueueStatsQuery): Promise<QueueStatsDto> {
     const scope = scopeOf(me);
     const visible = await this.access.departmentsOf(me);
