@@ -140,7 +140,9 @@ describeWithDatabase('live events over socket.io', () => {
       .send({ presence: 'available' })
       .expect(200);
     await settle();
-    expect(supervisor.received).toEqual([
+    // Supervisors also hear the queue figures move (queue-stats.changed, at most every 2 s, tested in
+    // queue-stats.e2e-spec): one may land here from the contacts of the tests before.
+    expect(supervisor.received.filter(([event]) => event !== 'queue-stats.changed')).toEqual([
       ['presence.changed', expect.objectContaining({ from: 'offline', to: 'available' })],
     ]);
   });

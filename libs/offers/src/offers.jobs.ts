@@ -5,9 +5,3 @@ export const ExpireOffersJob = defineJob<{ libraryId: string }>('offers', 'expir
   attempts: 3,
   backoff: { type: 'exponential', delayMs: 1_000 },
 });
-
-/**
- * Every few seconds, every library with pending offers or waiting conversations: what a lost job
- * or a process that died between its commit and its dispatch left behind.
- */
-export const SweepOffersJob = defineJob<Record<string, never>>('offers', 'sweep', { attempts: 1 });

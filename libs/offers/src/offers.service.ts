@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { CAPACITY_CHANNELS, type CapacityChannel } from '@readerdesk/contracts';
 import {
   ConversationAbandoned,
@@ -24,7 +24,7 @@ import {
 } from '@readerdesk/platform';
 import { effectiveCapacity, effectiveSkills, PresenceChanged, StaffAccessChanged } from '@readerdesk/staff';
 import { OfferErrors } from './offers.errors';
-import { ExpireOffersJob, SweepOffersJob } from './offers.jobs';
+import { ExpireOffersJob } from './offers.jobs';
 import type { Offer } from './offer.entity';
 import {
   OfferAccepted,
@@ -64,10 +64,11 @@ type Emit = () => void;
  * out after the commit; the sweep repeats the dispatch for whatever a dead process left undone.
  */
 @Injectable()
-export class OffersService implements OnModuleInit, OnApplicationBootstrap {
+export class OffersService implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Offers');
   /** Per library in this process: a dispatch running, and whether another was asked for meanwhile. */
   private readonly running = new Map<string, { again: boolean; done: Promise<void> }>();
+  private sweepTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly db: DatabaseService,
@@ -97,12 +98,20 @@ export class OffersService implements OnModuleInit, OnApplicationBootstrap {
     this.events.subscribe(OfferSettingsChanged, kick);
   }
 
+  /**
+   * The sweep is a timer of each worker (and embedded) process, not a repeatable queue job: every 5 s is
+   * too often for BullMQ's scheduler (a worker closed while it re-schedules spins in its retry loop), and
+   * two processes sweeping at once is harmless (the dispatch is locked and idempotent).
+   */
   onApplicationBootstrap(): void {
     if (this.env.DESK_ROLE === 'api') return;
-    void Promise.all([
-      this.queue.schedule(SweepOffersJob, 'offers-sweep', {}, { everyMs: OFFER_SWEEP_EVERY_MS }),
-      this.queue.add(SweepOffersJob, {}, { jobId: 'offers-sweep-at-start' }),
-    ]).catch((error: unknown) => this.logger.error(`could not schedule the offers sweep: ${String(error)}`));
+    this.sweepTimer = setInterval(() => void this.onSweep(), OFFER_SWEEP_EVERY_MS);
+    this.sweepTimer.unref();
+  }
+
+  beforeApplicationShutdown(): void {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepTimer = null;
   }
 
   @JobHandler(ExpireOffersJob)
@@ -110,9 +119,13 @@ export class OffersService implements OnModuleInit, OnApplicationBootstrap {
     await this.kick(payload.libraryId);
   }
 
-  @JobHandler(SweepOffersJob)
   async onSweep(): Promise<void> {
-    for (const libraryId of await this.offers.librariesToSweep()) await this.kick(libraryId);
+    try {
+      for (const libraryId of await this.offers.librariesToSweep()) await this.kick(libraryId);
+    } catch (error) {
+      // The database away: the next tick tries again.
+      this.logger.warn(`offers sweep failed: ${(error as Error).message}`);
+    }
   }
 
   /**
