@@ -273,13 +273,7 @@ export class OffersService implements OnModuleInit, OnApplicationBootstrap, Befo
           if (action.kind === 'assign') {
             await this.conversations.assign(scope, conversation.id, systemActor('offers'), agentId);
             await this.offers.update(scope, offer.id, { status: 'accepted', closedAt: now });
-            emits.push(() =>
-              this.events.publish(OfferAccepted, {
-                ...facts,
-                acceptedAt: now.toISOString(),
-                waitedMs: now.getTime() - (conversation.queuedAt ?? conversation.createdAt).getTime(),
-              }),
-            );
+            emits.push(() => this.publishAccepted(offer, conversation, now));
           }
         }
       }
@@ -299,14 +293,7 @@ export class OffersService implements OnModuleInit, OnApplicationBootstrap, Befo
    * agent holds their capacity already. 404: no such offer in the library.
    */
   async accept(scope: LibraryScope, offerId: string, agentId: string): Promise<Offer> {
-    const emits: Emit[] = [];
-    const outcome = await this.db.transaction(async () => {
-      await this.queueRows.lockLibrary(scope);
-      const offer = await this.answerable(scope, offerId, agentId);
-      const now = this.clock.now();
-      const conversation = await this.queueRows.findById(scope, offer.conversationId);
-      const failure = await this.endIfStale(scope, offer, conversation, now, emits);
-      if (failure) return failure;
+    return this.answer(scope, offerId, agentId, async (offer, conversation, now, emits) => {
       const channel = capacityChannelOf(offer.channel);
       const [agent] = await this.agents.byIds(scope, [agentId]);
       const held = (await this.queueRows.held(scope, [agentId]))
@@ -317,29 +304,36 @@ export class OffersService implements OnModuleInit, OnApplicationBootstrap, Befo
           OfferErrors.offerOverCapacity,
           `You hold ${held} ${channel} conversation(s), your capacity; finish one first`,
         );
-      if (conversation!.departmentId !== offer.departmentId)
-        await this.conversations.transfer(scope, conversation!.id, systemActor('offers'), offer.departmentId);
-      await this.conversations.assign(scope, conversation!.id, systemActor('offers'), agentId);
+      if (conversation.departmentId !== offer.departmentId)
+        await this.conversations.transfer(scope, conversation.id, systemActor('offers'), offer.departmentId);
+      await this.conversations.assign(scope, conversation.id, systemActor('offers'), agentId);
       await this.offers.update(scope, offer.id, { status: 'accepted', closedAt: now });
-      const facts = factsOf(offer, conversation!.readerId);
-      emits.push(() =>
-        this.events.publish(OfferAccepted, {
-          ...facts,
-          acceptedAt: now.toISOString(),
-          waitedMs: now.getTime() - (conversation!.queuedAt ?? conversation!.createdAt).getTime(),
-        }),
-      );
+      emits.push(() => this.publishAccepted(offer, conversation, now));
       for (const other of await this.offers.find(scope, { conversationId: offer.conversationId, status: 'pending' }))
-        if (other.id !== offer.id) await this.end(scope, other, conversation!.readerId, 'taken_elsewhere', now, emits);
-      return (await this.offers.findById(scope, offer.id))!;
+        if (other.id !== offer.id) await this.end(scope, other, conversation.readerId, 'taken_elsewhere', now, emits);
     });
-    for (const emit of emits) emit();
-    if (outcome instanceof DomainError) throw outcome;
-    return outcome;
   }
 
   /** The agent declines: the offer ends and the conversation goes to the next eligible agent. */
   async reject(scope: LibraryScope, offerId: string, agentId: string): Promise<Offer> {
+    const offer = await this.answer(scope, offerId, agentId, (answered, conversation, now, emits) =>
+      this.end(scope, answered, conversation.readerId, 'rejected', now, emits),
+    );
+    void this.kick(scope.libraryId);
+    return offer;
+  }
+
+  /**
+   * An agent's answer, under the library's lock: the offer must be theirs and pending, and still hold
+   * (an offer found stale is ended and committed, then answered with 409); `work` runs in the same
+   * transaction and its events go out after the commit.
+   */
+  private async answer(
+    scope: LibraryScope,
+    offerId: string,
+    agentId: string,
+    work: (offer: Offer, conversation: Conversation, now: Date, emits: Emit[]) => Promise<void>,
+  ): Promise<Offer> {
     const emits: Emit[] = [];
     const outcome = await this.db.transaction(async () => {
       await this.queueRows.lockLibrary(scope);
@@ -348,13 +342,20 @@ export class OffersService implements OnModuleInit, OnApplicationBootstrap, Befo
       const conversation = await this.queueRows.findById(scope, offer.conversationId);
       const failure = await this.endIfStale(scope, offer, conversation, now, emits);
       if (failure) return failure;
-      await this.end(scope, offer, conversation!.readerId, 'rejected', now, emits);
+      await work(offer, conversation!, now, emits);
       return (await this.offers.findById(scope, offer.id))!;
     });
     for (const emit of emits) emit();
     if (outcome instanceof DomainError) throw outcome;
-    void this.kick(scope.libraryId);
     return outcome;
+  }
+
+  private publishAccepted(offer: Offer, conversation: Conversation, now: Date): void {
+    this.events.publish(OfferAccepted, {
+      ...factsOf(offer, conversation.readerId),
+      acceptedAt: now.toISOString(),
+      waitedMs: now.getTime() - (conversation.queuedAt ?? conversation.createdAt).getTime(),
+    });
   }
 
   /** The caller's pending offers, oldest first. */
