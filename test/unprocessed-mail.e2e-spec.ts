@@ -200,15 +200,25 @@ describeWithDatabase('unprocessed mail: nothing that reaches an inbox vanishes',
       });
       await client.connect();
       try {
-        await poll('both copies seen', async () => {
-          const lock = await client.getMailboxLock('INBOX');
-          try {
-            const flagged: boolean[] = [];
-            for await (const m of client.fetch('1:*', { flags: true })) flagged.push(m.flags?.has('\\Seen') ?? false);
-            return flagged.length === 2 && flagged.every(Boolean) ? true : undefined;
-          } finally {
-            lock.release();
-          }
+        // 45 s: the first mailbox connection of a fresh machine's first Dovecot can be slow under a full CI pass
+        // (this once timed out at 20 s there, never alone); a timeout says what the mailbox was doing.
+        await poll(
+          'both copies seen',
+          async () => {
+            const lock = await client.getMailboxLock('INBOX');
+            try {
+              const flagged: boolean[] = [];
+              for await (const m of client.fetch('1:*', { flags: true })) flagged.push(m.flags?.has('\\Seen') ?? false);
+              return flagged.length === 2 && flagged.every(Boolean) ? true : undefined;
+            } finally {
+              lock.release();
+            }
+          },
+          { ms: 45_000 },
+        ).catch(async (error: Error) => {
+          const held = await repository.findBy({ inboxId: imapInbox.id });
+          const mailbox = JSON.stringify(desk.app.get(MailboxSupervisor).status());
+          throw new Error(`${error.message}; mailbox: ${mailbox}; held rows: ${held.length}`);
         });
       } finally {
         await client.logout();
