@@ -158,17 +158,41 @@ export function planOffers(input: {
   const byDepartment = new Map<string, CandidateAgent[]>();
   /** Free places per channel over all agents: a channel without any is skipped, and planning stops when none is left. */
   const free = new Map<CapacityChannel, number>();
+  const hasRoom = (a: CandidateAgent, channel: CapacityChannel) => a.load[channel] < a.capacity[channel];
+  // Departments with an agent who has room, per channel, at the start: loads only rise while planning, so a
+  // conversation whose department (or overflow department) has none now would be skipped below anyway. Leaving
+  // those out before ordering keeps the heap to what can be planned (with one free place: that agent's
+  // departments' conversations, not the whole queue).
+  const roomIn = new Map<CapacityChannel, Set<string>>();
   for (const agent of agents) {
     for (const d of agent.departmentIds) {
       const members = byDepartment.get(d);
       if (members) members.push(agent);
       else byDepartment.set(d, [agent]);
     }
-    for (const [channel, places] of Object.entries(agent.capacity) as Array<[CapacityChannel, number]>)
-      free.set(channel, (free.get(channel) ?? 0) + Math.max(0, places - agent.load[channel]));
+    for (const key in agent.capacity) {
+      const channel = key as CapacityChannel;
+      const places = agent.capacity[channel] - agent.load[channel];
+      if (places <= 0) continue;
+      free.set(channel, (free.get(channel) ?? 0) + places);
+      let departments = roomIn.get(channel);
+      if (!departments) roomIn.set(channel, (departments = new Set()));
+      for (const d of agent.departmentIds) departments.add(d);
+    }
   }
-  const hasRoom = (a: CandidateAgent, channel: CapacityChannel) => a.load[channel] < a.capacity[channel];
-  for (const conversation of inQueueOrder(input.conversations)) {
+  const plannable = input.conversations.filter((conversation) => {
+    const policy = policies.get(conversation.departmentId);
+    if (!policy || policy.mode === 'manual') return false;
+    const overflowing = policy.overflow && now - conversation.queuedAt >= policy.overflow.afterSeconds * 1000;
+    if (overflowing && policy.overflow!.action === 'move') return true;
+    if (conversation.offered) return false;
+    const departments = roomIn.get(capacityChannelOf(conversation.channel));
+    if (!departments) return false;
+    return (
+      departments.has(conversation.departmentId) || (!!overflowing && departments.has(policy.overflow!.departmentId))
+    );
+  });
+  for (const conversation of inQueueOrder(plannable)) {
     const policy = policies.get(conversation.departmentId);
     if (!policy || policy.mode === 'manual') continue;
     const overflowing = policy.overflow && now - conversation.queuedAt >= policy.overflow.afterSeconds * 1000;
