@@ -135,6 +135,69 @@ describeWithDatabase('library administration and tenant isolation', () => {
     expect((await desk.http.get('/api/v1/library').set(as(otherAdmin)).expect(200)).body.slug).toBe('hilltop');
   });
 
+  it("puts a department in a branch of the library, refusing another library's branch or an unknown one, naming branchId", async () => {
+    const branches = (await desk.http.get('/api/v1/branches').set(as(admin)).expect(200)).body as Array<{
+      id: string;
+      code: string;
+    }>;
+    const lakeside = branches.find((b) => b.code === 'lakeside')!.id;
+    // The demo's departments are each in a branch (it has two).
+    const seeded = (await desk.http.get('/api/v1/departments').set(as(admin)).expect(200)).body as Array<{
+      code: string;
+      branchId: string | null;
+    }>;
+    expect(seeded.find((d) => d.code === 'childrens')!.branchId).toBe(lakeside);
+    expect(seeded.every((d) => branches.some((b) => b.id === d.branchId))).toBe(true);
+
+    const hilltopBranch = await desk.http
+      .post('/api/v1/branches')
+      .set(as(otherAdmin))
+      .send({ code: 'hill', name: 'Hill', timeZone: 'Europe/London' })
+      .expect(201);
+    for (const branchId of [hilltopBranch.body.id as string, randomUUID()]) {
+      const refused = await desk.http
+        .post('/api/v1/departments')
+        .set(as(admin))
+        .send({ code: 'outreach', name: 'Outreach', branchId })
+        .expect(400);
+      expect(refused.body).toMatchObject({ code: 'invalid_department' });
+      expect(refused.body.errors).toEqual([
+        { field: 'branchId', message: `no such branch in this library: ${branchId}` },
+      ]);
+    }
+    const notUuid = await desk.http
+      .post('/api/v1/departments')
+      .set(as(admin))
+      .send({ code: 'outreach', name: 'Outreach', branchId: 'lakeside' })
+      .expect(400);
+    expect(notUuid.body.errors).toEqual([expect.objectContaining({ field: 'branchId' })]);
+
+    const created = await desk.http
+      .post('/api/v1/departments')
+      .set(as(admin))
+      .send({ code: 'outreach', name: 'Outreach', branchId: lakeside })
+      .expect(201);
+    expect(created.body).toMatchObject({ code: 'outreach', branchId: lakeside });
+    const moved = await desk.http
+      .patch(`/api/v1/departments/${created.body.id}`)
+      .set(as(admin))
+      .send({ branchId: hilltopBranch.body.id })
+      .expect(400);
+    expect(moved.body.errors).toEqual([expect.objectContaining({ field: 'branchId' })]);
+    const detached = await desk.http
+      .patch(`/api/v1/departments/${created.body.id}`)
+      .set(as(admin))
+      .send({ branchId: null })
+      .expect(200);
+    expect(detached.body).toMatchObject({ code: 'outreach', branchId: null });
+    const unchanged = await desk.http
+      .patch(`/api/v1/departments/${created.body.id}`)
+      .set(as(admin))
+      .send({ name: 'Outreach services' })
+      .expect(200);
+    expect(unchanged.body).toMatchObject({ name: 'Outreach services', branchId: null });
+  });
+
   it('keeps presence with its history, default capacities per channel, and lets administrators set skills and capacity', async () => {
     await desk.http
       .put('/api/v1/agents/me/presence')

@@ -5,7 +5,8 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEMO, DEMO_ADMIN, DEMO_AGENT_PASSWORD } from '@readerdesk/persistence';
 import { CalendarService } from '@readerdesk/calendars';
-import { libraryScope } from '@readerdesk/platform';
+import { Clock, libraryScope } from '@readerdesk/platform';
+import { Department } from '@readerdesk/staff';
 import { describeWithDatabase, TestData } from '@readerdesk/testing';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -56,7 +57,7 @@ describeWithDatabase('opening-hours calendars over HTTP', () => {
   });
   afterAll(async () => desk?.close());
 
-  it('seeds the demo branches with opening hours; departments follow the default branch', async () => {
+  it("seeds the demo branches with opening hours; departments follow their branch's", async () => {
     const res = await desk.http.get(`/api/v1/branches/${central}/calendar`).set(agent).expect(200);
     expect(res.body).toMatchObject({
       branchId: central,
@@ -203,6 +204,114 @@ describeWithDatabase('opening-hours calendars over HTTP', () => {
   async function libraryOf(): Promise<string> {
     return ((await desk.http.get('/api/v1/library').set(admin).expect(200)).body as { id: string }).id;
   }
+
+  describe('a department in a branch', () => {
+    // Sunday 6 December 2026, 15:30 UTC: 08:30 in Denver, 10:30 in New York (Central opens at 13:00).
+    const sunday = '2026-12-06T15:30:00Z';
+    let harbour: string;
+    let department: string;
+
+    beforeAll(async () => {
+      harbour = (
+        await desk.http
+          .post('/api/v1/branches')
+          .set(admin)
+          .send({ code: 'harbour-hours', name: 'Harbour', timeZone: 'America/Denver' })
+          .expect(201)
+      ).body.id as string;
+      department = (
+        await desk.http
+          .post('/api/v1/departments')
+          .set(admin)
+          .send({ code: 'harbour-desk', name: 'Harbour desk', branchId: harbour })
+          .expect(201)
+      ).body.id as string;
+    });
+
+    it("follows its branch's hours (not the default branch's), then the default branch's, then 24/7 in its branch's zone", async () => {
+      const base = `/api/v1/departments/${department}/calendar`;
+      const centralHours = await desk.http.get(`/api/v1/branches/${central}/calendar`).set(admin).expect(200);
+      await desk.http
+        .put(`/api/v1/branches/${harbour}/calendar`)
+        .set(admin)
+        .send({ weekly: [{ day: 'sunday', start: '08:00', end: '12:00' }] })
+        .expect(200);
+      try {
+        const own = await desk.http.get(base).set(agent).expect(200);
+        expect(own.body).toMatchObject({
+          configured: false,
+          source: 'branch',
+          sourceBranchId: harbour,
+          timeZone: 'America/Denver',
+          weekly: [{ day: 'sunday', start: '08:00', end: '12:00' }],
+        });
+        const open = await desk.http.get(`${base}/open`).query({ at: sunday }).set(agent).expect(200);
+        expect(open.body).toMatchObject({ open: true, source: 'branch', timeZone: 'America/Denver' });
+
+        await desk.http.delete(`/api/v1/branches/${harbour}/calendar`).set(admin).expect(200);
+        const fallback = await desk.http.get(base).set(agent).expect(200);
+        expect(fallback.body).toMatchObject({
+          configured: false,
+          source: 'default-branch',
+          sourceBranchId: central,
+          timeZone: 'America/New_York',
+        });
+        const closed = await desk.http.get(`${base}/open`).query({ at: sunday }).set(agent).expect(200);
+        expect(closed.body).toMatchObject({ open: false, source: 'default-branch' });
+
+        await desk.http.delete(`/api/v1/branches/${central}/calendar`).set(admin).expect(200);
+        const always = await desk.http.get(base).set(agent).expect(200);
+        expect(always.body).toMatchObject({
+          configured: false,
+          source: 'always-open',
+          sourceBranchId: null,
+          timeZone: 'America/Denver',
+        });
+        const anytime = await desk.http.get(`${base}/open`).query({ at: sunday }).set(agent).expect(200);
+        expect(anytime.body).toMatchObject({ open: true, source: 'always-open' });
+      } finally {
+        const { weekly, holidays, closures } = centralHours.body as Record<string, unknown>;
+        await desk.http
+          .put(`/api/v1/branches/${central}/calendar`)
+          .set(admin)
+          .send({ weekly, holidays, closures })
+          .expect(200);
+      }
+    });
+
+    it('forgets what it cached when the department moves, and expires the cache on the injected clock', async () => {
+      const base = `/api/v1/departments/${department}/calendar`;
+      await desk.http.put(`/api/v1/branches/${harbour}/calendar`).set(admin).send({ weekly: [] }).expect(200);
+      expect((await desk.http.get(base).set(agent).expect(200)).body.sourceBranchId).toBe(harbour);
+      const moved = await desk.http
+        .patch(`/api/v1/departments/${department}`)
+        .set(admin)
+        .send({ branchId: lakeside })
+        .expect(200);
+      expect(moved.body.branchId).toBe(lakeside);
+      // At once: the cache forgot the library when the move committed.
+      expect((await desk.http.get(base).set(agent).expect(200)).body).toMatchObject({
+        source: 'branch',
+        sourceBranchId: lakeside,
+        timeZone: 'America/Chicago',
+      });
+
+      // A change the service does not hear of (another process's) is seen once the cache expires, by the desk's clock.
+      const clock = desk.app.get(Clock);
+      const real = clock.now;
+      try {
+        let now = Date.now();
+        clock.now = () => new Date(now);
+        await desk.http.get(base).set(agent).expect(200); // cached from now on
+        await desk.database.manager.getRepository(Department).update({ id: department }, { branchId: harbour });
+        expect((await desk.http.get(base).set(agent).expect(200)).body.sourceBranchId).toBe(lakeside);
+        now += 31_000;
+        expect((await desk.http.get(base).set(agent).expect(200)).body.sourceBranchId).toBe(harbour);
+      } finally {
+        clock.now = real;
+      }
+    });
+  });
 
   it('imports holidays and closures from an .ics upload, once', async () => {
     const url = `/api/v1/branches/${lakeside}/calendar/holidays/import`;

@@ -314,6 +314,63 @@ describeWithDatabase('SLA policies and clocks', () => {
     expect(c.firstResponseDueAt!.toISOString()).toBe('2026-11-30T09:30:00.000Z');
   });
 
+  it("moving a department to another branch moves an open conversation's due time to that branch's hours", async () => {
+    const weekdays = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'];
+    const branch = async (code: string, timeZone: string) => {
+      const created = await desk.http
+        .post('/api/v1/branches')
+        .set(admin)
+        .send({ code, name: code, timeZone })
+        .expect(201);
+      await desk.http
+        .put(`/api/v1/branches/${created.body.id}/calendar`)
+        .set(admin)
+        .send({ weekly: weekdays.map((day) => ({ day, start: '09:00', end: '17:00' })) })
+        .expect(200);
+      return created.body.id as string;
+    };
+    const london = await branch('sla-london', 'Europe/London');
+    const newYork = await branch('sla-new-york', 'America/New_York');
+    const department = await desk.http
+      .post('/api/v1/departments')
+      .set(admin)
+      .send({ code: 'sla-moving', name: 'Moving desk', branchId: london })
+      .expect(201);
+    await desk.http
+      .post('/api/v1/sla-policies')
+      .set(admin)
+      .send({ name: 'Moving', departmentId: department.body.id, firstResponseMinutes: 60 })
+      .expect(201);
+    const inbox = await desk.http
+      .post('/api/v1/inboxes')
+      .set(admin)
+      .send({ channel: 'api', name: 'Moving form', defaultDepartmentId: department.body.id })
+      .expect(201);
+    now = Date.parse('2026-11-27T16:30:00Z'); // a Friday: 16:30 in London, 11:30 in New York
+    const res = await desk.http
+      .post(`/api/v1/inboxes/${inbox.body.id}/messages`)
+      .set(admin)
+      .send({ externalId: 'moving-1', handles: [{ kind: 'email', value: 'moving@example.org' }], text: 'Open?' })
+      .expect(201);
+    const id = res.body.conversation.id as string;
+    // The branch's hours, with no calendar of the department's own: 30 minutes on Friday, 30 on Monday.
+    const before = await waitFor(id, (c) => c.firstResponseDueAt !== null);
+    expect(before.firstResponseDueAt!.toISOString()).toBe('2026-11-30T09:30:00.000Z');
+
+    await desk.http
+      .patch(`/api/v1/departments/${department.body.id}`)
+      .set(admin)
+      .send({ branchId: newYork })
+      .expect(200);
+    // No sweep, no timer: the move itself recomputes. New York is open until 17:00 local (22:00 UTC).
+    const after = await waitFor(
+      id,
+      (c) => c.firstResponseDueAt?.toISOString() !== before.firstResponseDueAt!.toISOString(),
+    );
+    expect(after.firstResponseDueAt!.toISOString()).toBe('2026-11-27T17:30:00.000Z');
+    expect(after.slaNextCheckAt!.getTime()).toBeLessThanOrEqual(after.firstResponseDueAt!.getTime());
+  });
+
   it('a policy deleted while its clock runs raises no alert: the check recomputes with the policy that applies now', async () => {
     const department = await desk.http
       .post('/api/v1/departments')

@@ -32,7 +32,7 @@ export class Calendar extends TenantEntity {
   @UuidColumn({ name: 'department_id', nullable: true })
   departmentId!: string | null;
 
-  /** IANA zone; null follows the branch's (for a department: the default branch's, else the library's). */
+  /** IANA zone; null follows the branch's (for a department: its branch's, else the default branch's, else the library's). */
   @Column({ name: 'time_zone', type: 'varchar', length: 64, nullable: true })
   timeZone!: string | null;
 

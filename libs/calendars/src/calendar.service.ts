@@ -1,8 +1,18 @@
-import { Injectable } from '@nestjs/common';
-import { Clock, DatabaseService, DomainError, isUniqueViolation, LibraryScope, newRowId } from '@readerdesk/platform';
-import { StaffDirectory } from '@readerdesk/staff';
-import { LibraryDirectory } from '@readerdesk/tenancy';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import {
+  Clock,
+  DatabaseService,
+  DomainError,
+  EventBus,
+  isUniqueViolation,
+  LibraryScope,
+  libraryScope,
+  newRowId,
+} from '@readerdesk/platform';
+import { DepartmentBranchChanged, StaffDirectory } from '@readerdesk/staff';
+import { Branch, LibraryDirectory } from '@readerdesk/tenancy';
 import { BusinessCalendar } from './business-calendar';
+import { type CalendarSource, departmentFallback, type DepartmentFallback } from './calendar-fallback';
 import { CalendarDefinition, calendarProblems, Closure, Holiday, WeeklyPeriod } from './calendar-definition';
 import { Calendar } from './calendar.entity';
 import { CalendarOwner, CalendarRepository } from './calendar.repository';
@@ -11,15 +21,16 @@ import { importIcs, IcsImportError, ICS_MAX_BYTES } from './ics-import';
 
 export type { CalendarOwner } from './calendar.repository';
 
-/** Where the hours that apply come from: the owner's own calendar, its library's default branch's, or none (24/7). */
-export type CalendarSource = 'own' | 'branch' | 'always-open';
-
 /** What applies to a branch or department, and what is stored for it. */
 export interface CalendarView {
   /** Whether the owner has a calendar of its own. */
   configured: boolean;
+  /**
+   * `own`; for a department without hours of its own `branch` (its branch's) or `default-branch` (the
+   * library's default branch's: it has no branch, or its branch has no hours); else `always-open`.
+   */
   source: CalendarSource;
-  /** The branch whose calendar applies when `source` is `branch`. */
+  /** The branch whose calendar applies when `source` is `branch` or `default-branch`. */
   sourceBranchId: string | null;
   /** The zone the hours are read in (stored, else inherited). */
   timeZone: string;
@@ -52,12 +63,12 @@ export const CALENDAR_CACHE_MS = 30_000;
 
 /**
  * Opening hours per branch and per department, and the one answer SLA clocks ask for: the
- * BusinessCalendar of a department (its own, else the library's default branch's, else 24/7 in that
- * branch's or the library's zone) or of a branch (its own, else 24/7 in its zone). Departments have no
- * branch of their own yet; the default branch is the one created first.
+ * BusinessCalendar of a department (its own, else its branch's, else the library's default branch's,
+ * else 24/7 in its branch's, the default branch's or the library's zone; see `departmentFallback`) or of
+ * a branch (its own, else 24/7 in its zone). The default branch is the one created first.
  */
 @Injectable()
-export class CalendarService {
+export class CalendarService implements OnModuleInit {
   private readonly cache = new Map<string, { view: CalendarView; expires: number }>();
 
   constructor(
@@ -66,7 +77,13 @@ export class CalendarService {
     private readonly staff: StaffDirectory,
     private readonly database: DatabaseService,
     private readonly clock: Clock,
+    private readonly events: EventBus,
   ) {}
+
+  onModuleInit(): void {
+    // Another branch may mean other hours: nothing cached for the library holds (SLA recomputes after this).
+    this.events.subscribe(DepartmentBranchChanged, (e) => this.forget(libraryScope(e.libraryId)));
+  }
 
   async forBranch(scope: LibraryScope, branchId: string): Promise<BusinessCalendar> {
     return (await this.view(scope, { branchId })).calendar;
@@ -80,7 +97,8 @@ export class CalendarService {
   async view(scope: LibraryScope, owner: CalendarOwner): Promise<CalendarView> {
     const key = this.keyOf(scope, owner);
     const cached = this.cache.get(key);
-    const now = Date.now();
+    // The injected clock, not Date.now(): a test that moves the clock moves the expiry with it.
+    const now = this.clock.now().getTime();
     if (cached && cached.expires > now) return cached.view;
     const view = await this.load(scope, owner);
     if (this.cache.size > 10_000) this.cache.clear();
@@ -118,7 +136,7 @@ export class CalendarService {
     return this.view(scope, owner);
   }
 
-  /** Removes the owner's own calendar (a branch is then open 24/7, a department follows the default branch). */
+  /** Removes the owner's own calendar (a branch is then open 24/7, a department follows its branch, else the default branch). */
   async remove(scope: LibraryScope, owner: CalendarOwner): Promise<CalendarView> {
     await this.assertOwner(scope, owner);
     const existing = await this.calendars.ofOwner(scope, owner);
@@ -223,9 +241,17 @@ export class CalendarService {
   /** The zone a calendar without one of its own is read in; checks that the owner is the library's. */
   private async inheritedZone(scope: LibraryScope, owner: CalendarOwner): Promise<string> {
     if ('branchId' in owner) return (await this.libraries.branch(scope, owner.branchId)).timeZone;
-    await this.staff.assertDepartmentsExist(scope, [owner.departmentId]);
-    const branch = await this.libraries.defaultBranch(scope);
-    return branch?.timeZone ?? (await this.libraryZone(scope));
+    return (await this.fallbackOf(scope, owner.departmentId)).zone;
+  }
+
+  /** The department's branch and the default branch, to try in order; 404 when the department is not the library's. */
+  private async fallbackOf(scope: LibraryScope, departmentId: string): Promise<DepartmentFallback<Branch>> {
+    const department = await this.staff.department(scope, departmentId);
+    const [branch, defaultBranch] = await Promise.all([
+      department.branchId ? this.libraries.findBranch(scope, department.branchId) : null,
+      this.libraries.defaultBranch(scope),
+    ]);
+    return departmentFallback(branch, defaultBranch, await this.libraryZone(scope));
   }
 
   private async libraryZone(scope: LibraryScope): Promise<string> {
@@ -233,13 +259,16 @@ export class CalendarService {
   }
 
   private async load(scope: LibraryScope, owner: CalendarOwner): Promise<CalendarView> {
-    const inherited = await this.inheritedZone(scope, owner);
+    const fallback =
+      'departmentId' in owner
+        ? await this.fallbackOf(scope, owner.departmentId)
+        : { zone: (await this.libraries.branch(scope, owner.branchId)).timeZone, branches: [] };
+    const inherited = fallback.zone;
     const own = await this.calendars.ofOwner(scope, owner);
     if (own) return this.viewOf(own, 'own', null, inherited, true);
-    if ('departmentId' in owner) {
-      const branch = await this.libraries.defaultBranch(scope);
-      const branchCalendar = branch ? await this.calendars.ofOwner(scope, { branchId: branch.id }) : null;
-      if (branch && branchCalendar) return this.viewOf(branchCalendar, 'branch', branch.id, branch.timeZone, false);
+    for (const { branch, source } of fallback.branches) {
+      const branchCalendar = await this.calendars.ofOwner(scope, { branchId: branch.id });
+      if (branchCalendar) return this.viewOf(branchCalendar, source, branch.id, branch.timeZone, false);
     }
     return {
       configured: false,

@@ -14,8 +14,8 @@ export interface OpeningHours {
 export const OPENING_HOURS = Symbol('OPENING_HOURS');
 
 /**
- * The opening hours that apply: the department's calendar (which falls back to the library's default
- * branch, then 24/7), or without a department the default branch's (24/7 when the library has none).
+ * The opening hours that apply: the department's calendar (which falls back to its branch's, the
+ * library's default branch's, then 24/7), or without a department the default branch's (24/7 when the library has none).
  */
 @Injectable()
 export class CalendarOpeningHours implements OpeningHours {

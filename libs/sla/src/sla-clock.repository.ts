@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Conversation } from '@readerdesk/conversations';
 import { DatabaseService, LibraryScope, TenantRepository } from '@readerdesk/platform';
-import { IsNull } from 'typeorm';
+import { In, IsNull, MoreThan } from 'typeorm';
 
 export type RecordedColumn =
   | 'firstResponseWarnedAt'
@@ -29,6 +29,26 @@ export class SlaClockRepository extends TenantRepository<Conversation> {
   /** Records a warning or breach once: true only for the update that set it. */
   async recordOnce(scope: LibraryScope, id: string, column: RecordedColumn, at: Date): Promise<boolean> {
     return (await this.updateWhere(scope, { id, [column]: IsNull() }, { [column]: at })) === 1;
+  }
+
+  /** Ids of the department's conversations whose clocks may run (not resolved or closed), after `afterId`, in id order. */
+  async unfinishedInDepartment(
+    scope: LibraryScope,
+    departmentId: string,
+    afterId: string | null,
+    limit: number,
+  ): Promise<string[]> {
+    const rows = await this.find(
+      scope,
+      {
+        departmentId,
+        status: In(['new', 'open', 'pending', 'snoozed']),
+        ...(afterId ? { id: MoreThan(afterId) } : {}),
+      },
+      { id: 'ASC' },
+      limit,
+    );
+    return rows.map((row) => row.id);
   }
 
   /**

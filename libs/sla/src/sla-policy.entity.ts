@@ -7,7 +7,7 @@ import { Library } from '@readerdesk/tenancy';
 /**
  * Response and resolution targets for the conversations it matches: department × priority ×
  * channel, each null for "any". Targets are minutes, each optional; counted in the business hours
- * of the department's calendar (else the default branch's), or 24/7.
+ * of the department's calendar (else its branch's, else the default branch's), or 24/7.
  */
 @Entity('sla_policies')
 @Index('ix_sla_policies_library', ['libraryId'])

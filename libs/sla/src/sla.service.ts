@@ -19,6 +19,7 @@ import {
   libraryScope,
   QueueService,
 } from '@readerdesk/platform';
+import { DepartmentBranchChanged } from '@readerdesk/staff';
 import { LibraryDirectory } from '@readerdesk/tenancy';
 import {
   applyEvent,
@@ -122,6 +123,10 @@ export class SlaService implements OnModuleInit, OnApplicationBootstrap {
       if (!e.changed.includes('priority') && !e.changed.includes('departmentId')) return undefined;
       return this.move(libraryScope(e.libraryId), e.conversationId, () => ({ kind: 'retargeted' }));
     });
+    // Its branch's opening hours now apply (the calendar cache forgot the library on the same event).
+    this.events.subscribe(DepartmentBranchChanged, async (e) => {
+      await this.recomputeDepartment(libraryScope(e.libraryId), e.departmentId);
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -135,6 +140,19 @@ export class SlaService implements OnModuleInit, OnApplicationBootstrap {
   /** Recomputes the clocks of a conversation (after its policy, department or calendar changed). */
   recompute(scope: LibraryScope, conversationId: string): Promise<void> {
     return this.move(scope, conversationId, () => ({ kind: 'retargeted' }));
+  }
+
+  /** Recomputes the clocks of every conversation of the department that is not resolved or closed; returns how many. */
+  async recomputeDepartment(scope: LibraryScope, departmentId: string): Promise<number> {
+    let after: string | null = null;
+    let count = 0;
+    for (;;) {
+      const ids = await this.rows.unfinishedInDepartment(scope, departmentId, after, SWEEP_BATCH);
+      for (const id of ids) await this.recompute(scope, id);
+      count += ids.length;
+      if (ids.length < SWEEP_BATCH) return count;
+      after = ids[ids.length - 1];
+    }
   }
 
   @JobHandler(CheckSlaJob)
@@ -300,7 +318,7 @@ export class SlaService implements OnModuleInit, OnApplicationBootstrap {
     }
   }
 
-  /** The department's calendar (else the default branch's) for a business-hours policy; 24/7 otherwise. */
+  /** The department's calendar (else its branch's, else the default branch's) for a business-hours policy; 24/7 otherwise. */
   private async calendarOf(
     scope: LibraryScope,
     row: Conversation,

@@ -8,6 +8,7 @@ import {
   LibraryScope,
   newRowId,
 } from '@readerdesk/platform';
+import { LibraryDirectory } from '@readerdesk/tenancy';
 import { Agent, AgentRole } from './agent.entity';
 import { AgentRepository } from './agent.repository';
 import { Department } from './department.entity';
@@ -16,9 +17,13 @@ import { PasswordHasher } from './password-hasher';
 import { RefreshTokenRepository } from './refresh-token.repository';
 import { StaffDirectory } from './staff-directory';
 import { StaffErrors } from './staff.errors';
-import { StaffAccessChanged } from './staff.events';
+import { DepartmentBranchChanged, StaffAccessChanged } from './staff.events';
 
-export type DepartmentFields = Pick<Department, 'code' | 'name'> & { description?: string | null };
+export type DepartmentFields = Pick<Department, 'code' | 'name'> & {
+  description?: string | null;
+  /** The branch it works in; null or absent: the library's default branch. */
+  branchId?: string | null;
+};
 export type AgentFields = { email: string; displayName: string; role: AgentRole; departmentIds: string[] };
 export type AgentChanges = Partial<Pick<Agent, 'displayName' | 'role' | 'active' | 'capacity' | 'skills'>> & {
   /** The whole new set of departments the agent is a member of. */
@@ -37,6 +42,7 @@ export class StaffAdminService {
     private readonly refreshTokens: RefreshTokenRepository,
     private readonly events: EventBus,
     private readonly clock: Clock,
+    private readonly libraries: LibraryDirectory,
   ) {}
 
   async createDepartment(scope: LibraryScope, fields: DepartmentFields): Promise<Department> {
@@ -48,20 +54,38 @@ export class StaffAdminService {
   async createDepartments(scope: LibraryScope, list: readonly DepartmentFields[]): Promise<Department[]> {
     const codes = list.map((fields) => `"${fields.code}"`).join(', ');
     const which = list.length === 1 ? `code ${codes}` : `one of the codes ${codes}`;
-    return this.unique(`A department with ${which} exists already`, () =>
-      this.departments.insert(
-        scope,
-        ...list.map((fields) => ({ id: newRowId(), description: null, ...fields }) as Department),
-      ),
-    );
+    return this.db.transaction(async () => {
+      await this.assertBranchesExist(scope, list);
+      return this.unique(`A department with ${which} exists already`, () =>
+        this.departments.insert(
+          scope,
+          ...list.map((fields) => ({ id: newRowId(), description: null, branchId: null, ...fields }) as Department),
+        ),
+      );
+    });
   }
 
+  /**
+   * Changes a department. Moving it to another branch (or out of one: null) publishes
+   * DepartmentBranchChanged, on which its opening hours and the SLA clocks of its open conversations follow.
+   */
   async updateDepartment(scope: LibraryScope, id: string, changes: Partial<DepartmentFields>): Promise<Department> {
-    await this.departments.getById(scope, id);
-    await this.unique(`A department with code "${changes.code}" exists already`, () =>
-      this.departments.update(scope, id, changes),
-    );
-    return this.departments.getById(scope, id);
+    return this.db.transaction(async () => {
+      const before = await this.departments.getById(scope, id);
+      await this.assertBranchesExist(scope, [changes]);
+      await this.unique(`A department with code "${changes.code}" exists already`, () =>
+        this.departments.update(scope, id, changes),
+      );
+      const after = await this.departments.getById(scope, id);
+      if (after.branchId !== before.branchId)
+        this.events.publish(DepartmentBranchChanged, {
+          libraryId: scope.libraryId,
+          departmentId: id,
+          fromBranchId: before.branchId,
+          toBranchId: after.branchId,
+        });
+      return after;
+    });
   }
 
   /** The library's staff accounts, by display name. */
@@ -154,6 +178,22 @@ export class StaffAdminService {
       }
       return after;
     });
+  }
+
+  /** Refuses (400 invalid_department, naming branchId) a branch that is not the library's: another library's reads as unknown. */
+  private async assertBranchesExist(
+    scope: LibraryScope,
+    list: ReadonlyArray<Pick<Partial<DepartmentFields>, 'branchId'>>,
+  ): Promise<void> {
+    const wanted = [...new Set(list.flatMap((fields) => (fields.branchId ? [fields.branchId] : [])))];
+    const errors: Array<{ field: string; message: string }> = [];
+    for (const branchId of wanted)
+      if (!(await this.libraries.findBranch(scope, branchId)))
+        errors.push({ field: 'branchId', message: `no such branch in this library: ${branchId}` });
+    if (errors.length > 0)
+      throw new DomainError(StaffErrors.invalidDepartment, errors.map((e) => `${e.field}: ${e.message}`).join('; '), {
+        errors,
+      });
   }
 
   private async unique<T>(message: string, work: () => Promise<T>): Promise<T> {

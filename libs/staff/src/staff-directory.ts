@@ -57,6 +57,11 @@ export class StaffDirectory {
     return this.departments.find(scope, {}, { name: 'ASC' });
   }
 
+  /** One department of this library; 404 not_found otherwise (another library's included). */
+  department(scope: LibraryScope, id: string): Promise<Department> {
+    return this.departments.getById(scope, id);
+  }
+
   /** Refuses (404 not_found) when any of the departments is not this library's: another library's id reads as unknown. */
   async assertDepartmentsExist(scope: LibraryScope, ids: readonly string[]): Promise<void> {
     const wanted = [...new Set(ids)];

@@ -9,6 +9,8 @@ export const StaffErrors = defineErrors({
   forbidden: 403,
   csrf_failed: 403,
   duplicate: 409,
+  /** A department's reference the DTO cannot check (its branch is not one of the library's); `errors` names the field. */
+  invalid_department: 400,
   api_key_invalid: 401,
   api_key_scope: 403,
   invalid_api_key_scope: 400,

@@ -18,3 +18,14 @@ export const StaffAccessChanged = defineEvent<{
 export const ApiKeyRevoked = defineEvent<{ libraryId: string; prefix: string }>('staff.api-key-revoked', {
   everyProcess: true,
 });
+
+/**
+ * A department moved to another branch, or out of one (after commit): the opening hours its SLA clocks
+ * count may be others now, so the calendar cache forgets the library and open conversations are recomputed.
+ */
+export const DepartmentBranchChanged = defineEvent<{
+  libraryId: string;
+  departmentId: string;
+  fromBranchId: string | null;
+  toBranchId: string | null;
+}>('staff.department-branch-changed');

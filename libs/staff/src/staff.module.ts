@@ -4,6 +4,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { Environment, resolveSecretKey } from '@readerdesk/platform';
+import { TenancyModule } from '@readerdesk/tenancy';
 import { AgentRepository } from './agent.repository';
 import { ApiKeyRepository } from './api-key.repository';
 import { ApiKeyService } from './api-key.service';
@@ -21,6 +22,8 @@ import { StaffDirectory } from './staff-directory';
 
 @Module({
   imports: [
+    // Departments belong to branches: the branch a department names must be one of its library's.
+    TenancyModule,
     JwtModule.registerAsync({
       inject: [Environment],
       useFactory: (env: Environment) => {

@@ -49,6 +49,11 @@ export class LibraryDirectory {
     return this.branchRows.getById(scope, id);
   }
 
+  /** The library's branch with this id, or null: another library's reads as unknown. */
+  findBranch(scope: LibraryScope, id: string): Promise<Branch | null> {
+    return this.branchRows.findById(scope, id);
+  }
+
   /** The branch created first: the library's main one where nothing says which (opening hours of departments). */
   async defaultBranch(scope: LibraryScope): Promise<Branch | null> {
     const [first] = await this.branchRows.find(scope, {}, { createdAt: 'ASC', id: 'ASC' }, 1);

@@ -82,6 +82,7 @@ export const build = {
       code,
       name: `Department ${code}`,
       description: null,
+      branchId: null,
       createdAt: new Date(),
       ...overrides,
     };

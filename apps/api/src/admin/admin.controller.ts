@@ -42,6 +42,7 @@ const departmentDto = (d: DepartmentDto): DepartmentDto => ({
   code: d.code,
   name: d.name,
   description: d.description,
+  branchId: d.branchId,
 });
 
 /**
@@ -164,7 +165,11 @@ export class AdminController {
   @Post('departments')
   @RequireRole('administrator')
   @ApiCreatedResponse({ type: DepartmentDto })
-  @ApiOperation({ summary: 'Add a department', description: 'Administrators only. The code is unique in the library.' })
+  @ApiOperation({
+    summary: 'Add a department',
+    description:
+      'Administrators only. The code is unique in the library; `branchId`, when given, is a branch of the library (else `400 invalid_department` naming `branchId`).',
+  })
   @ApiProblems(400, 401, 403, [409, 'A department with that code exists (`duplicate_code`)'])
   async createDepartment(
     @CurrentStaff() me: StaffPrincipal,
@@ -176,7 +181,11 @@ export class AdminController {
   @Patch('departments/:id')
   @RequireRole('administrator')
   @ApiOkResponse({ type: DepartmentDto })
-  @ApiOperation({ summary: 'Change a department', description: 'Administrators only: name or code.' })
+  @ApiOperation({
+    summary: 'Change a department',
+    description:
+      'Administrators only: name, code or branch. A new branch (or null: the default branch) changes the opening hours it follows, and the SLA due times of its open conversations are recomputed.',
+  })
   @ApiProblems(
     400,
     401,

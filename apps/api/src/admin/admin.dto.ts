@@ -63,6 +63,16 @@ export class CreateDepartmentDto {
   code!: string;
   @ApiProperty() @IsString() @Length(1, 200) name!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1000) description?: string;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    format: 'uuid',
+    description:
+      "A branch of the library: the department follows its opening hours unless it has its own; null: the library's default branch",
+  })
+  @IsOptional()
+  @IsUUID()
+  branchId?: string | null;
 }
 export class UpdateDepartmentDto extends PartialType(CreateDepartmentDto) {}
 
@@ -87,6 +97,8 @@ export class DepartmentDto {
   @ApiProperty() code!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ nullable: true, type: String }) description!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "Its branch; null: the library's default branch" })
+  branchId!: string | null;
 }
 
 export class LibraryDto {

@@ -294,8 +294,8 @@ export class BranchCalendarController {
 }
 
 /**
- * Opening hours of a department: its own calendar, else the library's default branch's (the branch
- * created first), else 24/7. SLA clocks of the department's conversations will run on these.
+ * Opening hours of a department: its own calendar, else its branch's, else the library's default
+ * branch's (the branch created first), else 24/7. SLA clocks of the department's conversations run on these.
  */
 @ApiTags('opening hours')
 @ApiBearerAuth()
@@ -312,7 +312,7 @@ export class DepartmentCalendarController {
   @ApiOperation({
     summary: "A department's opening hours",
     description:
-      'Its own calendar, or (`configured: false`) what applies instead: the default branch’s hours (`source: branch`) or 24/7.',
+      'Its own calendar, or (`configured: false`) what applies instead: its branch’s hours (`source: branch`), the default branch’s (`source: default-branch`) or 24/7.',
   })
   @ApiProblems(...READ_PROBLEMS, [404, 'No such department in the caller’s library'])
   get(@CurrentStaff() me: StaffPrincipal, @Param('id', ParseUUIDPipe) id: string): Promise<CalendarDto> {
@@ -325,7 +325,7 @@ export class DepartmentCalendarController {
   @ApiOperation({
     summary: "Set a department's own opening hours",
     description:
-      'Administrators only. Replaces the calendar whole, as for a branch; without a zone it follows the default branch’s.',
+      'Administrators only. Replaces the calendar whole, as for a branch; without a zone it follows its branch’s (else the default branch’s).',
   })
   @ApiProblems(CALENDAR_400, 401, 403, [404, 'No such department in the caller’s library'])
   replace(
@@ -341,7 +341,8 @@ export class DepartmentCalendarController {
   @ApiOkResponse({ type: CalendarDto })
   @ApiOperation({
     summary: "Remove a department's own opening hours",
-    description: 'Administrators only. The department then follows the default branch’s hours (or 24/7).',
+    description:
+      'Administrators only. The department then follows its branch’s hours, else the default branch’s (or 24/7).',
   })
   @ApiProblems(401, 403, [404, 'No such department in the caller’s library'])
   remove(@CurrentStaff() me: StaffPrincipal, @Param('id', ParseUUIDPipe) id: string): Promise<CalendarDto> {

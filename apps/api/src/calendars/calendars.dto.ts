@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
-import { CALENDAR_LIMITS, WEEKDAYS, type CalendarSource } from '@readerdesk/calendars';
+import { CALENDAR_LIMITS, CALENDAR_SOURCES, WEEKDAYS, type CalendarSource } from '@readerdesk/calendars';
 
 // Shapes and sizes only: the meaning (times, overlaps, dates, the zone) is checked by the calendar
 // service, which names fields as `weekly[2].end`.
@@ -54,7 +54,8 @@ export class CalendarBodyDto {
     nullable: true,
     type: String,
     example: 'America/New_York',
-    description: "IANA zone; null or absent follows the branch's (a department's: the default branch's)",
+    description:
+      "IANA zone; null or absent follows the branch's (a department's: its branch's, else the default branch's)",
   })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
@@ -91,12 +92,16 @@ export class CalendarDto {
   @ApiProperty({ nullable: true, type: String }) departmentId!: string | null;
   @ApiProperty({ description: 'Whether this branch or department has opening hours of its own' }) configured!: boolean;
   @ApiProperty({
-    enum: ['own', 'branch', 'always-open'],
+    enum: CALENDAR_SOURCES,
     description:
-      "Where the hours that apply come from: its own, the library's default branch (departments), or none (open 24/7)",
+      "Where the hours that apply come from: its own; for a department without its own, its branch's (`branch`), else the library's default branch's (`default-branch`); or none (open 24/7)",
   })
   source!: CalendarSource;
-  @ApiProperty({ nullable: true, type: String, description: 'The branch whose hours apply when source is branch' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The branch whose hours apply when source is branch or default-branch',
+  })
   sourceBranchId!: string | null;
   @ApiProperty({ example: 'America/New_York', description: 'The zone the hours are read in' }) timeZone!: string;
   @ApiProperty({ nullable: true, type: String, description: "The stored zone; null follows the branch's" })
@@ -149,7 +154,7 @@ export class OpenDto {
   })
   nextClosing!: Date | null;
   @ApiProperty() timeZone!: string;
-  @ApiProperty({ enum: ['own', 'branch', 'always-open'] }) source!: CalendarSource;
+  @ApiProperty({ enum: CALENDAR_SOURCES }) source!: CalendarSource;
 }
 
 export class NextOpeningDto {

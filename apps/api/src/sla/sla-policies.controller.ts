@@ -75,7 +75,7 @@ export class SlaPoliciesController {
     summary: 'Create an SLA policy',
     description:
       'Administrators only. Targets are whole minutes greater than 0, each optional (at least one); counted in the ' +
-      'business hours of the department’s calendar (else the default branch’s) unless `businessHours` is false.',
+      'business hours of the department’s calendar (else its branch’s, else the default branch’s) unless `businessHours` is false.',
   })
   @ApiProblems(POLICY_400, 401, 403, NOT_FOUND)
   async create(@CurrentStaff() me: StaffPrincipal, @Body() body: SlaPolicyBodyDto): Promise<SlaPolicyDto> {

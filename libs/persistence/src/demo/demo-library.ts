@@ -12,7 +12,7 @@ export const DEMO = {
     { code: 'central', name: 'Central Library', timeZone: 'America/New_York', address: '1 Library Plaza, Riverside' },
     { code: 'lakeside', name: 'Lakeside Branch', timeZone: 'America/Chicago', address: '40 Shore Road, Lakeside' },
   ],
-  /** Opening hours per branch code; departments follow the default branch (Central) unless given their own. */
+  /** Opening hours per branch code; departments follow their branch's unless given their own. */
   calendars: {
     central: {
       weekly: [
@@ -44,12 +44,38 @@ export const DEMO = {
     { date: '2026-11-26', name: 'Thanksgiving' },
     { date: '2027-11-25', name: 'Thanksgiving' },
   ],
+  /** Each in a branch (by code): the library has two, with different hours. */
   departments: [
-    { code: 'reference', name: 'Reference', description: 'Research help, ready reference and local history' },
-    { code: 'circulation', name: 'Circulation', description: 'Loans, renewals, holds, fines and library cards' },
-    { code: 'childrens', name: "Children's", description: 'Story time, school visits and reading for young readers' },
-    { code: 'ill', name: 'Inter-library loan', description: 'Borrowing from and lending to other libraries' },
-    { code: 'eresources', name: 'E-resources', description: 'E-books, databases, remote access and devices' },
+    {
+      code: 'reference',
+      name: 'Reference',
+      description: 'Research help, ready reference and local history',
+      branch: 'central',
+    },
+    {
+      code: 'circulation',
+      name: 'Circulation',
+      description: 'Loans, renewals, holds, fines and library cards',
+      branch: 'central',
+    },
+    {
+      code: 'childrens',
+      name: "Children's",
+      description: 'Story time, school visits and reading for young readers',
+      branch: 'lakeside',
+    },
+    {
+      code: 'ill',
+      name: 'Inter-library loan',
+      description: 'Borrowing from and lending to other libraries',
+      branch: 'central',
+    },
+    {
+      code: 'eresources',
+      name: 'E-resources',
+      description: 'E-books, databases, remote access and devices',
+      branch: 'central',
+    },
   ],
   /** Routing rules, in order (README: "route a keyword to ILL"). */
   routingRules: [

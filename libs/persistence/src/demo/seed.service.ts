@@ -54,7 +54,15 @@ export class SeedService implements OnModuleInit {
       const hours = DEMO.calendars[branch.code as keyof typeof DEMO.calendars];
       if (hours) await this.calendars.replace(scope, { branchId: branch.id }, { ...hours, holidays: DEMO.holidays });
     }
-    const departments = await this.staffAdmin.createDepartments(scope, DEMO.departments);
+    const branchByCode = new Map(branches.map((b) => [b.code, b.id]));
+    // A library with one branch needs to say nothing: its departments follow the default branch anyway.
+    const departments = await this.staffAdmin.createDepartments(
+      scope,
+      DEMO.departments.map(({ branch, ...fields }) => ({
+        ...fields,
+        branchId: branches.length > 1 ? (branchByCode.get(branch) ?? null) : null,
+      })),
+    );
     const byCode = new Map(departments.map((d) => [d.code, d.id]));
     // One hash for every demo agent: they share the demo password.
     const passwordHash = await this.hasher.hash(DEMO_AGENT_PASSWORD);
@@ -67,7 +75,6 @@ export class SeedService implements OnModuleInit {
         departmentIds: demo.departments.map((code) => byCode.get(code) as string),
       });
     }
-    const branchByCode = new Map(branches.map((b) => [b.code, b.id]));
     for (const r of DEMO.readers) {
       const { reader } = await this.identity.resolve(scope, {
         displayName: r.displayName,
