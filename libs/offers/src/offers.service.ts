@@ -168,10 +168,12 @@ export class OffersService implements OnModuleInit, OnApplicationBootstrap, Befo
       const now = this.clock.now();
       const policies = await this.settings.policies(scope);
       const stillPending = await this.endStale(scope, now, policies, emits);
-      const queued = await this.queueRows.queued(scope, QUEUE_WINDOW);
-      if (queued.length === 0) return [];
+      // The agents first: with nobody available (a desk at night, a burst of contacts before the shift) a
+      // dispatch ends without reading the queue's window, which is the costly read.
       const available = await this.agents.available(scope);
       if (available.length === 0) return [];
+      const queued = await this.queueRows.queued(scope, QUEUE_WINDOW);
+      if (queued.length === 0) return [];
       const ids = available.map((a) => a.agent.id);
       const [held, last, declined] = await Promise.all([
         this.queueRows.held(scope, ids),
