@@ -68,6 +68,14 @@ export class OffersService implements OnModuleInit, OnApplicationBootstrap, Befo
   private readonly logger = new Logger('Offers');
   /** Per library in this process: a dispatch running, and whether another was asked for meanwhile. */
   private readonly running = new Map<string, { again: boolean; done: Promise<void> }>();
+  /**
+   * Per library in this process: the tail of the transactions that take the library's lock (dispatches,
+   * accepts, rejects). They run one after another anyway (the lock), so they wait for their turn here, without a
+   * connection, instead of in PostgreSQL holding one: twenty agents accepting at once used to hold every
+   * connection of the pool waiting for the lock, and inbound contacts got 503s for want of a connection.
+   * Hand-written: a promise chain per key is a few lines, and the lock across processes stays PostgreSQL's.
+   */
+  private readonly turns = new Map<string, Promise<unknown>>();
   private sweepTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -158,12 +166,30 @@ export class OffersService implements OnModuleInit, OnApplicationBootstrap, Befo
     return state.done;
   }
 
+  /** A transaction under the library's lock, after this process's earlier ones for the library (see `turns`). */
+  private inTurn<T>(scope: LibraryScope, work: () => Promise<T>): Promise<T> {
+    // Already inside a transaction (a caller's): it holds its connection whatever happens; run in it.
+    if (this.db.inTransaction) return this.db.transaction(work);
+    const key = scope.libraryId;
+    const previous = this.turns.get(key) ?? Promise.resolve();
+    const mine = previous.then(
+      () => this.db.transaction(work),
+      () => this.db.transaction(work),
+    );
+    const tail = mine.catch(() => undefined);
+    this.turns.set(key, tail);
+    void tail.then(() => {
+      if (this.turns.get(key) === tail) this.turns.delete(key);
+    });
+    return mine;
+  }
+
   /** One dispatch: end what no longer holds, plan, write. Returns the actions taken (for tests and the benchmark). */
   async dispatch(scope: LibraryScope): Promise<OfferAction[]> {
     const emits: Emit[] = [];
     const timers: number[] = [];
     let moved = false;
-    const actions = await this.db.transaction(async () => {
+    const actions = await this.inTurn(scope, async () => {
       await this.queueRows.lockLibrary(scope);
       const now = this.clock.now();
       const policies = await this.settings.policies(scope);
@@ -337,7 +363,7 @@ export class OffersService implements OnModuleInit, OnApplicationBootstrap, Befo
     work: (offer: Offer, conversation: Conversation, now: Date, emits: Emit[]) => Promise<void>,
   ): Promise<Offer> {
     const emits: Emit[] = [];
-    const outcome = await this.db.transaction(async () => {
+    const outcome = await this.inTurn(scope, async () => {
       await this.queueRows.lockLibrary(scope);
       const offer = await this.answerable(scope, offerId, agentId);
       const now = this.clock.now();
