@@ -31,8 +31,8 @@ const MILLIS = {
 @Index('uq_conversations_number', ['libraryId', 'number'], { unique: true })
 @Index('ix_conversations_reader', ['libraryId', 'readerId', 'lastMessageAt'])
 @Index('ix_conversations_queue', ['libraryId', 'status', 'departmentId'])
-// The SLA sweep (every library at once): rows whose next warning or breach is due.
-@Index('ix_conversations_sla_check', ['slaNextCheckAt'])
+// The SLA sweep (every library at once): rows whose next warning or breach is due, paged by (due, id).
+@Index('ix_conversations_sla_check', ['slaNextCheckAt', 'id'])
 // The snooze sweep (every library at once): snoozes that are due.
 @Index('ix_conversations_snoozed', ['snoozedUntil'])
 // Offers: the queue of each library (waiting, unassigned, in a department), small whatever the history.

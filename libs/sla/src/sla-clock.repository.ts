@@ -52,18 +52,31 @@ export class SlaClockRepository extends TenantRepository<Conversation> {
   }
 
   /**
-   * Rows of every library whose next warning or breach is due: one range scan of
-   * ix_conversations_sla_check, oldest first, bounded.
+   * Rows of every library whose next warning or breach is due, in (sla_next_check_at, id) order after `after` (a
+   * keyset page of ix_conversations_sla_check): a row whose check fails, and so stays due, is passed once per sweep.
    */
-  async dueForCheck(now: Date, limit: number): Promise<Array<{ id: string; libraryId: string }>> {
-    const rows = await this.db.manager
+  async dueForCheck(
+    now: Date,
+    limit: number,
+    after: SweepCursor | null = null,
+  ): Promise<Array<{ id: string; libraryId: string; slaNextCheckAt: Date }>> {
+    const query = this.db.manager
       .getRepository(Conversation)
       .createQueryBuilder('c')
-      .select(['c.id', 'c.libraryId'])
-      .where('c.slaNextCheckAt <= :now', { now: this.timestamp(now) })
-      .orderBy('c.slaNextCheckAt', 'ASC')
-      .limit(limit)
-      .getMany();
-    return rows.map((row) => ({ id: row.id, libraryId: row.libraryId }));
+      .select(['c.id', 'c.libraryId', 'c.slaNextCheckAt'])
+      .where('c.slaNextCheckAt <= :now', { now: this.timestamp(now) });
+    if (after)
+      query.andWhere('(c.slaNextCheckAt, c.id) > (:afterAt, :afterId)', {
+        afterAt: this.timestamp(after.at),
+        afterId: after.id,
+      });
+    const rows = await query.orderBy('c.slaNextCheckAt', 'ASC').addOrderBy('c.id', 'ASC').limit(limit).getMany();
+    return rows.map((row) => ({ id: row.id, libraryId: row.libraryId, slaNextCheckAt: row.slaNextCheckAt! }));
   }
+}
+
+/** Where a sweep's previous page ended. */
+export interface SweepCursor {
+  at: Date;
+  id: string;
 }

@@ -32,7 +32,7 @@ import {
   stateOf,
   withInstants,
 } from './sla-clock';
-import { type RecordedColumn, SlaClockRepository } from './sla-clock.repository';
+import { type RecordedColumn, SlaClockRepository, type SweepCursor } from './sla-clock.repository';
 import type { SlaPolicy } from './sla-policy.entity';
 import { SlaPolicyService } from './sla-policy.service';
 import { SlaBreached, SlaWarning } from './sla.events';
@@ -40,7 +40,9 @@ import { CheckSlaJob, SweepSlaJob } from './sla.jobs';
 
 /** How often the worker looks for warnings and breaches no job announced. */
 export const SLA_SWEEP_EVERY_MS = 60_000;
-const SWEEP_BATCH = 500;
+/** Rows per page of the sweep, and checks at once (each holds one of the pool's connections while it runs). */
+export const SWEEP_BATCH = 500;
+export const SWEEP_CONCURRENCY = 4;
 const MINUTE = 60_000;
 
 const COLUMNS: Record<SlaTarget, { due: keyof Conversation; warned: RecordedColumn; breached: RecordedColumn }> = {
@@ -82,6 +84,9 @@ export class SlaService implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger('Sla');
   /** Events of one conversation are applied one after the other in this process. */
   private readonly chains = new Map<string, Promise<void>>();
+  /** Settable so that tests page with a few rows. */
+  sweepBatch = SWEEP_BATCH;
+  sweepConcurrency = SWEEP_CONCURRENCY;
 
   constructor(
     private readonly env: Environment,
@@ -165,11 +170,43 @@ export class SlaService implements OnModuleInit, OnApplicationBootstrap {
     await this.sweep();
   }
 
-  /** Checks every conversation of every library whose next warning or breach is due; returns how many. */
+  /**
+   * Checks every conversation of every library whose next warning or breach is due, a page at a time in
+   * (sla_next_check_at, id) order, a few checks at once; returns how many it checked. A check that fails is logged
+   * and left to the next sweep: the cursor moves past it, so it cannot hold this one up.
+   */
   async sweep(): Promise<number> {
-    const due = await this.rows.dueForCheck(this.clock.now(), SWEEP_BATCH);
-    for (const row of due) await this.check(libraryScope(row.libraryId), row.id);
-    return due.length;
+    const now = this.clock.now();
+    let checked = 0;
+    let failed = 0;
+    let cursor: SweepCursor | null = null;
+    let page = await this.rows.dueForCheck(now, this.sweepBatch, cursor);
+    while (page.length > 0) {
+      const last = page[page.length - 1];
+      cursor = { at: last.slaNextCheckAt, id: last.id };
+      // The next page is read while this one is checked (the cursor does not depend on the checks).
+      const next =
+        page.length < this.sweepBatch ? Promise.resolve([]) : this.rows.dueForCheck(now, this.sweepBatch, cursor);
+      next.catch(() => undefined);
+      let index = 0;
+      const rows = page;
+      const lane = async () => {
+        while (index < rows.length) {
+          const row = rows[index++];
+          try {
+            await this.check(libraryScope(row.libraryId), row.id);
+          } catch (error) {
+            failed++;
+            this.logger.error(`SLA check of conversation ${row.id} failed (the next sweep retries): ${String(error)}`);
+          }
+          checked++;
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(this.sweepConcurrency, rows.length)) }, lane));
+      page = await next;
+    }
+    if (failed > 0) this.logger.warn(`SLA sweep: ${failed} of ${checked} checks failed`);
+    return checked;
   }
 
   /**
