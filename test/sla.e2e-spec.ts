@@ -2,7 +2,7 @@ import { AutomaticRepliesService, Conversation, Message } from '@readerdesk/conv
 import { DEMO, DEMO_ADMIN, DEMO_AGENT_PASSWORD } from '@readerdesk/persistence';
 import type { INestApplication } from '@nestjs/common';
 import { Clock, createHttpApp, DatabaseService, libraryScope } from '@readerdesk/platform';
-import { SlaPolicyService, SlaService } from '@readerdesk/sla';
+import { SlaPolicyService, SlaService, SWEEP_BATCH } from '@readerdesk/sla';
 import { describeWithDatabase, TestData } from '@readerdesk/testing';
 import type { AddressInfo } from 'node:net';
 import { connectConsole, type ConnectedConsole, eventually } from './support/sockets';
@@ -218,6 +218,42 @@ describeWithDatabase('SLA policies and clocks', () => {
         expect(after.slaNextCheckAt!.getTime()).toBe(created + Math.round(480 * 0.8) * MIN);
       } finally {
         console.socket.disconnect();
+      }
+    });
+
+    it('the sweep pages through every due conversation, a page at a time, and a failing check holds none of it up', async () => {
+      const sla = desk.app.get(SlaService);
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) ids.push(await contact());
+      let latest = 0;
+      for (const id of ids)
+        latest = Math.max(latest, (await waitFor(id, (c) => c.firstResponseDueAt !== null)).createdAt.getTime());
+      now = latest + 61 * MIN;
+      const failing = ids[2];
+      const check = sla.check.bind(sla);
+      const spy = jest.spyOn(sla, 'check').mockImplementation((scope, id) => {
+        if (id === failing) return Promise.reject(new Error('this check fails'));
+        return check(scope, id);
+      });
+      sla.sweepBatch = 2;
+      try {
+        // Pages of two: five (and whatever earlier tests left due) take at least three pages.
+        const checked = await sla.sweep();
+        expect(checked).toBeGreaterThanOrEqual(5);
+        for (const id of ids.filter((i) => i !== failing))
+          expect((await row(id)).firstResponseBreachedAt?.getTime()).toBe(now);
+        expect((await row(failing)).firstResponseBreachedAt).toBeNull();
+        spy.mockRestore();
+        // The next sweep takes up the one that failed; the others are not breached twice.
+        await sla.sweep();
+        expect((await row(failing)).firstResponseBreachedAt?.getTime()).toBe(now);
+        for (const id of ids) {
+          const events = (await timeline(id)).map((m) => m.data);
+          expect(events.filter((d) => d.type === 'sla_breached' && d.target === 'firstResponse')).toHaveLength(1);
+        }
+      } finally {
+        spy.mockRestore();
+        sla.sweepBatch = SWEEP_BATCH;
       }
     });
 
