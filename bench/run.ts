@@ -13,6 +13,7 @@ import { fanoutBench } from './fanout';
 import { routingDecisionBench } from './routing-decision';
 import { offersBench } from './offers';
 import { queueStatsBench } from './queue-stats';
+import { slaSweepBench } from './sla-sweep';
 
 const BENCHMARKS: Record<string, (url: string) => Promise<unknown>> = {
   'insert-ceiling': insertCeiling,
@@ -23,6 +24,7 @@ const BENCHMARKS: Record<string, (url: string) => Promise<unknown>> = {
   'routing-decision': routingDecisionBench,
   offers: offersBench,
   'queue-stats': queueStatsBench,
+  'sla-sweep': slaSweepBench,
 };
 
 async function main(): Promise<void> {

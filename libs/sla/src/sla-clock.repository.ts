@@ -54,6 +54,8 @@ export class SlaClockRepository extends TenantRepository<Conversation> {
   /**
    * Rows of every library whose next warning or breach is due, in (sla_next_check_at, id) order after `after` (a
    * keyset page of ix_conversations_sla_check): a row whose check fails, and so stays due, is passed once per sweep.
+   * The cursor is a JavaScript Date (milliseconds), as every instant the desk writes to the column is; a value with
+   * microseconds (written by hand) would be read again on the next page, and checked twice, which is harmless.
    */
   async dueForCheck(
     now: Date,
