@@ -18,6 +18,7 @@ import {
   JobHandler,
   libraryScope,
   LibraryScope,
+  KeyedTurns,
   newRowId,
   NotFoundError,
   QueueService,
@@ -73,9 +74,9 @@ export class OffersService implements OnModuleInit, OnApplicationBootstrap, Befo
    * accepts, rejects). They run one after another anyway (the lock), so they wait for their turn here, without a
    * connection, instead of in PostgreSQL holding one: twenty agents accepting at once used to hold every
    * connection of the pool waiting for the lock, and inbound contacts got 503s for want of a connection.
-   * Hand-written: a promise chain per key is a few lines, and the lock across processes stays PostgreSQL's.
+   * The lock across processes stays PostgreSQL's.
    */
-  private readonly turns = new Map<string, Promise<unknown>>();
+  private readonly turns = new KeyedTurns();
   private sweepTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -170,18 +171,7 @@ export class OffersService implements OnModuleInit, OnApplicationBootstrap, Befo
   private inTurn<T>(scope: LibraryScope, work: () => Promise<T>): Promise<T> {
     // Already inside a transaction (a caller's): it holds its connection whatever happens; run in it.
     if (this.db.inTransaction) return this.db.transaction(work);
-    const key = scope.libraryId;
-    const previous = this.turns.get(key) ?? Promise.resolve();
-    const mine = previous.then(
-      () => this.db.transaction(work),
-      () => this.db.transaction(work),
-    );
-    const tail = mine.catch(() => undefined);
-    this.turns.set(key, tail);
-    void tail.then(() => {
-      if (this.turns.get(key) === tail) this.turns.delete(key);
-    });
-    return mine;
+    return this.turns.run(scope.libraryId, () => this.db.transaction(work));
   }
 
   /** One dispatch: end what no longer holds, plan, write. Returns the actions taken (for tests and the benchmark). */

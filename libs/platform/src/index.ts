@@ -34,3 +34,4 @@ export * from './database/tenant-entity';
 export * from './database/row-id';
 export * from './backoff';
 export * from './expiring-cache';
+export * from './keyed-turns';

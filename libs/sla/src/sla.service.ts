@@ -16,6 +16,7 @@ import {
   EventBus,
   JobHandler,
   LibraryScope,
+  KeyedTurns,
   libraryScope,
   QueueService,
 } from '@readerdesk/platform';
@@ -83,7 +84,7 @@ function statusEvent(from: ConversationStatus, to: ConversationStatus): ClockEve
 export class SlaService implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger('Sla');
   /** Events of one conversation are applied one after the other in this process. */
-  private readonly chains = new Map<string, Promise<void>>();
+  private readonly chains = new KeyedTurns();
   /** Settable so that tests page with a few rows. */
   sweepBatch = SWEEP_BATCH;
   sweepConcurrency = SWEEP_CONCURRENCY;
@@ -214,7 +215,7 @@ export class SlaService implements OnModuleInit, OnApplicationBootstrap {
    * due time (each once, whoever calls: a job, the sweep, both), and moves `sla_next_check_at` on.
    */
   check(scope: LibraryScope, conversationId: string): Promise<void> {
-    return this.serially(conversationId, async () => {
+    return this.chains.run(conversationId, async () => {
       const later = await this.db.transaction(async () => {
         const locked = await this.rows.locked(scope, conversationId);
         if (!locked || !stateOf(locked.slaClock)) return [];
@@ -270,7 +271,7 @@ export class SlaService implements OnModuleInit, OnApplicationBootstrap {
     conversationId: string,
     eventOf: (row: Conversation) => ClockEvent | null,
   ): Promise<void> {
-    return this.serially(conversationId, async () => {
+    return this.chains.run(conversationId, async () => {
       const instants = await this.db.transaction(async () => {
         const row = await this.rows.locked(scope, conversationId);
         if (!row) return [];
@@ -365,16 +366,5 @@ export class SlaService implements OnModuleInit, OnApplicationBootstrap {
     if (row.departmentId) return this.calendars.forDepartment(scope, row.departmentId);
     const branch = await this.libraries.defaultBranch(scope);
     return branch ? this.calendars.forBranch(scope, branch.id) : BusinessCalendar.alwaysOpen();
-  }
-
-  private serially(key: string, work: () => Promise<void>): Promise<void> {
-    const previous = this.chains.get(key) ?? Promise.resolve();
-    const run = previous.then(work, work);
-    const tail = run.catch(() => undefined);
-    this.chains.set(key, tail);
-    void tail.then(() => {
-      if (this.chains.get(key) === tail) this.chains.delete(key);
-    });
-    return run;
   }
 }
