@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Compiles the TypeScript sources to dist/ (tsc, then tsc-alias to turn the @readerdesk/* path
-// aliases into relative requires). Without --force it does nothing when dist/ is newer than every
+// aliases into relative requires) and builds the console with Vite into dist/console. Without --force it does nothing when dist/ is newer than every
 // source, so `npm start` on a built tree starts at once.
 'use strict';
 const { execFileSync } = require('node:child_process');
@@ -36,6 +36,8 @@ if (process.argv.includes('--force') || !upToDate()) {
   try {
     execFileSync(bin('tsc'), ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
     execFileSync(bin('tsc-alias'), ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+    // The agent console (apps/console, React + Vite) into dist/console, which the desk serves at /.
+    execFileSync(bin('vite'), ['build', '--config', 'apps/console/vite.config.mjs'], { cwd: root, stdio: 'inherit' });
   } catch {
     console.error('\nThe build failed (errors above).');
     process.exit(1);

@@ -7,6 +7,7 @@ import { ProblemDetailsFilter, nestsDeeperThan, problemFor } from './problem-det
 import { configureCors } from './cors';
 import { createValidationPipe } from './validation';
 import { httpMetrics } from './http-metrics';
+import { serveConsole } from './console';
 import { MetricsService } from '../health/metrics.service';
 
 export const API_PREFIX = 'api/v1';
@@ -56,6 +57,8 @@ export function configureHttp(app: INestApplication): void {
     problem.instance = req.originalUrl;
     res.status(problem.status).type('application/problem+json').json(problem);
   });
+  // The agent console at / (when built), before the API's routes: it only answers outside /api.
+  serveConsole(app);
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health', method: RequestMethod.GET },

@@ -1,0 +1,26 @@
+// The console's socket: same origin, the session cookie on the handshake. Every event the desk
+// pushes invalidates the queries it touches, so lists and timelines follow without polling.
+import { io, type Socket } from 'socket.io-client';
+import type { QueryClient } from '@tanstack/react-query';
+import type { ClientToServerEvents, ServerToClientEvents } from '@readerdesk/contracts';
+
+export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export function connectLive(queries: QueryClient, onState: (connected: boolean) => void): LiveSocket {
+  const socket: LiveSocket = io({ path: '/socket.io', withCredentials: true, transports: ['websocket'] });
+  socket.on('connect', () => onState(true));
+  socket.on('disconnect', () => onState(false));
+  const queue = () => void queries.invalidateQueries({ queryKey: ['conversations'] });
+  const one = (id: string) => {
+    void queries.invalidateQueries({ queryKey: ['conversation', id] });
+    void queries.invalidateQueries({ queryKey: ['timeline', id] });
+  };
+  socket.on('conversation.opened', queue);
+  socket.on('conversation.updated', (e) => (queue(), one(e.conversationId)));
+  socket.on('conversation.status-changed', (e) => (queue(), one(e.conversationId)));
+  socket.on('message.appended', (e) => (queue(), one(e.conversationId)));
+  socket.on('message.delivery-changed', (e) => one(e.conversationId));
+  socket.on('sla.warning', queue);
+  socket.on('sla.breached', queue);
+  return socket;
+}
