@@ -76,7 +76,7 @@ describeInBrowser('the agent console in a real browser', () => {
     await desk?.close();
   });
 
-  async function signedIn(): Promise<Page> {
+  async function signedIn(email = DEMO_ADMIN.email, password = DEMO_ADMIN.password): Promise<Page> {
     const page = await (await browser.newContext()).newPage();
     page.on('request', (request) => {
       const target = request.url();
@@ -84,8 +84,8 @@ describeInBrowser('the agent console in a real browser', () => {
         strayRequests.push(target);
     });
     await page.goto(url);
-    await page.getByRole('textbox', { name: 'Email' }).fill(DEMO_ADMIN.email);
-    await page.getByRole('textbox', { name: 'Password' }).fill(DEMO_ADMIN.password);
+    await page.getByRole('textbox', { name: 'Email' }).fill(email);
+    await page.getByRole('textbox', { name: 'Password' }).fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
     return page;
@@ -169,7 +169,7 @@ describeInBrowser('the agent console in a real browser', () => {
       '<img srcset="http://203.0.113.9/a.png 1x" alt="srcset">',
       '<p>Visible text of the hostile mail</p>',
     ];
-    await desk.http
+    const hostile = await desk.http
       .post(`/api/v1/inboxes/${inboxId}/messages`)
       .set(adminAuth)
       .send({
@@ -187,6 +187,9 @@ describeInBrowser('the agent console in a real browser', () => {
     await page.getByTestId('timeline').waitFor();
     await page.waitForTimeout(500);
     const frames = page.frames().filter((frame) => frame !== page.mainFrame());
+    expect(frames.length).toBeGreaterThan(0);
+    // The mail is shown (in its sandboxed frame), only inert.
+    await frames[0].getByText('Visible text of the hostile mail').waitFor();
     for (const frame of frames) {
       await frame
         .getByText('css')
@@ -200,6 +203,123 @@ describeInBrowser('the agent console in a real browser', () => {
     expect(await page.evaluate('window.__pwned')).toBeUndefined();
     expect(strayRequests.filter((r) => r.includes('203.0.113.9'))).toEqual([]);
     expect(page.url().startsWith(url)).toBe(true);
+    await page.context().close();
+    // Out of the queue, so that the next test's agent is offered only its own contact.
+    await desk.http
+      .post(`/api/v1/conversations/${hostile.body.conversation.id}/status`)
+      .set(adminAuth)
+      .send({ status: 'resolved', readLevel: 1, questionType: 'technical' })
+      .expect(200);
+  });
+
+  it('rings an offer with its countdown once the agent is available, and accepting opens the conversation', async () => {
+    const reference = (await desk.http.get('/api/v1/departments').set(adminAuth).expect(200)).body.find(
+      (d: { code: string }) => d.code === 'reference',
+    ).id as string;
+    const email = `olive.console.${Date.now()}@demo.readerdesk.org`;
+    const olive = await desk.http
+      .post('/api/v1/agents')
+      .set(adminAuth)
+      .send({
+        email,
+        displayName: 'Olive',
+        role: 'agent',
+        password: 'a-long-enough-password',
+        departmentIds: [reference],
+      })
+      .expect(201);
+    const chat = await desk.http
+      .post('/api/v1/inboxes')
+      .set(adminAuth)
+      .send({ channel: 'chat', name: 'Console chat', defaultDepartmentId: reference })
+      .expect(201);
+    const page = await signedIn(email, 'a-long-enough-password');
+    page.setDefaultTimeout(15_000);
+    // Presence from the console reaches routing.
+    await page.getByRole('combobox', { name: 'Presence' }).click();
+    const presence = page.waitForResponse((r) => r.url().endsWith('/agents/me/presence'));
+    await page.getByRole('option', { name: 'Available' }).click();
+    expect((await presence).status()).toBe(200);
+
+    const subject = `Chat about e-books ${Date.now()}`;
+    const created = await desk.http
+      .post(`/api/v1/inboxes/${chat.body.id}/messages`)
+      .set(adminAuth)
+      .send({
+        externalId: `console-chat-${Date.now()}`,
+        handles: [{ kind: 'email', value: 'ebooks.reader@example.org' }],
+        displayName: 'Ebba Reader',
+        subject,
+        text: 'How do I borrow an e-book?',
+      })
+      .expect(201);
+    const card = page.getByRole('alertdialog', { name: 'Incoming conversation' }).filter({ hasText: subject });
+    await card.waitFor();
+    await card.getByText(/\d+ s left/).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await card.getByRole('button', { name: 'Accept' }).click();
+    await card.waitFor({ state: 'detached' });
+    await page.getByTestId('timeline').getByText('How do I borrow an e-book?').waitFor();
+    const conversation = await desk.http
+      .get(`/api/v1/conversations/${created.body.conversation.id}`)
+      .set(adminAuth)
+      .expect(200);
+    expect(conversation.body.assigneeId).toBe(olive.body.id);
+    await page.context().close();
+  });
+
+  it('goes through reply and resolve with the keyboard alone', async () => {
+    const page = await signedIn();
+    page.setDefaultTimeout(15_000);
+    const subject = `Keyboard ${Date.now()}`;
+    await desk.http
+      .post(`/api/v1/inboxes/${inboxId}/messages`)
+      .set(adminAuth)
+      .send({
+        externalId: `keyboard-${Date.now()}`,
+        handles: [{ kind: 'email', value: 'keys@example.org' }],
+        subject,
+        text: 'Can I print from my laptop?',
+      })
+      .expect(201);
+    await page
+      .getByTestId('queue')
+      .getByRole('button', { name: new RegExp(subject) })
+      .waitFor();
+    // j moves down the queue (opening each row it reaches) until it reaches this contact.
+    const current = page.getByTestId('queue').locator('[aria-current="true"]');
+    for (let i = 0; i < 10 && !((await current.count()) && (await current.textContent())?.includes(subject)); i++)
+      await page.keyboard.press('j');
+    expect(await current.textContent()).toContain(subject);
+    await page.getByTestId('timeline').getByText('Can I print from my laptop?').waitFor();
+    await page.keyboard.press('r');
+    await expect(
+      page.getByRole('textbox', { name: 'Reply' }).evaluate((el) => el === el.ownerDocument.activeElement),
+    ).resolves.toBe(true);
+    await page.keyboard.type('Yes: use the web print portal.');
+    await page.keyboard.press('Control+Enter');
+    await page
+      .getByTestId('timeline')
+      .locator('[data-kind="outbound"]')
+      .getByText('Yes: use the web print portal.')
+      .waitFor();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('e');
+    const dialog = page.getByRole('dialog', { name: 'Resolve the conversation' });
+    await dialog.waitFor();
+    const questionType = dialog.getByRole('combobox', { name: 'Question type' });
+    await questionType.focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    const picked = await questionType.inputValue();
+    expect(picked).not.toBe('');
+    const resolved = page.waitForResponse((r) => r.url().endsWith('/status'));
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    const answer = await resolved;
+    expect(answer.status()).toBe(200);
+    expect(((await answer.json()) as { status: string; questionType: string }).status).toBe('resolved');
     await page.context().close();
   });
 

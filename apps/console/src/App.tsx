@@ -448,6 +448,11 @@ function ConversationPane({ id }: { id: string }) {
               aria-label={mode === 'reply' ? t('conversation.reply') : t('conversation.note')}
               value={draft}
               onChange={(e) => keep(e.currentTarget.value)}
+              onKeyDown={(e) => {
+                // Ctrl/⌘+Enter sends; Escape leaves the composer so that the shortcuts work again.
+                if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && draft.trim()) send.mutate();
+                if (e.key === 'Escape') e.currentTarget.blur();
+              }}
               autosize
               minRows={3}
             />
