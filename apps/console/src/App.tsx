@@ -107,6 +107,10 @@ function LanguagePicker() {
   );
 }
 
+/** A shortcut key typed into a field is text, not a shortcut. */
+const typingIn = (event: KeyboardEvent): boolean =>
+  !!(event.target as HTMLElement).closest('input, textarea, select, [contenteditable]');
+
 type View = 'mine' | 'unassigned' | 'open' | 'all';
 const OPEN = new Set(['new', 'open', 'pending']);
 
@@ -224,8 +228,7 @@ function Queue({ me, selected, onSelect }: { me: Agent; selected: string | null;
   const at = rows.findIndex((r) => r.id === selected);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      const target = event.target as HTMLElement;
-      if (target.closest('input, textarea, select, [contenteditable]')) return;
+      if (typingIn(event)) return;
       if (event.key === 'j' || event.key === 'k') {
         const next = rows[Math.min(rows.length - 1, Math.max(0, at + (event.key === 'j' ? 1 : -1)))];
         if (next) {
@@ -368,7 +371,7 @@ function ConversationPane({ id }: { id: string }) {
   const composer = useRef<HTMLTextAreaElement>(null);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if ((event.target as HTMLElement).closest('input, textarea, select, [contenteditable]')) return;
+      if (typingIn(event)) return;
       if (event.key === 'r' || event.key === 'n') {
         event.preventDefault();
         setMode(event.key === 'r' ? 'reply' : 'note');
