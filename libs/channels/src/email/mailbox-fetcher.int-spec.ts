@@ -104,6 +104,39 @@ async function until(check: () => boolean, what: string, ms = 15_000): Promise<v
     await fetcher.stop();
   });
 
+  it('reads mail that arrives in the middle of a round at once, not a poll interval later', async () => {
+    // The server announces the new message with the response to the round's own STORE (\Seen), while no
+    // pause is waiting for it; that announcement must still end the pause that follows.
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered = false;
+    const seen: string[] = [];
+    const { folder, fetcher } = setup(
+      { processed: 'flag' },
+      {
+        handle: async (raw) => {
+          const subject = /^Subject: (.*)$/m.exec(raw.toString())?.[1]?.trim() ?? '?';
+          if (subject === 'Question 30') {
+            entered = true;
+            await gate;
+          }
+          seen.push(subject);
+          return true;
+        },
+      },
+    );
+    await dovecot.append('desk', folder, mail(30));
+    fetcher.start();
+    await until(() => entered, 'the first message in hand');
+    await dovecot.append('desk', folder, mail(31));
+    const before = Date.now();
+    release();
+    await until(() => seen.length === 2, 'the message that came mid-round', 10_000);
+    expect(Date.now() - before).toBeLessThan(10_000); // the poll interval is 60 s
+    expect(seen).toEqual(['Question 30', 'Question 31']);
+    await fetcher.stop();
+  });
+
   it('resumes after a stop without losing or repeating a message', async () => {
     const { folder, fetcher, seen } = setup();
     for (const n of [10, 11]) await dovecot.append('desk', folder, mail(n));

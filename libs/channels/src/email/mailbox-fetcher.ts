@@ -115,6 +115,8 @@ export class MailboxFetcher implements RunningMailbox {
   private client: ImapFlow | null = null;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  /** New mail was announced while no pause was waiting for it: the next pause ends at once. */
+  private woken = false;
   private current: MailboxState = { state: 'stopped' };
   private failures = 0;
 
@@ -132,7 +134,7 @@ export class MailboxFetcher implements RunningMailbox {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wake?.();
+    this.nudge();
     this.client?.close();
     await this.loop;
     this.current = { state: 'stopped' };
@@ -158,7 +160,7 @@ export class MailboxFetcher implements RunningMailbox {
         this.options.logger?.debug?.(`${this.options.label}: ${message}; retrying in ${Math.round(delay)} ms`);
         this.options.onError?.(message);
         this.options.report?.({ kind: 'failed', error: message });
-        await this.pause(delay);
+        await this.pause(delay, { early: false });
       } finally {
         this.client?.close();
         this.client = null;
@@ -188,7 +190,7 @@ export class MailboxFetcher implements RunningMailbox {
     lost.catch(() => undefined);
     client.on('error', (error: Error) => closed(error));
     client.on('close', () => closed(new Error('the IMAP connection closed')));
-    client.on('exists', () => this.wake?.());
+    client.on('exists', () => this.nudge());
     await client.connect();
     await client.mailboxOpen(imap.folder);
     while (!this.stopped) {
@@ -219,6 +221,8 @@ export class MailboxFetcher implements RunningMailbox {
     }
     const batchSize = this.options.batchSize ?? 50;
     const maxBytes = this.options.maxMessageBytes ?? DEFAULT_MAX_BYTES;
+    // What was announced until now this SEARCH sees; only what comes after it must end the next pause.
+    this.woken = false;
     // Every UID still to read, once per round: plain numbers, small even for a large mailbox.
     const found = await client.search({ uid: `${cursor.lastUid + 1}:*` }, { uid: true });
     const uids = (found || []).filter((uid) => uid > cursor.lastUid).sort((a, b) => a - b);
@@ -337,7 +341,22 @@ export class MailboxFetcher implements RunningMailbox {
     }
   }
 
-  private pause(ms: number): Promise<void> {
+  /**
+   * Ends the current pause, or, when none is waiting (an EXISTS that arrives with a FETCH's or a
+   * SEARCH's response, mid-round), the next one: a message appended while a round was already past
+   * its SEARCH is read at once, not a poll interval later.
+   */
+  private nudge(): void {
+    if (this.wake) this.wake();
+    else this.woken = true;
+  }
+
+  /** `early: false` for a back-off: mail announced before the failure must not cut it short. */
+  private pause(ms: number, { early = true } = {}): Promise<void> {
+    if (this.stopped || (early && this.woken)) {
+      this.woken = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done(): void {
