@@ -15,7 +15,6 @@ import {
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type {} from '@readerdesk/contracts';
 import { api, type Conversation, type Message, type Reader } from './api';
 import { typingIn } from './util';
 

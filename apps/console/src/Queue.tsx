@@ -2,7 +2,6 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Badge, Group, ScrollArea, SegmentedControl, Stack, Text, Title, UnstyledButton } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type {} from '@readerdesk/contracts';
 import { api, type Agent, type Conversation } from './api';
 import { typingIn, useNow } from './util';
 
