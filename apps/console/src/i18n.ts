@@ -3,6 +3,11 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 
+/** One screen's messages in every language, kept beside the others in `messages/`. */
+export type ScreenMessages = Record<'en' | 'fa' | 'zh-Hans' | 'zh-Hant', Record<string, string>>;
+/** Every screen's own message file; English is the fallback for a key a language lacks. */
+const SCREENS: ScreenMessages[] = [];
+
 const en = {
   'app.name': 'ReaderDesk',
   'signin.title': 'Sign in to the desk',
@@ -67,9 +72,9 @@ const en = {
   'close.type.circulation_account': 'Circulation / account',
   'close.type.policy': 'Policy',
 };
-type Messages = typeof en;
+type ShellMessages = typeof en;
 
-const fa: Messages = {
+const fa: ShellMessages = {
   'app.name': 'ReaderDesk',
   'signin.title': 'ورود به میز خدمات',
   'signin.email': 'ایمیل',
@@ -134,7 +139,7 @@ const fa: Messages = {
   'close.type.policy': 'مقررات',
 };
 
-const zhHans: Messages = {
+const zhHans: ShellMessages = {
   ...en,
   'signin.title': '登录服务台',
   'signin.email': '电子邮件',
@@ -176,7 +181,7 @@ const zhHans: Messages = {
   'close.questionType': '问题类型',
 };
 
-const zhHant: Messages = {
+const zhHant: ShellMessages = {
   ...zhHans,
   'signin.title': '登入服務台',
   'signin.email': '電子郵件',
@@ -230,10 +235,10 @@ const initial = LANGUAGES.some((l) => l.value === stored) ? stored! : navigator.
 
 void i18next.use(initReactI18next).init({
   resources: {
-    en: { translation: en },
-    fa: { translation: fa },
-    'zh-Hans': { translation: zhHans },
-    'zh-Hant': { translation: zhHant },
+    en: { translation: Object.assign({}, en, ...SCREENS.map((m) => m.en)) },
+    fa: { translation: Object.assign({}, fa, ...SCREENS.map((m) => m.fa)) },
+    'zh-Hans': { translation: Object.assign({}, zhHans, ...SCREENS.map((m) => m['zh-Hans'])) },
+    'zh-Hant': { translation: Object.assign({}, zhHant, ...SCREENS.map((m) => m['zh-Hant'])) },
   },
   lng: initial,
   fallbackLng: 'en',
