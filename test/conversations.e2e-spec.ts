@@ -148,4 +148,141 @@ describeWithDatabase('a conversation walked through the REST API', () => {
     await desk.http.get('/api/v1/conversations?cursor=not-a-cursor').set(admin).expect(400);
     await desk.http.get('/api/v1/conversations?limit=1000').set(admin).expect(400);
   });
+
+  it('sorts by due time, wait and opening, pages each order without a gap, filters the queue and counts its views', async () => {
+    type Row = {
+      id: string;
+      status: string;
+      priority: string;
+      channel: string;
+      assigneeId: string | null;
+      createdAt: string;
+      waitingSince: string | null;
+      sla: { firstResponseDueAt: string | null; nextResponseDueAt: string | null; resolutionDueAt: string | null };
+    };
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      // The last three open under an SLA policy (24 h, wall clock), so the due order has times and blanks.
+      if (i === 3) {
+        await desk.http
+          .post('/api/v1/sla-policies')
+          .set(admin)
+          .send({ name: 'Sorting', firstResponseMinutes: 1440, businessHours: false })
+          .expect(201);
+      }
+      const posted = await desk.http
+        .post(`/api/v1/inboxes/${inboxId}/messages`)
+        .set(admin)
+        .send({
+          externalId: `sort-${i}`,
+          handles: [{ kind: 'email', value: `sort${i}@example.org` }],
+          text: `Sort ${i}`,
+        })
+        .expect(201);
+      ids.push(posted.body.conversation.id as string);
+    }
+    const me = (await desk.http.get('/api/v1/auth/me').set(agent).expect(200)).body as { id: string };
+    // One held by the agent and answered (not waiting any more), one urgent, one resolved.
+    await desk.http.post(`/api/v1/conversations/${ids[0]}/assign`).set(admin).send({ assigneeId: me.id }).expect(200);
+    await desk.http.post(`/api/v1/conversations/${ids[0]}/replies`).set(agent).send({ text: 'On it.' }).expect(201);
+    await desk.http.patch(`/api/v1/conversations/${ids[1]}`).set(admin).send({ priority: 'urgent' }).expect(200);
+    await desk.http
+      .post(`/api/v1/conversations/${ids[2]}/status`)
+      .set(admin)
+      .send({ status: 'resolved', readLevel: 1, questionType: 'directional' })
+      .expect(200);
+
+    const list = async (query: string, as = admin): Promise<Row[]> =>
+      (await desk.http.get(`/api/v1/conversations?limit=100&${query}`).set(as).expect(200)).body.items as Row[];
+    const pages = async (query: string): Promise<string[]> => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { body: { items: Row[]; nextCursor: string | null } } = await desk.http
+          .get(`/api/v1/conversations?limit=2&${query}${cursor ? `&cursor=${cursor}` : ''}`)
+          .set(admin)
+          .expect(200);
+        seen.push(...page.body.items.map((c) => c.id));
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      return seen;
+    };
+    const keyed = (rows: Row[], key: (r: Row) => string | null, direction: 1 | -1): string[] =>
+      [...rows]
+        .sort((a, b) => {
+          const [ka, kb] = [key(a), key(b)];
+          if (ka === null || kb === null)
+            return ka === kb ? direction * a.id.localeCompare(b.id) : ka === null ? 1 : -1;
+          return direction * (Date.parse(ka) - Date.parse(kb) || a.id.localeCompare(b.id));
+        })
+        .map((r) => r.id);
+    const due = (r: Row) => r.sla.firstResponseDueAt ?? r.sla.nextResponseDueAt ?? r.sla.resolutionDueAt;
+    // The SLA clocks start just after the ingestion commits.
+    const deadline = Date.now() + 10_000;
+    let everything = await list('');
+    while (everything.filter((r) => ids.slice(3).includes(r.id) && due(r) !== null).length < 3) {
+      if (Date.now() > deadline) throw new Error('the SLA policy gave no due times');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      everything = await list('');
+    }
+    expect(everything.filter((r) => due(r) === null).length).toBeGreaterThan(0);
+    for (const [sort, key, direction] of [
+      ['due', due, 1],
+      ['waiting', (r: Row) => r.waitingSince, 1],
+      ['newest', (r: Row) => r.createdAt, -1],
+    ] as const) {
+      const expected = keyed(everything, key, direction);
+      expect({ sort, ids: (await list(`sort=${sort}`)).map((r) => r.id) }).toEqual({ sort, ids: expected });
+      expect({ sort, ids: await pages(`sort=${sort}`) }).toEqual({ sort, ids: expected });
+    }
+    // The answered one waits no more: last when sorting by wait.
+    const byWait = await list('sort=waiting&status=new,open,pending');
+    expect(byWait[byWait.length - 1].id).toBe(ids[0]);
+    // A cursor belongs to its order.
+    const first: { body: { nextCursor: string } } = await desk.http
+      .get('/api/v1/conversations?limit=1&sort=due')
+      .set(admin)
+      .expect(200);
+    await desk.http.get(`/api/v1/conversations?sort=newest&cursor=${first.body.nextCursor}`).set(admin).expect(400);
+    await desk.http.get('/api/v1/conversations?sort=loudest').set(admin).expect(400);
+
+    const open = await list('status=new,open,pending');
+    expect(open.map((r) => r.id)).toEqual(expect.arrayContaining([ids[0], ids[1], ids[3]]));
+    expect(open.map((r) => r.id)).not.toContain(ids[2]);
+    expect(open.every((r) => ['new', 'open', 'pending'].includes(r.status))).toBe(true);
+    await desk.http.get('/api/v1/conversations?status=open,shouting').set(admin).expect(400);
+    expect((await list('priority=urgent')).map((r) => r.id)).toEqual([ids[1]]);
+    expect((await list('channel=sms')).map((r) => r.id)).toEqual([]);
+    await desk.http.get('/api/v1/conversations?channel=pigeon').set(admin).expect(400);
+    const unassigned = await list('status=new,open,pending&assigneeId=none');
+    expect(unassigned.every((r) => r.assigneeId === null)).toBe(true);
+    expect(unassigned.map((r) => r.id)).not.toContain(ids[0]);
+    const held = (await list(`assigneeId=${me.id}`, agent)).map((r) => r.id);
+    expect(held).toContain(ids[0]);
+    expect(held.sort()).toEqual(
+      everything
+        .filter((r) => r.assigneeId === me.id)
+        .map((r) => r.id)
+        .sort(),
+    );
+    await desk.http.get('/api/v1/conversations?assigneeId=nobody').set(admin).expect(400);
+
+    const counts = (await desk.http.get('/api/v1/conversations/counts').set(agent).expect(200)).body;
+    const visible = await list('', agent);
+    const openVisible = visible.filter((r) => ['new', 'open', 'pending'].includes(r.status));
+    expect(counts).toEqual({
+      mine: openVisible.filter((r) => r.assigneeId === me.id).length,
+      unassigned: openVisible.filter((r) => r.assigneeId === null).length,
+      departments: openVisible.length,
+      all: visible.length,
+    });
+    // Another department's agent counts none of them.
+    const circulation = await bearer(DEMO.agents[2].email, DEMO_AGENT_PASSWORD);
+    expect((await desk.http.get('/api/v1/conversations/counts').set(circulation).expect(200)).body).toEqual({
+      mine: 0,
+      unassigned: 0,
+      departments: 0,
+      all: 0,
+    });
+  });
 });

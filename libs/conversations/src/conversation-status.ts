@@ -4,6 +4,8 @@ import { ConversationErrors } from './conversation.errors';
 export const CONVERSATION_STATUSES = ['new', 'open', 'pending', 'snoozed', 'resolved', 'closed'] as const;
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
 /** Statuses of a conversation that is still going: a reader's new contact may continue it (all but closed). */
+/** What still needs the desk: the queue's open views (snoozed waits for its time; resolved is done). */
+export const OPEN_STATUSES: readonly ConversationStatus[] = ['new', 'open', 'pending'];
 export const ONGOING_STATUSES: readonly ConversationStatus[] = ['new', 'open', 'pending', 'snoozed', 'resolved'];
 
 /**

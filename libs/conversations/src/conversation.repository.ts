@@ -2,7 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { DatabaseService, LibraryScope, TenantRepository } from '@readerdesk/platform';
 import { Brackets, In, LessThanOrEqual } from 'typeorm';
 import { Conversation } from './conversation.entity';
-import { ConversationFilter, ftsMatch } from './conversation-search';
+import { ConversationFilter, ConversationOrder, ConversationPageAfter, ftsMatch } from './conversation-search';
+import { OPEN_STATUSES } from './conversation-status';
+
+/** Each order's key (column names: the expressions are SQL) and direction. */
+const ORDERS: Record<ConversationOrder, { key: string; direction: 'ASC' | 'DESC' }> = {
+  activity: { key: 'c.last_message_at', direction: 'DESC' },
+  newest: { key: 'c.created_at', direction: 'DESC' },
+  waiting: { key: 'c.waiting_since', direction: 'ASC' },
+  due: { key: 'COALESCE(c.first_response_due_at, c.next_response_due_at, c.resolution_due_at)', direction: 'ASC' },
+};
+const OPEN_SQL = OPEN_STATUSES.map((s) => `'${s}'`).join(', ');
 import { ONGOING_STATUSES } from './conversation-status';
 
 @Injectable()
@@ -91,22 +101,71 @@ export class ConversationRepository extends TenantRepository<Conversation> {
   }
 
   /**
-   * One page of conversations, most recent activity first, filtered and limited to the departments the
-   * caller may see ('all', or a set: those departments plus the unclaimed ones). Keyset pagination on
-   * (last_message_at, id), so pages stay stable while new messages arrive.
+   * One page of conversations in an order (see ConversationOrder), filtered and limited to the departments
+   * the caller may see ('all', or a set: those departments plus the unclaimed ones). Keyset pagination on
+   * (key, id), rows without a key last, so pages stay stable while new messages arrive.
    */
   async page(
     scope: LibraryScope,
     filter: ConversationFilter,
     visible: Set<string> | 'all',
     limit: number,
-    after?: { lastMessageAt: Date; id: string },
+    after?: ConversationPageAfter,
+    order: ConversationOrder = 'activity',
   ): Promise<Conversation[]> {
+    const q = this.filtered(scope, filter, visible);
+    const { key, direction } = ORDERS[order];
+    const cmp = direction === 'DESC' ? '<' : '>';
+    if (after && after.key !== null) {
+      const at = this.timestamp(after.key);
+      q.andWhere(
+        new Brackets((b) => {
+          b.where(`${key} ${cmp} :afterKey`, { afterKey: at })
+            .orWhere(`${key} = :afterKey AND c.id ${cmp} :afterId`, { afterId: after.id })
+            .orWhere(`${key} IS NULL`);
+        }),
+      );
+    } else if (after) {
+      q.andWhere(`${key} IS NULL AND c.id ${cmp} :afterId`, { afterId: after.id });
+    }
+    // Rows without a key last whatever the direction: (key IS NULL) orders false before true.
+    return q
+      .addSelect(`CASE WHEN ${key} IS NULL THEN 1 ELSE 0 END`, 'no_key')
+      .addSelect(key, 'sort_key')
+      .orderBy('no_key', 'ASC')
+      .addOrderBy('sort_key', direction)
+      .addOrderBy('c.id', direction)
+      .take(limit)
+      .getMany();
+  }
+
+  /** How many conversations each queue view holds for one agent: open ones held by them, by nobody, all open; all. */
+  async counts(
+    scope: LibraryScope,
+    visible: Set<string> | 'all',
+    agentId: string,
+  ): Promise<{ mine: number; unassigned: number; departments: number; all: number }> {
+    const row = await this.filtered(scope, {}, visible)
+      .select('COUNT(*)', 'all')
+      .addSelect(`SUM(CASE WHEN c.status IN (${OPEN_SQL}) THEN 1 ELSE 0 END)`, 'departments')
+      .addSelect(`SUM(CASE WHEN c.status IN (${OPEN_SQL}) AND c.assignee_id IS NULL THEN 1 ELSE 0 END)`, 'unassigned')
+      .addSelect(`SUM(CASE WHEN c.status IN (${OPEN_SQL}) AND c.assignee_id = :countAgent THEN 1 ELSE 0 END)`, 'mine')
+      .setParameter('countAgent', agentId)
+      .getRawOne<Record<string, string | number | null>>();
+    const n = (v: string | number | null | undefined): number => Number(v ?? 0);
+    return { mine: n(row?.mine), unassigned: n(row?.unassigned), departments: n(row?.departments), all: n(row?.all) };
+  }
+
+  /** The library's conversations the filter and the caller's departments let through. */
+  private filtered(scope: LibraryScope, filter: ConversationFilter, visible: Set<string> | 'all') {
     const q = this.query(scope, 'c');
-    if (filter.status) q.andWhere('c.status = :status', { status: filter.status });
+    if (filter.status?.length) q.andWhere('c.status IN (:...statuses)', { statuses: filter.status });
+    if (filter.channel) q.andWhere('c.channel = :channel', { channel: filter.channel });
+    if (filter.priority) q.andWhere('c.priority = :priority', { priority: filter.priority });
     if (filter.departmentId) q.andWhere('c.departmentId = :departmentId', { departmentId: filter.departmentId });
     if (filter.readerId) q.andWhere('c.readerId = :readerId', { readerId: filter.readerId });
-    if (filter.assigneeId) q.andWhere('c.assigneeId = :assigneeId', { assigneeId: filter.assigneeId });
+    if (filter.assigneeId === null) q.andWhere('c.assigneeId IS NULL');
+    else if (filter.assigneeId) q.andWhere('c.assigneeId = :assigneeId', { assigneeId: filter.assigneeId });
     if (filter.tag) {
       if (this.db.dialect === 'postgres') {
         q.andWhere('c.tags @> CAST(:tagJson AS jsonb)', { tagJson: JSON.stringify([filter.tag]) });
@@ -145,17 +204,7 @@ export class ConversationRepository extends TenantRepository<Conversation> {
         }),
       );
     }
-    if (after) {
-      const at = this.timestamp(after.lastMessageAt);
-      q.andWhere(
-        new Brackets((b) => {
-          b.where('c.lastMessageAt < :at', { at }).orWhere('c.lastMessageAt = :at AND c.id < :afterId', {
-            afterId: after.id,
-          });
-        }),
-      );
-    }
-    return q.orderBy('c.lastMessageAt', 'DESC').addOrderBy('c.id', 'DESC').take(limit).getMany();
+    return q;
   }
 
   /** Ends a snooze that is due: true only for the one update that did it (a job and the sweep may both try). */

@@ -15,7 +15,7 @@ import { AttachmentService } from './attachment.service';
 import { Conversation } from './conversation.entity';
 import { ConversationStatusChanged, ConversationUpdated, MessageAppended } from './conversation.events';
 import { ConversationRepository } from './conversation.repository';
-import type { ConversationFilter } from './conversation-search';
+import type { ConversationFilter, ConversationOrder, ConversationPageAfter } from './conversation-search';
 import {
   afterStaffReply,
   assertMove,
@@ -126,9 +126,19 @@ export class ConversationService implements OnModuleInit {
     filter: ConversationFilter,
     visible: Set<string> | 'all',
     limit: number,
-    after?: { lastMessageAt: Date; id: string },
+    after?: ConversationPageAfter,
+    order: ConversationOrder = 'activity',
   ): Promise<Conversation[]> {
-    return this.conversations.page(scope, filter, visible, limit, after);
+    return this.conversations.page(scope, filter, visible, limit, after, order);
+  }
+
+  /** How many conversations each queue view holds for this agent (see ConversationRepository.counts). */
+  counts(
+    scope: LibraryScope,
+    visible: Set<string> | 'all',
+    agentId: string,
+  ): Promise<{ mine: number; unassigned: number; departments: number; all: number }> {
+    return this.conversations.counts(scope, visible, agentId);
   }
 
   timeline(scope: LibraryScope, id: string): Promise<Message[]> {

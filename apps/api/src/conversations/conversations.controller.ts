@@ -6,12 +6,14 @@ import {
   AttachmentService,
   Conversation,
   type ConversationFilter,
+  type ConversationPageAfter,
   ConversationService,
   Inbox,
   InboxService,
   IngestionService,
   Message,
   normaliseTags,
+  orderKeyOf,
   searchWords,
   staffActor,
 } from '@readerdesk/conversations';
@@ -30,8 +32,10 @@ import {
   AssignDto,
   AttachmentDto,
   ChangeStatusDto,
+  ConversationCountsDto,
   ConversationDto,
   ConversationPageDto,
+  type ConversationSort,
   EditConversationDto,
   ListConversationsQuery,
   CreateInboxDto,
@@ -112,18 +116,29 @@ const conversationDto = (c: Conversation): ConversationDto => ({
   },
 });
 
-function encodeCursor(c: Conversation): string {
-  return Buffer.from(JSON.stringify({ t: new Date(c.lastMessageAt).toISOString(), id: c.id })).toString('base64url');
+/** A page's end in one order: the order, its last row's key (null: none) and id. */
+function encodeCursor(order: ConversationSort, c: Conversation): string {
+  const key = orderKeyOf(order, c);
+  return Buffer.from(JSON.stringify({ s: order, t: key ? new Date(key).toISOString() : null, id: c.id })).toString(
+    'base64url',
+  );
 }
 
-function decodeCursor(cursor: string): { lastMessageAt: Date; id: string } {
+function decodeCursor(order: ConversationSort, cursor: string): ConversationPageAfter {
   try {
-    const { t, id } = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as { t: string; id: string };
-    const at = new Date(t);
-    if (Number.isNaN(at.getTime()) || typeof id !== 'string') throw new Error('bad cursor');
-    return { lastMessageAt: at, id };
+    const { s, t, id } = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as {
+      s?: string;
+      t: string | null;
+      id: string;
+    };
+    // Cursors from before the orders existed carry none: they are `activity` cursors.
+    if ((s ?? 'activity') !== order) throw new Error('a cursor of another order');
+    const key = t === null ? null : new Date(t);
+    if ((key && Number.isNaN(key.getTime())) || typeof id !== 'string') throw new Error('bad cursor');
+    if (key === null && (order === 'activity' || order === 'newest')) throw new Error('bad cursor');
+    return { key, id };
   } catch {
-    throw new DomainError(ApiErrors.invalidCursor, 'The cursor is not one this API gave out');
+    throw new DomainError(ApiErrors.invalidCursor, 'The cursor is not one this API gave out for this sort');
   }
 }
 
@@ -143,9 +158,11 @@ function queryTime(name: string, value: string, endOfDay: boolean): Date {
 function listFilter(query: ListConversationsQuery): ConversationFilter {
   const filter: ConversationFilter = {
     status: query.status,
+    channel: query.channel,
+    priority: query.priority,
     departmentId: query.departmentId,
     readerId: query.readerId,
-    assigneeId: query.assigneeId,
+    assigneeId: query.assigneeId === 'none' ? null : query.assigneeId,
     tag: query.tag === undefined ? undefined : normaliseTags([query.tag])[0],
   };
   if (query.q !== undefined) {
@@ -277,12 +294,30 @@ export class ConversationsController {
   )
   async list(@CurrentStaff() me: StaffPrincipal, @Query() query: ListConversationsQuery): Promise<ConversationPageDto> {
     const limit = query.limit ?? 25;
-    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const order = query.sort ?? 'activity';
+    const after = query.cursor ? decodeCursor(order, query.cursor) : undefined;
     const visible = await this.access.departmentsOf(me);
-    const rows = await this.conversations.page(scopeOf(me), listFilter(query), visible, limit + 1, after);
+    const rows = await this.conversations.page(scopeOf(me), listFilter(query), visible, limit + 1, after, order);
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
-    return { items: items.map(conversationDto), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+    return {
+      items: items.map(conversationDto),
+      nextCursor: rows.length > limit && last ? encodeCursor(order, last) : null,
+    };
+  }
+
+  @Get('conversations/counts')
+  @ApiOkResponse({ type: ConversationCountsDto })
+  @ApiOperation({
+    summary: 'How many conversations each queue view holds',
+    description:
+      'For the caller, over the conversations they may see: open (new, open, pending) ones they hold, open ones ' +
+      'nobody holds, all open ones, and all of them whatever the status. The socket’s conversation events say when ' +
+      'to read again.',
+  })
+  @ApiProblems(401, 403)
+  async counts(@CurrentStaff() me: StaffPrincipal): Promise<ConversationCountsDto> {
+    return this.conversations.counts(scopeOf(me), await this.access.departmentsOf(me), me.agentId);
   }
 
   @Get('conversations/:id')

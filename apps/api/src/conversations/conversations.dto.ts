@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -14,6 +14,7 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import {
@@ -243,14 +244,45 @@ export class IngestReceiptDto {
 /** YYYY-MM-DD, or a date-time with seconds optional and a Z or ±hh:mm offset. */
 export const DATE_OR_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
+/** The orders a list comes in; each pages on its own key, so a cursor belongs to one of them. */
+export const CONVERSATION_SORTS = ['activity', 'due', 'waiting', 'newest'] as const;
+export type ConversationSort = (typeof CONVERSATION_SORTS)[number];
+
+/** `a,b,c` in a query string as a list (a repeated parameter arrives as an array already). */
+const commaList = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.split(',').map((v) => v.trim()) : value;
+
 export class ListConversationsQuery {
-  @ApiPropertyOptional({ enum: CONVERSATION_STATUSES })
+  @ApiPropertyOptional({
+    description: 'One status, or several separated by commas (`new,open,pending`: what still needs the desk)',
+    example: 'new,open,pending',
+  })
   @IsOptional()
-  @IsIn(CONVERSATION_STATUSES)
-  status?: ConversationStatus;
+  @Transform(commaList)
+  @IsArray()
+  @ArrayMaxSize(CONVERSATION_STATUSES.length)
+  @IsIn(CONVERSATION_STATUSES, { each: true })
+  status?: ConversationStatus[];
+  @ApiPropertyOptional({ enum: CHANNELS }) @IsOptional() @IsIn(CHANNELS) channel?: Channel;
+  @ApiPropertyOptional({ enum: PRIORITIES }) @IsOptional() @IsIn(PRIORITIES) priority?: Priority;
   @ApiPropertyOptional() @IsOptional() @IsUUID() departmentId?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() readerId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsUUID() assigneeId?: string;
+  @ApiPropertyOptional({ description: 'An agent’s id, or `none` for conversations nobody holds' })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== 'none')
+  @IsUUID()
+  assigneeId?: string;
+  @ApiPropertyOptional({
+    enum: CONVERSATION_SORTS,
+    default: 'activity',
+    description:
+      '`activity`: most recent message first; `due`: the soonest SLA due time first (the response due, else the ' +
+      'resolution due; none last); `waiting`: the reader waiting longest first (not waiting last); `newest`: the ' +
+      'most recently opened first',
+  })
+  @IsOptional()
+  @IsIn(CONVERSATION_SORTS)
+  sort?: ConversationSort;
   @ApiPropertyOptional({
     description:
       'Full-text search: conversations with a message whose subject or text holds all these words ' +
@@ -298,4 +330,12 @@ export class ConversationPageDto {
   @ApiProperty({ type: [ConversationDto] }) items!: ConversationDto[];
   @ApiProperty({ nullable: true, type: String, description: 'Pass as cursor for the next page; null on the last page' })
   nextCursor!: string | null;
+}
+
+/** How many conversations each of the console's queue views holds now, for the caller. */
+export class ConversationCountsDto {
+  @ApiProperty({ description: 'Open (new, open, pending) and held by the caller' }) mine!: number;
+  @ApiProperty({ description: 'Open and held by nobody' }) unassigned!: number;
+  @ApiProperty({ description: 'Open, in the departments the caller may see (and triage)' }) departments!: number;
+  @ApiProperty({ description: 'Every conversation the caller may see, whatever its status' }) all!: number;
 }
