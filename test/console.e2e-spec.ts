@@ -235,11 +235,15 @@ describeInBrowser('the agent console in a real browser', () => {
       .expect(201);
     const page = await signedIn(email, 'a-long-enough-password');
     page.setDefaultTimeout(15_000);
-    // Presence from the console reaches routing.
+    // The switch shows the presence the desk holds (a new account starts offline); a change reaches routing.
+    await expect(page.getByRole('combobox', { name: 'Presence' }).inputValue()).resolves.toBe('Offline');
     await page.getByRole('combobox', { name: 'Presence' }).click();
     const presence = page.waitForResponse((r) => r.url().endsWith('/agents/me/presence'));
     await page.getByRole('option', { name: 'Available' }).click();
     expect((await presence).status()).toBe(200);
+    await page.reload();
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    await expect(page.getByRole('combobox', { name: 'Presence' }).inputValue()).resolves.toBe('Available');
 
     const subject = `Chat about e-books ${Date.now()}`;
     const created = await desk.http
@@ -266,6 +270,102 @@ describeInBrowser('the agent console in a real browser', () => {
       .expect(200);
     expect(conversation.body.assigneeId).toBe(olive.body.id);
     await page.context().close();
+  });
+
+  it('pages a long queue as it scrolls, drawing only the rows in view, with counts, order, search and filters', async () => {
+    // More than one page (100) of open contacts with a word of their own.
+    const word = `Bulk${Date.now()}`;
+    const total = 130;
+    for (let start = 0; start < total; start += 10) {
+      await Promise.all(
+        Array.from({ length: Math.min(10, total - start) }, (_, j) =>
+          desk.http
+            .post(`/api/v1/inboxes/${inboxId}/messages`)
+            .set(adminAuth)
+            .send({
+              externalId: `${word}-${start + j}`,
+              handles: [{ kind: 'email', value: `bulk${start + j}@example.org` }],
+              subject: `${word} question ${start + j}`,
+              text: `About ${word}`,
+            })
+            .expect(201),
+        ),
+      );
+    }
+    const bulk: string[] = [];
+    for (let cursor = ''; ;) {
+      const found = await desk.http
+        .get(`/api/v1/conversations?q=${word}&limit=100${cursor ? `&cursor=${cursor}` : ''}`)
+        .set(adminAuth)
+        .expect(200);
+      const body = found.body as { items: Array<{ id: string }>; nextCursor: string | null };
+      bulk.push(...body.items.map((c) => c.id));
+      if (!body.nextCursor) break;
+      cursor = body.nextCursor;
+    }
+    expect(bulk).toHaveLength(total);
+    const counts = (await desk.http.get('/api/v1/conversations/counts').set(adminAuth).expect(200)).body as {
+      departments: number;
+    };
+    const page = await signedIn();
+    page.setDefaultTimeout(15_000);
+    // The count is the view's, from the server, not the rows read so far.
+    await page
+      .getByTestId('queue-count')
+      .filter({ hasText: new RegExp(`^${counts.departments.toLocaleString('en')} conversations$`) })
+      .waitFor();
+    const rows = page.getByTestId('queue').locator('[data-id]');
+    await rows.first().waitFor();
+    // Virtualised: far fewer rows in the page than the queue holds.
+    expect(await rows.count()).toBeLessThan(60);
+    // Newest first, then scroll to the end: the oldest of these is on the second page, read as the list nears it.
+    await page.getByRole('combobox', { name: 'Order' }).click();
+    await page.getByRole('option', { name: 'Newest' }).click();
+    await page
+      .getByTestId('queue')
+      .getByRole('button', { name: new RegExp(`${word} question ${total - 1}\\b`) })
+      .waitFor();
+    const oldest = page.getByTestId('queue').getByRole('button', { name: new RegExp(`${word} question 0\\b`) });
+    await page.getByTestId('queue-scroller').hover();
+    for (let i = 0; i < 40 && !(await oldest.count()); i++) {
+      await page.mouse.wheel(0, 2000);
+      await page.waitForTimeout(100);
+    }
+    await oldest.waitFor();
+    expect(await rows.count()).toBeLessThan(60);
+    // The order stays chosen after a reload.
+    await page.reload();
+    await expect(page.getByRole('combobox', { name: 'Order' }).inputValue()).resolves.toBe('Newest');
+
+    // Search: the server's full-text search, as the agent types.
+    await page.getByRole('searchbox', { name: 'Search conversations' }).fill(`${word} question 7`);
+    await page
+      .getByTestId('queue')
+      .getByRole('button', { name: new RegExp(`${word} question 7\\b`) })
+      .waitFor();
+    await page.waitForFunction('document.querySelectorAll(\'[data-testid="queue"] [data-id]\').length === 1');
+    await page.getByRole('searchbox', { name: 'Search conversations' }).fill('');
+    // A filter nothing matches says so.
+    await page.getByRole('button', { name: 'Filters' }).click();
+    await page.getByRole('combobox', { name: 'Channel' }).click();
+    await page.getByRole('option', { name: 'SMS' }).click();
+    await page.getByText('No conversation matches.').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.context().close();
+    // Out of the queue again, so that the later tests' contacts are in view.
+    for (let start = 0; start < bulk.length; start += 10) {
+      await Promise.all(
+        bulk
+          .slice(start, start + 10)
+          .map((id) =>
+            desk.http
+              .post(`/api/v1/conversations/${id}/status`)
+              .set(adminAuth)
+              .send({ status: 'resolved', readLevel: 1, questionType: 'directional' })
+              .expect(200),
+          ),
+      );
+    }
   });
 
   it('goes through reply and resolve with the keyboard alone', async () => {
@@ -320,6 +420,110 @@ describeInBrowser('the agent console in a real browser', () => {
     const answer = await resolved;
     expect(answer.status()).toBe(200);
     expect(((await answer.json()) as { status: string; questionType: string }).status).toBe('resolved');
+    await page.context().close();
+  });
+
+  it('shows a supervisor the board: tiles that follow the queue live, agents, accessible in English and Persian', async () => {
+    // A department of its own, with nobody available in it, so that what arrives waits (an available
+    // agent would be handed a web-form contact at once).
+    const stamp = Date.now();
+    const department = (
+      await desk.http
+        .post('/api/v1/departments')
+        .set(adminAuth)
+        .send({ code: `board-${stamp}`, name: `Board desk ${stamp}` })
+        .expect(201)
+    ).body as { id: string; name: string };
+    const email = `sofia.board.${stamp}@demo.readerdesk.org`;
+    await desk.http
+      .post('/api/v1/agents')
+      .set(adminAuth)
+      .send({
+        email,
+        displayName: 'Sofia Supervisor',
+        role: 'supervisor',
+        password: 'a-long-enough-password',
+        departmentIds: [department.id],
+      })
+      .expect(201);
+    const boardInbox = (
+      await desk.http
+        .post('/api/v1/inboxes')
+        .set(adminAuth)
+        .send({ channel: 'api', name: 'Board form', defaultDepartmentId: department.id })
+        .expect(201)
+    ).body.id as string;
+    const contact = (n: number) =>
+      desk.http
+        .post(`/api/v1/inboxes/${boardInbox}/messages`)
+        .set(adminAuth)
+        .send({
+          externalId: `board-${stamp}-${n}`,
+          handles: [{ kind: 'email', value: `board.reader${n}.${stamp}@example.org` }],
+          subject: `Study room ${n}`,
+          text: 'Can I book a study room?',
+        })
+        .expect(201);
+    await contact(1);
+
+    const page = await signedIn(email, 'a-long-enough-password');
+    page.setDefaultTimeout(15_000);
+    const screens = page.getByRole('navigation', { name: 'Screens' });
+    expect(await screens.getByRole('link', { name: 'Queue' }).getAttribute('aria-current')).toBe('page');
+    await screens.getByRole('link', { name: 'Board' }).click();
+    await page.getByRole('heading', { name: 'Supervisor board' }).waitFor();
+    expect(page.url()).toMatch(/#\/board$/);
+    expect(await screens.getByRole('link', { name: 'Board' }).getAttribute('aria-current')).toBe('page');
+    expect(await page.getByTestId('queue').count()).toBe(0);
+    const tile = page.getByRole('article', { name: `${department.name} · Web form` });
+    await tile.getByTestId('waiting').filter({ hasText: /^1$/ }).waitFor();
+    await tile.getByText(/\d+ sec/).waitFor(); // the longest wait, counting on
+    await page
+      .getByRole('table', { name: /^Staff of these departments/ })
+      .getByText('Sofia Supervisor')
+      .waitFor();
+    await page
+      .getByRole('table', { name: /^Active staff of each department/ })
+      .getByText(department.name)
+      .waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // No reload: queue-stats.changed on the socket makes the board read again.
+    await contact(2);
+    await tile.getByTestId('waiting').filter({ hasText: /^2$/ }).waitFor({ timeout: 10_000 });
+    // One department: the API's filter, followed live as well.
+    await page.getByRole('combobox', { name: 'Department' }).click();
+    await page.getByRole('option', { name: department.name }).click();
+    await tile.getByTestId('waiting').filter({ hasText: /^2$/ }).waitFor();
+    await contact(3);
+    await tile.getByTestId('waiting').filter({ hasText: /^3$/ }).waitFor({ timeout: 10_000 });
+
+    // Persian: the board right to left, its figures in Persian digits.
+    await page.evaluate("localStorage.setItem('rd.language', 'fa')");
+    await page.reload();
+    await page.getByRole('heading', { name: 'تابلوی سرپرست' }).waitFor();
+    expect(await page.evaluate('[document.documentElement.dir, document.documentElement.lang]')).toEqual(['rtl', 'fa']);
+    await page
+      .getByRole('article', { name: `${department.name} · فرم وب` })
+      .getByTestId('waiting')
+      .filter({ hasText: /^۳$/ })
+      .waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('keeps an agent who opens #/board on the queue, with no board to go to', async () => {
+    const email = `ari.board.${Date.now()}@demo.readerdesk.org`;
+    await desk.http
+      .post('/api/v1/agents')
+      .set(adminAuth)
+      .send({ email, displayName: 'Ari', role: 'agent', password: 'a-long-enough-password', departmentIds: [] })
+      .expect(201);
+    const page = await signedIn(email, 'a-long-enough-password');
+    await page.goto(`${url}/#/board`);
+    await page.getByRole('heading', { name: 'Queue' }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Supervisor board' }).count()).toBe(0);
+    expect(await page.getByRole('navigation', { name: 'Screens' }).count()).toBe(0);
     await page.context().close();
   });
 

@@ -9,6 +9,8 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   root: here,
   base: '/',
+  // The wire formats and constants shared with the server (plain TypeScript, no server code).
+  resolve: { alias: { '@readerdesk/contracts': fileURLToPath(new URL('../../libs/contracts/src', import.meta.url)) } },
   logLevel: 'warn',
   build: {
     outDir: fileURLToPath(new URL('../../dist/console', import.meta.url)),

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import {
   Alert,
+  Anchor,
   AppShell,
   Badge,
   Button,
@@ -23,6 +24,8 @@ import { connectLive, type LiveSocket } from './live';
 import { Queue } from './Queue';
 import { ConversationPane } from './Conversation';
 import { OfferCard } from './Offer';
+import { Board } from './Board';
+import { useHashRoute } from './util';
 
 export function App() {
   const queries = useQueryClient();
@@ -112,12 +115,21 @@ function Desk({ me }: { me: Agent }) {
   const [selected, setSelected] = useState<string | null>(null);
   const [offers, setOffers] = useState<OfferCreatedEvent[]>([]);
   const socket = useRef<LiveSocket | null>(null);
+  const route = useHashRoute();
+  // Agents have no board (the API refuses them its figures): #/board shows them the queue.
+  const supervises = me.role === 'supervisor' || me.role === 'administrator';
+  const onBoard = supervises && route === '/board';
   useEffect(() => {
     const live = connectLive(queries, setConnected);
     live.on('offer.created', (offer) => setOffers((all) => [...all.filter((o) => o.offerId !== offer.offerId), offer]));
     const drop = (e: { offerId: string }) => setOffers((all) => all.filter((o) => o.offerId !== e.offerId));
     live.on('offer.ended', drop);
-    live.on('offer.accepted', (e) => (drop(e), setSelected(e.conversationId)));
+    live.on('offer.accepted', (e) => {
+      drop(e);
+      setSelected(e.conversationId);
+      // The accepted conversation opens in the queue screen, wherever the offer was answered.
+      if (window.location.hash === '#/board') window.location.hash = '#/';
+    });
     socket.current = live;
     return () => void live.close();
   }, [queries]);
@@ -125,6 +137,7 @@ function Desk({ me }: { me: Agent }) {
     await api('POST', '/auth/logout').catch(() => undefined);
     queries.setQueryData(['me'], null);
   };
+  const offerCards = offers.map((offer) => <OfferCard key={offer.offerId} offer={offer} socket={socket.current} />);
   return (
     <AppShell header={{ height: 56 }} padding={0}>
       <AppShell.Header>
@@ -136,9 +149,25 @@ function Desk({ me }: { me: Agent }) {
             <Badge color={connected ? 'teal.9' : 'gray.7'} role="status">
               {connected ? t('shell.live') : t('shell.offline')}
             </Badge>
+            {supervises && (
+              <nav aria-label={t('board.nav.label')}>
+                <Group gap="md">
+                  {(
+                    [
+                      ['#/', 'board.nav.queue', !onBoard],
+                      ['#/board', 'board.nav.board', onBoard],
+                    ] as const
+                  ).map(([href, label, current]) => (
+                    <Anchor key={href} href={href} aria-current={current ? 'page' : undefined} fw={current ? 700 : 400}>
+                      {t(label)}
+                    </Anchor>
+                  ))}
+                </Group>
+              </nav>
+            )}
           </Group>
           <Group>
-            <Presence />
+            <Presence initial={me.presence} />
             <Text size="sm">{me.displayName}</Text>
             <Button variant="subtle" onClick={() => void signOut()}>
               {t('shell.signout')}
@@ -147,28 +176,44 @@ function Desk({ me }: { me: Agent }) {
         </Group>
       </AppShell.Header>
       <AppShell.Main>
-        <Group align="stretch" gap={0} wrap="nowrap" h="calc(100vh - 56px)">
-          <Queue me={me} selected={selected} onSelect={setSelected} />
-          <main style={{ flex: 1, minWidth: 0 }}>
-            {offers.map((offer) => (
-              <OfferCard key={offer.offerId} offer={offer} socket={socket.current} />
-            ))}
-            {selected ? <ConversationPane id={selected} /> : <Text p="xl">{t('conversation.pick')}</Text>}
-          </main>
-        </Group>
+        {onBoard ? (
+          <div style={{ height: 'calc(100vh - 56px)', overflowY: 'auto' }}>
+            {offerCards}
+            <Board />
+          </div>
+        ) : (
+          <div className="rd-desk" data-open={selected ? 'true' : 'false'}>
+            <Queue me={me} selected={selected} onSelect={setSelected} />
+            <main className="rd-main">
+              {offerCards}
+              {selected && (
+                <Button className="rd-back" variant="subtle" size="xs" m="xs" onClick={() => setSelected(null)}>
+                  {t('queue.back')}
+                </Button>
+              )}
+              {selected ? <ConversationPane id={selected} /> : <Text p="xl">{t('conversation.pick')}</Text>}
+            </main>
+          </div>
+        )}
       </AppShell.Main>
     </AppShell>
   );
 }
 
-function Presence() {
+function Presence({ initial }: { initial: string }) {
   const { t } = useTranslation();
-  // Unknown until the agent picks one (the API has no read of one's own presence yet): no pretended state.
-  const [presence, setPresence] = useState<string | null>(null);
+  const [presence, setPresence] = useState<string>(initial);
+  const [error, setError] = useState<string | null>(null);
   const change = async (value: string | null) => {
     if (!value) return;
-    const answer = await api<{ presence: string }>('PUT', '/agents/me/presence', { presence: value });
-    setPresence(answer.presence);
+    try {
+      const answer = await api<{ presence: string }>('PUT', '/agents/me/presence', { presence: value });
+      setPresence(answer.presence);
+      setError(null);
+    } catch (e) {
+      // The switch keeps showing what the desk has; the reason is said beside it.
+      setError(e instanceof Error ? e.message : String(e));
+    }
   };
   return (
     <Select
@@ -178,6 +223,7 @@ function Presence() {
       placeholder={t('shell.presence')}
       allowDeselect={false}
       onChange={(v) => void change(v)}
+      error={error ?? undefined}
       w={150}
     />
   );

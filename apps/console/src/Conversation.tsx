@@ -82,7 +82,7 @@ export function ConversationPane({ id }: { id: string }) {
   const c = conversation.data;
   const failure = conversation.error ?? send.error ?? resolve.error;
   return (
-    <Group align="stretch" wrap="nowrap" gap={0} h="100%">
+    <div className="rd-conversation">
       <Stack p="md" style={{ flex: 1, minWidth: 0 }} gap="sm">
         {failure && (
           <Alert color="red" role="alert">
@@ -170,10 +170,7 @@ export function ConversationPane({ id }: { id: string }) {
         onResolve={(record) => resolve.mutate(record)}
         busy={resolve.isPending}
       />
-      <aside
-        aria-label={t('conversation.reader')}
-        style={{ width: 260, padding: 16, borderInlineStart: '1px solid var(--mantine-color-gray-3)' }}
-      >
+      <aside aria-label={t('conversation.reader')} className="rd-reader">
         <Title order={2} size="h5">
           {t('conversation.reader')}
         </Title>
@@ -191,7 +188,7 @@ export function ConversationPane({ id }: { id: string }) {
           {t('conversation.ils')}
         </Text>
       </aside>
-    </Group>
+    </div>
   );
 }
 

@@ -8,6 +8,7 @@ export interface Agent {
   email: string;
   displayName: string;
   role: 'agent' | 'supervisor' | 'administrator';
+  presence: 'available' | 'busy' | 'away' | 'offline';
 }
 
 export interface Conversation {

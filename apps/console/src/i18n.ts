@@ -2,11 +2,13 @@
 // to left (the <html dir> and Mantine's DirectionProvider follow the language).
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { board } from './messages/board';
+import { queue } from './messages/queue';
 
 /** One screen's messages in every language, kept beside the others in `messages/`. */
 export type ScreenMessages = Record<'en' | 'fa' | 'zh-Hans' | 'zh-Hant', Record<string, string>>;
 /** Every screen's own message file; English is the fallback for a key a language lacks. */
-const SCREENS: ScreenMessages[] = [];
+const SCREENS: ScreenMessages[] = [board, queue];
 
 const en = {
   'app.name': 'ReaderDesk',
@@ -27,11 +29,9 @@ const en = {
   'queue.title': 'Queue',
   'queue.view': 'View',
   'queue.view.mine': 'Mine',
-  'queue.view.open': 'Open',
   'queue.view.unassigned': 'Unassigned',
   'queue.view.all': 'All',
   'queue.empty': 'Nothing waiting here.',
-  'queue.count': '{{count}} conversations',
   'queue.unassigned': 'Unassigned',
   'queue.dueIn': 'due {{when}}',
   'queue.overdue': 'overdue {{when}}',
@@ -93,11 +93,9 @@ const fa: ShellMessages = {
   'queue.title': 'صف',
   'queue.view': 'نما',
   'queue.view.mine': 'مال من',
-  'queue.view.open': 'باز',
   'queue.view.unassigned': 'بدون مسئول',
   'queue.view.all': 'همه',
   'queue.empty': 'چیزی در انتظار نیست.',
-  'queue.count': '{{count}} گفت‌وگو',
   'queue.unassigned': 'بدون مسئول',
   'queue.dueIn': 'موعد {{when}}',
   'queue.overdue': 'گذشته از موعد {{when}}',
@@ -158,11 +156,9 @@ const zhHans: ShellMessages = {
   'queue.title': '队列',
   'queue.view': '视图',
   'queue.view.mine': '我的',
-  'queue.view.open': '未结',
   'queue.view.unassigned': '未分配',
   'queue.view.all': '全部',
   'queue.empty': '这里没有等待的对话。',
-  'queue.count': '{{count}} 个对话',
   'queue.unassigned': '未分配',
   'conversation.pick': '从队列中选择一个对话（j / k 移动，Enter 打开）。',
   'conversation.reply': '回复',
@@ -199,11 +195,9 @@ const zhHant: ShellMessages = {
   'presence.offline': '離線',
   'queue.title': '佇列',
   'queue.view': '檢視',
-  'queue.view.open': '未結',
   'queue.view.unassigned': '未指派',
   'queue.view.all': '全部',
   'queue.empty': '這裡沒有等待的對話。',
-  'queue.count': '{{count}} 個對話',
   'queue.unassigned': '未指派',
   'conversation.pick': '從佇列中選擇一個對話（j / k 移動，Enter 開啟）。',
   'conversation.reply': '回覆',
@@ -233,12 +227,16 @@ export const isRtl = (language: string): boolean => language === 'fa';
 const stored = localStorage.getItem('rd.language');
 const initial = LANGUAGES.some((l) => l.value === stored) ? stored! : navigator.language.startsWith('fa') ? 'fa' : 'en';
 
+function withScreens(shell: Record<string, string>, language: keyof ScreenMessages): Record<string, string> {
+  return SCREENS.reduce<Record<string, string>>((all, screen) => ({ ...all, ...screen[language] }), { ...shell });
+}
+
 void i18next.use(initReactI18next).init({
   resources: {
-    en: { translation: Object.assign({}, en, ...SCREENS.map((m) => m.en)) },
-    fa: { translation: Object.assign({}, fa, ...SCREENS.map((m) => m.fa)) },
-    'zh-Hans': { translation: Object.assign({}, zhHans, ...SCREENS.map((m) => m['zh-Hans'])) },
-    'zh-Hant': { translation: Object.assign({}, zhHant, ...SCREENS.map((m) => m['zh-Hant'])) },
+    en: { translation: withScreens(en, 'en') },
+    fa: { translation: withScreens(fa, 'fa') },
+    'zh-Hans': { translation: withScreens(zhHans, 'zh-Hans') },
+    'zh-Hant': { translation: withScreens(zhHant, 'zh-Hant') },
   },
   lng: initial,
   fallbackLng: 'en',

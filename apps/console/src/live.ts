@@ -22,5 +22,6 @@ export function connectLive(queries: QueryClient, onState: (connected: boolean) 
   socket.on('message.delivery-changed', (e) => one(e.conversationId));
   socket.on('sla.warning', queue);
   socket.on('sla.breached', queue);
+  socket.on('queue-stats.changed', () => void queries.invalidateQueries({ queryKey: ['queue-stats'] }));
   return socket;
 }

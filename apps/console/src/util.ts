@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 
 /** A shortcut key typed into a field is text, not a shortcut. */
 export const typingIn = (event: KeyboardEvent): boolean =>
@@ -11,4 +11,13 @@ export function useNow(everyMs: number): number {
     return () => clearInterval(timer);
   }, [everyMs]);
   return now;
+}
+
+const onHashChange = (changed: () => void) => {
+  window.addEventListener('hashchange', changed);
+  return () => window.removeEventListener('hashchange', changed);
+};
+/** The screen the address names after its `#` ('/' when none): links change it, the back button too. */
+export function useHashRoute(): string {
+  return useSyncExternalStore(onHashChange, () => window.location.hash.replace(/^#/, '') || '/');
 }

@@ -1,3 +1,4 @@
+import { COUNTERS, type Counter, type Counters } from '@readerdesk/contracts';
 import type { Channel } from '@readerdesk/conversations';
 
 const SECOND = 1000;
@@ -21,20 +22,7 @@ export const SERVICE_LEVEL_THRESHOLD_MS: Record<Channel, number> = {
 /** A reader who left sooner than this (dialled by mistake, closed the widget at once) is a short abandon. */
 export const SHORT_ABANDON_MS = 10 * SECOND;
 
-/** The counters of one queue (department × channel) on one local day, as the rollup row keeps them. */
-export const COUNTERS = [
-  'offered',
-  'accepted',
-  'rejected',
-  'timedOut',
-  'answered',
-  'answeredWithin',
-  'abandoned',
-  'shortAbandoned',
-  'resolved',
-] as const;
-export type Counter = (typeof COUNTERS)[number];
-export type Counters = Record<Counter, number>;
+export { COUNTERS, type Counter, type Counters };
 
 export function zeroCounters(): Counters {
   return Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Counters;

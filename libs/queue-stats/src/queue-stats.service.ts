@@ -8,9 +8,10 @@ import {
   ConversationUpdated,
   MessageAppended,
 } from '@readerdesk/conversations';
+import type { Percentiles, QueueFigures, QueueStatsReport } from '@readerdesk/contracts';
 import { OfferAccepted, OfferCreated, OfferEnded } from '@readerdesk/offers';
 import { Clock, EventBus, ExpiringCache, LibraryScope, libraryScope } from '@readerdesk/platform';
-import { type Capacity, type Presence, PRESENCES, PresenceChanged, StaffDirectory } from '@readerdesk/staff';
+import { type Presence, PRESENCES, PresenceChanged, StaffDirectory } from '@readerdesk/staff';
 import { LibraryDirectory } from '@readerdesk/tenancy';
 import { DateTime } from 'luxon';
 import { type Histogram, mergeHistograms, percentile } from './histogram';
@@ -30,38 +31,7 @@ import { type RollupDuration, QueueStatsRepository } from './queue-stats.reposit
 export const QUEUE_STATS_PUSH_EVERY_MS = 2000;
 const ZONE_CACHE_MS = 60_000;
 
-export interface Percentiles {
-  p50: number | null;
-  p90: number | null;
-}
-
-export interface QueueFigures extends Counters {
-  waiting: number;
-  longestWaitMs: number | null;
-  serviceLevel: number | null;
-  firstResponseMs: Percentiles;
-  resolutionMs: Percentiles;
-}
-
-export interface QueueStatsReport {
-  day: string;
-  timeZone: string;
-  generatedAt: string;
-  serviceLevelThresholdsMs: Record<Channel, number>;
-  shortAbandonMs: number;
-  queues: Array<QueueFigures & { departmentId: string | null; channel: Channel }>;
-  totals: QueueFigures;
-  departments: Array<{ departmentId: string; agents: Record<Presence, number> }>;
-  agents: Array<{
-    agentId: string;
-    displayName: string;
-    presence: Presence;
-    presenceChangedAt: string | null;
-    departmentIds: string[];
-    load: Partial<Record<Channel, number>>;
-    capacity: Capacity;
-  }>;
-}
+export type { Percentiles, QueueFigures, QueueStatsReport };
 
 /** Which queues a caller looks at: the departments (all visible ones, or the one asked for) and whether triage. */
 export interface QueueView {

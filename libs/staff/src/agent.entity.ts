@@ -8,11 +8,10 @@ import {
   UpdatedAtColumn,
 } from '@readerdesk/platform';
 import { Library } from '@readerdesk/tenancy';
-import type { CapacityChannel } from '@readerdesk/contracts';
+import { type CapacityChannel, PRESENCES, type Presence } from '@readerdesk/contracts';
 
 export const AGENT_ROLES = ['agent', 'supervisor', 'administrator'] as const;
-export const PRESENCES = ['available', 'busy', 'away', 'offline'] as const;
-export type Presence = (typeof PRESENCES)[number];
+export { PRESENCES, type Presence };
 export type Capacity = Record<CapacityChannel, number>;
 /** How many conversations of each channel an agent holds at once unless told otherwise. */
 export const DEFAULT_CAPACITY: Capacity = { voice: 1, video: 1, chat: 3, sms: 5, email: 10 };

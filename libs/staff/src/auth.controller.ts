@@ -100,7 +100,7 @@ export class AuthController {
   @ApiOkResponse({ type: SignedInAgentDto })
   @ApiOperation({
     summary: 'The signed-in member of staff',
-    description: "The caller's account: id, name, role, departments and library.",
+    description: "The caller's account: id, name, role, library and presence.",
   })
   @ApiProblems(401, 403)
   async me(@CurrentStaff() principal: StaffPrincipal): Promise<SignedInAgentDto> {
@@ -111,6 +111,7 @@ export class AuthController {
       email: agent.email,
       displayName: agent.displayName,
       role: agent.role,
+      presence: agent.presence,
     };
   }
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { AGENT_ROLES, type AgentRole } from './agent.entity';
+import { AGENT_ROLES, type AgentRole, PRESENCES, type Presence } from './agent.entity';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin@demo.readerdesk.org' })
@@ -32,6 +32,7 @@ export class SignedInAgentDto {
   @ApiProperty() email!: string;
   @ApiProperty() displayName!: string;
   @ApiProperty({ enum: AGENT_ROLES }) role!: AgentRole;
+  @ApiProperty({ enum: PRESENCES, description: 'Their presence now (what routing offers by)' }) presence!: Presence;
 }
 
 export class LoginResponseDto {

@@ -178,6 +178,7 @@ export class AuthService {
         email: agent.email,
         displayName: agent.displayName,
         role: agent.role,
+        presence: agent.presence,
       },
     };
   }
