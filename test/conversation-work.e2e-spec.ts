@@ -165,6 +165,37 @@ describeWithDatabase('working a conversation: tags, priority, assignment, transf
     ]);
   });
 
+  it('refuses a take on a stale view (ifAssigneeId) with 409 and changes nothing', async () => {
+    const c = await ingest('assign-stale', 'Room booking', 'Can I book a study room?');
+    const lenaId = agentIds[DEMO.agents[1].email];
+    const samId = agentIds[DEMO.agents[0].email];
+    // Both saw it unassigned; Sam is first.
+    await desk.http
+      .post(`/api/v1/conversations/${c.id}/assign`)
+      .set(sam)
+      .send({ assigneeId: samId, ifAssigneeId: null })
+      .expect(200);
+    const late = await desk.http
+      .post(`/api/v1/conversations/${c.id}/assign`)
+      .set(lena)
+      .send({ assigneeId: lenaId, ifAssigneeId: null })
+      .expect(409);
+    expect(late.body).toMatchObject({ code: 'assignment_changed', detail: expect.stringMatching(/took/) });
+    const now = await desk.http.get(`/api/v1/conversations/${c.id}`).set(lena).expect(200);
+    expect(now.body.assigneeId).toBe(samId);
+    // With the holder it saw, a supervisor's reassignment goes through; a malformed expectation is a 400.
+    await desk.http
+      .post(`/api/v1/conversations/${c.id}/assign`)
+      .set(sam)
+      .send({ assigneeId: null, ifAssigneeId: samId })
+      .expect(200);
+    await desk.http
+      .post(`/api/v1/conversations/${c.id}/assign`)
+      .set(sam)
+      .send({ assigneeId: samId, ifAssigneeId: 'somebody' })
+      .expect(400);
+  });
+
   it('transfers to another department with a note, tells both queues, and drops an assignee who does not work there', async () => {
     const c = await ingest('transfer-1', 'Overdue fine', 'I returned the book last week but still have a fine.');
     const lenaId = agentIds[DEMO.agents[1].email];

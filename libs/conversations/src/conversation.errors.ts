@@ -6,6 +6,7 @@ export const ConversationErrors = defineErrors({
   resolution_needs_statistics: 400,
   conversation_closed: 409,
   assignment_forbidden: 403,
+  assignment_changed: 409,
   unknown_assignee: 400,
   assignee_not_in_department: 400,
   empty_attachment: 400,

@@ -283,9 +283,27 @@ export class ConversationService implements OnModuleInit {
    * conversations or release their own; supervisors, administrators and the system assign anyone
    * who is an active member of staff working in the conversation's department.
    */
-  async assign(scope: LibraryScope, id: string, actor: Actor, assigneeId: string | null): Promise<Conversation> {
+  /**
+   * `ifAssigneeId`: who the caller saw holding it (null: nobody); when that is no longer so the change
+   * is refused (409) instead of silently taking a conversation a colleague took a moment ago.
+   */
+  async assign(
+    scope: LibraryScope,
+    id: string,
+    actor: Actor,
+    assigneeId: string | null,
+    { ifAssigneeId }: { ifAssigneeId?: string | null } = {},
+  ): Promise<Conversation> {
     return this.db.transaction(async () => {
       const conversation = await this.conversations.getById(scope, id);
+      if (ifAssigneeId !== undefined && conversation.assigneeId !== ifAssigneeId) {
+        throw new DomainError(
+          ConversationErrors.assignmentChanged,
+          conversation.assigneeId
+            ? 'Someone else took this conversation a moment ago'
+            : 'Nobody holds this conversation any more',
+        );
+      }
       assertMayAssign(actor, conversation, assigneeId);
       if (assigneeId !== null) await this.assertCanTake(scope, conversation, assigneeId);
       if (conversation.assigneeId === assigneeId) return conversation;

@@ -416,6 +416,7 @@ export class ConversationsController {
     401,
     [403, 'The caller may not make this assignment (`assignment_forbidden`, `forbidden`)'],
     [404, 'No such conversation the caller may see'],
+    [409, 'Someone else holds it by now, not `ifAssigneeId` (`assignment_changed`)'],
   )
   async assign(
     @CurrentStaff() me: StaffPrincipal,
@@ -423,7 +424,11 @@ export class ConversationsController {
     @Body() body: AssignDto,
   ): Promise<ConversationDto> {
     await this.visible(me, id);
-    return conversationDto(await this.conversations.assign(scopeOf(me), id, staffActor(me), body.assigneeId ?? null));
+    return conversationDto(
+      await this.conversations.assign(scopeOf(me), id, staffActor(me), body.assigneeId ?? null, {
+        ifAssigneeId: body.ifAssigneeId,
+      }),
+    );
   }
 
   @Post('conversations/:id/transfer')

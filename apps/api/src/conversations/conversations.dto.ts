@@ -108,6 +108,16 @@ export class AssignDto {
   @IsOptional()
   @IsUUID()
   assigneeId!: string | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description:
+      'Who the caller believes holds it now (null: nobody). When someone else does by now, nothing changes and the ' +
+      'answer is 409 `assignment_changed` (read the conversation again to see who); leave it out to assign whatever the state',
+  })
+  @IsOptional()
+  @IsUUID()
+  ifAssigneeId?: string | null;
 }
 
 export class TransferDto {
