@@ -23,6 +23,7 @@ const LIBS = [
   'routing',
   'offers',
   'queue-stats',
+  'canned-replies',
   'realtime',
   'persistence',
   'testing',
@@ -52,6 +53,8 @@ const BELOW = {
     'sla',
     'offers',
   ],
+  // Canned replies fill their placeholders from a conversation, its reader, the agent and the library.
+  'canned-replies': ['platform', 'contracts', 'tenancy', 'staff', 'readers', 'calendars', 'conversations'],
   realtime: [
     'platform',
     'contracts',
@@ -79,6 +82,7 @@ const BELOW = {
     'routing',
     'offers',
     'queue-stats',
+    'canned-replies',
     'realtime',
   ],
   testing: LIBS.filter((name) => name !== 'testing'),

@@ -4,7 +4,7 @@
 'use strict';
 
 const moduleNameMapper = {
-  '^@readerdesk/(platform|persistence|tenancy|staff|readers|conversations|realtime|testing|contracts|channels|calendars|routing|sla|offers|queue-stats)$':
+  '^@readerdesk/(platform|persistence|tenancy|staff|readers|conversations|realtime|testing|contracts|channels|calendars|routing|sla|offers|queue-stats|canned-replies)$':
     '<rootDir>/libs/$1/src',
 };
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] };

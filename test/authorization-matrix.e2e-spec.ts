@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EmailIngestService } from '@readerdesk/channels';
-import { Inbox } from '@readerdesk/conversations';
+import { Inbox, MessageMention } from '@readerdesk/conversations';
 import { Offer } from '@readerdesk/offers';
 import { DEMO, DEMO_ADMIN, DEMO_AGENT_PASSWORD } from '@readerdesk/persistence';
 import { describeWithDatabase, TestData } from '@readerdesk/testing';
@@ -42,6 +42,10 @@ interface Target {
   slaPolicyId: string;
   /** An offer (ended) of the target's conversation to the target's agent. */
   offerId: string;
+  /** A canned reply of the target's department. */
+  cannedReplyId: string;
+  /** The mention of the target's agent by the note on the target's conversation. */
+  mentionId: string;
   /** Strings that must never appear in an answer to someone who may not see this target. */
   secrets: string[];
 }
@@ -422,6 +426,8 @@ const OPERATIONS: Record<string, Operation> = {
       { name: "searching the target's words", query: (t) => ({ q: t.secrets[0] }) },
     ],
   },
+  // Counts over what the caller may see: another department's conversations count for nobody there.
+  'GET /api/v1/conversations/counts': { role: 'agent', cases: [{}] },
   'GET /api/v1/conversations/{id}': {
     role: 'agent',
     cases: [{ params: (t) => ({ id: t.conversationId }), reaches: 'department' }],
@@ -575,6 +581,61 @@ const OPERATIONS: Record<string, Operation> = {
     role: 'supervisor',
     cases: [{ params: (t) => ({ id: t.handleId }), reaches: 'library' }],
   },
+  'GET /api/v1/canned-replies': {
+    role: 'agent',
+    cases: [
+      {},
+      {
+        name: 'filtered to the target department',
+        query: (t) => ({ departmentId: t.departmentId }),
+        reaches: 'department',
+      },
+    ],
+  },
+  'POST /api/v1/canned-replies': {
+    role: 'supervisor',
+    cases: [
+      { body: (_, home) => ({ title: `Reply ${next()}`, text: 'Hello', departmentId: home.departmentId }) },
+      {
+        name: "for the target's department",
+        body: (t) => ({ title: `Reply ${next()}`, text: 'Hello', departmentId: t.departmentId }),
+        reaches: 'department',
+      },
+    ],
+  },
+  'PATCH /api/v1/canned-replies/{id}': {
+    role: 'supervisor',
+    cases: [
+      { params: (t) => ({ id: t.cannedReplyId }), body: () => ({ title: 'Renamed' }), reaches: 'department' },
+      {
+        name: "into the target's department",
+        params: (_, home) => ({ id: home.cannedReplyId }),
+        body: (t) => ({ departmentId: t.departmentId }),
+        reaches: 'department',
+      },
+    ],
+  },
+  'DELETE /api/v1/canned-replies/{id}': {
+    role: 'supervisor',
+    cases: [{ params: (t) => ({ id: t.cannedReplyId }), reaches: 'department' }],
+  },
+  'POST /api/v1/conversations/{id}/canned-replies/{replyId}/render': {
+    role: 'agent',
+    cases: [
+      { params: (t, home) => ({ id: t.conversationId, replyId: home.cannedReplyId }), reaches: 'department' },
+      {
+        name: "the target's reply in one's own conversation",
+        params: (t, home) => ({ id: home.conversationId, replyId: t.cannedReplyId }),
+        reaches: 'department',
+      },
+    ],
+  },
+  'GET /api/v1/mentions': { role: 'agent', cases: [{}] },
+  'POST /api/v1/mentions/{id}/read': {
+    role: 'agent',
+    // Someone else's mention, in one's own library too, reads as unknown.
+    cases: [{ params: (t) => ({ id: t.mentionId }), reaches: 'department' }],
+  },
 };
 
 function operationPath(template: string, params: Record<string, string>): string {
@@ -608,10 +669,19 @@ describeWithDatabase('authorisation: every operation × role × another departme
     departmentId: string,
     marker: string,
     readerEmail: string,
+    mention: string,
   ): Promise<
     Pick<
       Target,
-      'inboxId' | 'emailInboxId' | 'unprocessedMailId' | 'conversationId' | 'attachmentId' | 'readerId' | 'handleId'
+      | 'inboxId'
+      | 'emailInboxId'
+      | 'unprocessedMailId'
+      | 'conversationId'
+      | 'attachmentId'
+      | 'readerId'
+      | 'handleId'
+      | 'cannedReplyId'
+      | 'mentionId'
     >
   > {
     const inbox = await post(as, '/api/v1/inboxes', {
@@ -650,7 +720,19 @@ describeWithDatabase('authorisation: every operation × role × another departme
       text: `Question ${marker}`,
     });
     const conversationId = ingested.body.conversation.id as string;
-    await post(as, `/api/v1/conversations/${conversationId}/notes`, { text: `Note ${marker}` });
+    // The note mentions the target's agent; the canned reply belongs to the target's department.
+    const note = await post(as, `/api/v1/conversations/${conversationId}/notes`, {
+      text: `Note ${marker} @${mention}`,
+    });
+    if (note.body.mentions.length !== 1) throw new Error(`set-up: the note mentions ${JSON.stringify(note.body)}`);
+    const mentionRow = await desk.database.manager.getRepository(MessageMention).findOneByOrFail({
+      messageId: note.body.id as string,
+    });
+    const cannedReply = await post(as, '/api/v1/canned-replies', {
+      title: `Canned ${marker}`,
+      text: `Canned text ${marker} for {{reader.first_name}}`,
+      departmentId,
+    });
     const upload = await desk.http
       .post(`/api/v1/conversations/${conversationId}/attachments`)
       .query({ filename: `File ${marker}.txt` })
@@ -668,6 +750,8 @@ describeWithDatabase('authorisation: every operation × role × another departme
       attachmentId: upload.body.id,
       readerId,
       handleId: reader.body.handles[0].id,
+      cannedReplyId: cannedReply.body.id,
+      mentionId: mentionRow.id,
     };
   }
 
@@ -693,6 +777,8 @@ describeWithDatabase('authorisation: every operation × role × another departme
       'sla_policies',
       'offers',
       'department_offer_settings',
+      'canned_replies',
+      'message_mentions',
     ];
     const library = await Promise.all(tables.map((table) => rows(table, 'library_id', otherLibrary.libraryId)));
     const department = await Promise.all([
@@ -700,6 +786,8 @@ describeWithDatabase('authorisation: every operation × role × another departme
       rows('conversations', 'id', otherDepartment.conversationId),
       rows('messages', 'conversation_id', otherDepartment.conversationId),
       rows('attachments', 'conversation_id', otherDepartment.conversationId),
+      rows('message_mentions', 'conversation_id', otherDepartment.conversationId),
+      rows('canned_replies', 'id', otherDepartment.cannedReplyId),
     ]);
     return JSON.stringify({ library, libraryRow: await rows('libraries', 'id', otherLibrary.libraryId), department });
   }
@@ -736,7 +824,13 @@ describeWithDatabase('authorisation: every operation × role × another departme
       .body.id as string;
     home = {
       libraryId: library.id,
-      ...(await conversationIn(admin, department('reference'), 'HOME', 'home.reader@matrix.example.org')),
+      ...(await conversationIn(
+        admin,
+        department('reference'),
+        'HOME',
+        'home.reader@matrix.example.org',
+        'lena.hoffmann',
+      )),
       readerEmail: 'home.reader@matrix.example.org',
       departmentId: department('reference'),
       branchId: branches[0].id,
@@ -749,7 +843,13 @@ describeWithDatabase('authorisation: every operation × role × another departme
     };
     otherDepartment = {
       libraryId: library.id,
-      ...(await conversationIn(admin, department('circulation'), 'CIRCSECRET', 'circ.reader@matrix.example.org')),
+      ...(await conversationIn(
+        admin,
+        department('circulation'),
+        'CIRCSECRET',
+        'circ.reader@matrix.example.org',
+        'arash.karimi',
+      )),
       readerEmail: 'circ.reader@matrix.example.org',
       departmentId: department('circulation'),
       branchId: branches[1].id,
@@ -765,6 +865,7 @@ describeWithDatabase('authorisation: every operation × role × another departme
         'File CIRCSECRET',
         'Held CIRCSECRET',
         'held-circsecret',
+        'Canned CIRCSECRET',
       ],
     };
 
@@ -778,10 +879,22 @@ describeWithDatabase('authorisation: every operation × role × another departme
       password: 'elsewhere-password',
       departments: [otherDept],
     });
+    // Someone for the other library's note to mention.
+    await data.agent(other, {
+      email: 'agent.libsecret@elsewhere.example.org',
+      displayName: 'Elsewhere Agent LIBSECRET',
+      departments: [otherDept],
+    });
     const elsewhere = await desk.signIn(otherAdmin.email, 'elsewhere-password');
     otherLibrary = {
       libraryId: other.id,
-      ...(await conversationIn(elsewhere, otherDept.id, 'LIBSECRET', 'reader.libsecret@elsewhere.example.org')),
+      ...(await conversationIn(
+        elsewhere,
+        otherDept.id,
+        'LIBSECRET',
+        'reader.libsecret@elsewhere.example.org',
+        'agent.libsecret',
+      )),
       readerEmail: 'reader.libsecret@elsewhere.example.org',
       departmentId: otherDept.id,
       branchId: otherBranch.id,
@@ -807,11 +920,15 @@ describeWithDatabase('authorisation: every operation × role × another departme
       otherLibrary.apiKeyId,
       otherLibrary.slaPolicyId,
       otherLibrary.unprocessedMailId,
+      otherLibrary.cannedReplyId,
+      otherLibrary.mentionId,
     );
     otherDepartment.secrets.push(
       otherDepartment.conversationId,
       otherDepartment.attachmentId,
       otherDepartment.unprocessedMailId,
+      otherDepartment.cannedReplyId,
+      otherDepartment.mentionId,
     );
     // An offer of each target's conversation to its agent, ended already (a pending one would be the sweep's to end).
     for (const t of [home, otherDepartment, otherLibrary]) {
@@ -917,6 +1034,8 @@ describeWithDatabase('authorisation: every operation × role × another departme
       'GET /api/v1/readers/{id}',
       'GET /api/v1/inboxes/{id}/unprocessed-mail/{mailId}',
       'GET /api/v1/inboxes/{id}/unprocessed-mail/{mailId}/raw',
+      'POST /api/v1/conversations/{id}/canned-replies/{replyId}/render',
+      'POST /api/v1/mentions/{id}/read',
     ]) {
       const res = await call(key, OPERATIONS[key].cases[0], home, callers.agent);
       expect({ key, status: res.status }).toEqual({ key, status: 200 });

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CalendarsModule } from '@readerdesk/calendars';
+import { CannedRepliesModule } from '@readerdesk/canned-replies';
 import { ChannelsModule } from '@readerdesk/channels';
 import { ConversationsModule } from '@readerdesk/conversations';
 import { OffersModule } from '@readerdesk/offers';
@@ -14,10 +15,15 @@ import { CorsOrigins } from '@readerdesk/platform';
 import { AdminController } from './admin/admin.controller';
 import { ApiKeysController } from './admin/api-keys.controller';
 import { BranchCalendarController, DepartmentCalendarController } from './calendars/calendars.controller';
+import {
+  CannedRepliesController,
+  ConversationCannedRepliesController,
+} from './canned-replies/canned-replies.controller';
 import { EmailInboxesController } from './channels/email-inboxes.controller';
 import { UnprocessedMailController } from './channels/unprocessed-mail.controller';
 import { AttachmentsController } from './conversations/attachments.controller';
 import { ConversationsController } from './conversations/conversations.controller';
+import { MentionsController } from './conversations/mentions.controller';
 import { LibraryCorsOrigins } from './cors-origins';
 import { DirectoryController } from './directory.controller';
 import { OfferSettingsController, OffersController } from './offers/offers.controller';
@@ -39,6 +45,7 @@ import { RoutingRulesController } from './routing/routing-rules.controller';
     OffersModule,
     QueueStatsModule,
     ChannelsModule,
+    CannedRepliesModule,
     RealtimeModule,
   ],
   controllers: [
@@ -57,6 +64,9 @@ import { RoutingRulesController } from './routing/routing-rules.controller';
     OffersController,
     OfferSettingsController,
     QueueStatsController,
+    CannedRepliesController,
+    ConversationCannedRepliesController,
+    MentionsController,
   ],
   providers: [{ provide: CorsOrigins, useClass: LibraryCorsOrigins }],
 })

@@ -74,6 +74,19 @@ export interface ServerToClientEvents {
   'offer.accepted': (event: { offerId: string; conversationId: string }) => void;
   /** The offer is gone from the agent's screen: rejected, timed out, taken by someone else, withdrawn. */
   'offer.ended': (event: { offerId: string; conversationId: string; reason: string }) => void;
+  /**
+   * An internal note mentions this member of staff (`@maria`): to their own room only, and only when
+   * they may see the conversation. `GET /api/v1/mentions` lists them; `excerpt` is the note's start.
+   */
+  'mention.created': (event: {
+    mentionId: string;
+    conversationId: string;
+    messageId: string;
+    byAgentId: string;
+    byName: string | null;
+    excerpt: string;
+    at: string;
+  }) => void;
   'sla.breached': (event: SlaAlertEvent) => void;
   /**
    * A library's queue statistics moved (counts, what waits, agents' presence or load): read
@@ -82,6 +95,30 @@ export interface ServerToClientEvents {
    * (null: triage); empty when only staffing did.
    */
   'queue-stats.changed': (event: { departmentIds: Array<string | null>; at: string }) => void;
+  /**
+   * Collision: who is viewing a conversation now, and who is typing in it. To every socket viewing
+   * it (`conversation.view`), the caller included, whenever that changes: someone starts or stops
+   * viewing (a closed socket too), starts or stops typing, or lets typing lapse. The whole set each
+   * time, one entry per member of staff however many tabs they have it open in.
+   */
+  'conversation.viewers': (event: ConversationViewersEvent) => void;
+}
+
+export type TypingMode = 'reply' | 'note';
+
+export interface ConversationViewer {
+  agentId: string;
+  displayName: string;
+  /** What they are typing: a reply to the reader, an internal note, or nothing. */
+  typing: TypingMode | null;
+  /** When they started viewing (their first tab), ISO 8601. */
+  since: string;
+}
+
+export interface ConversationViewersEvent {
+  conversationId: string;
+  /** Longest viewing first. */
+  viewers: ConversationViewer[];
 }
 
 export interface OfferCreatedEvent {
@@ -111,7 +148,28 @@ export interface ClientToServerEvents {
     request: { conversationId: string },
     ack: (answer: { ok: boolean; error?: string }) => void,
   ) => void;
-  'conversation.leave': (request: { conversationId: string }, ack: (answer: { ok: boolean }) => void) => void;
+  /** Stop following and viewing a conversation (both, whichever the socket did). */
+  'conversation.leave': (
+    request: { conversationId: string },
+    ack: (answer: { ok: boolean; error?: string }) => void,
+  ) => void;
+  /**
+   * Start viewing a conversation (collision): refused (`not_found`) unless the agent may see it.
+   * The socket then hears `conversation.viewers` for it until `conversation.leave` or disconnect.
+   * Viewing does not follow its messages: send `conversation.join` for those.
+   */
+  'conversation.view': (
+    request: { conversationId: string },
+    ack: (answer: { ok: boolean; error?: string }) => void,
+  ) => void;
+  /**
+   * Typing in a conversation the socket views (`not_viewing` otherwise). `typing: true` lasts a few
+   * seconds (DESK_TYPING_EXPIRY_MS, 6 s by default): send it again while the agent keeps typing.
+   */
+  'conversation.typing': (
+    request: { conversationId: string; mode: TypingMode; typing: boolean },
+    ack: (answer: { ok: boolean; error?: string }) => void,
+  ) => void;
   /** Answer one of the agent's offers; the ack carries the REST answer's error code on refusal. */
   'offer.accept': (request: { offerId: string }, ack: (answer: { ok: boolean; error?: string }) => void) => void;
   'offer.reject': (request: { offerId: string }, ack: (answer: { ok: boolean; error?: string }) => void) => void;
@@ -127,4 +185,6 @@ export const rooms = {
   /** Supervisors and administrators: staffing (presence) and the channels' health (failing mailboxes). */
   supervisors: (libraryId: string) => `supervisors:${libraryId}`,
   conversation: (conversationId: string) => `conversation:${conversationId}`,
+  /** The sockets viewing a conversation (collision), apart from those following it. */
+  viewing: (conversationId: string) => `viewing:${conversationId}`,
 };

@@ -12,6 +12,8 @@ import { InboxService } from './inbox.service';
 import { IngestionService } from './ingestion.service';
 import { IngestionWriter } from './ingestion.writer';
 import { MessageRepository } from './message.repository';
+import { MentionRepository } from './mentions/mention.repository';
+import { MentionService } from './mentions/mention.service';
 import { AutomaticRepliesService } from './outbox/automatic-replies.service';
 import { OutboxRepository } from './outbox/outbox.repository';
 import { OutboxService } from './outbox/outbox.service';
@@ -37,6 +39,8 @@ import { SnoozeService } from './snooze.service';
     OutboxRepository,
     OutboxService,
     AutomaticRepliesService,
+    MentionRepository,
+    MentionService,
   ],
   exports: [
     ConversationRouting,
@@ -48,6 +52,7 @@ import { SnoozeService } from './snooze.service';
     IngestionService,
     ConversationService,
     SnoozeService,
+    MentionService,
   ],
 })
 export class ConversationsModule {}

@@ -23,3 +23,7 @@ export * from './outbox/automatic-replies.service';
 export * from './routing/routing-port';
 export * from './snooze.jobs';
 export * from './snooze.service';
+export * from './mentions/mention-syntax';
+export * from './mentions/mention.entity';
+export * from './mentions/mention.events';
+export * from './mentions/mention.service';

@@ -1,5 +1,12 @@
 import { Agent, AgentDepartment, ApiKey, Department, PresenceChange, RefreshToken } from '@readerdesk/staff';
-import { Attachment, Conversation, ConversationCounter, Inbox, Message } from '@readerdesk/conversations';
+import {
+  Attachment,
+  Conversation,
+  ConversationCounter,
+  Inbox,
+  Message,
+  MessageMention,
+} from '@readerdesk/conversations';
 import { Reader, ReaderEvent, ReaderHandle } from '@readerdesk/readers';
 import { MailboxCursor, UnprocessedMail } from '@readerdesk/channels';
 import { RoutingRule } from '@readerdesk/routing';
@@ -8,6 +15,7 @@ import { Calendar } from '@readerdesk/calendars';
 import { SlaPolicy } from '@readerdesk/sla';
 import { DepartmentOfferSettings, Offer } from '@readerdesk/offers';
 import { QueueStatsDaily } from '@readerdesk/queue-stats';
+import { CannedReply } from '@readerdesk/canned-replies';
 
 /** Every entity of the desk; migrations are generated from exactly this list. */
 export const ENTITIES = [
@@ -35,4 +43,6 @@ export const ENTITIES = [
   DepartmentOfferSettings,
   Offer,
   QueueStatsDaily,
+  CannedReply,
+  MessageMention,
 ];

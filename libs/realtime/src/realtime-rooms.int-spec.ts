@@ -11,7 +11,7 @@ import {
   MessageAppended,
   MessageDeliveryChanged,
 } from '@readerdesk/conversations';
-import { DatabaseService, EventBus, EventDefinition } from '@readerdesk/platform';
+import { DatabaseService, Environment, EventBus, EventDefinition } from '@readerdesk/platform';
 import { ConversationRepository } from '../../conversations/src/conversation.repository';
 import { MessageRepository } from '../../conversations/src/message.repository';
 import {
@@ -29,6 +29,7 @@ import { Library } from '@readerdesk/tenancy';
 import { AgentRepository } from '../../staff/src/agent.repository';
 import { DepartmentRepository } from '../../staff/src/department.repository';
 import { RefreshTokenRepository } from '../../staff/src/refresh-token.repository';
+import { ConversationViewersService } from './conversation-viewers.service';
 import { RealtimeFanout, RoomOperator, RoomTarget } from './realtime.fanout';
 import { RealtimeGateway } from './realtime.gateway';
 
@@ -188,6 +189,8 @@ describeWithDatabase('realtime rooms and fanout', () => {
       events,
       // Offers are not answered on these sockets.
       undefined as unknown as OffersService,
+      // Nobody views a conversation here (collision is tested end to end, test/collision.e2e-spec.ts).
+      new ConversationViewersService(new Environment(), new TestClock(), events),
     );
     gateway.afterInit(target as unknown as Parameters<RealtimeGateway['afterInit']>[0]);
 

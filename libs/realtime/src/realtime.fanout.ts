@@ -5,6 +5,7 @@ import {
   ConversationStatusChanged,
   ConversationUpdated,
   MessageAppended,
+  MentionCreated,
   MessageDeliveryChanged,
 } from '@readerdesk/conversations';
 import { MailboxHealthChanged } from '@readerdesk/channels';
@@ -125,9 +126,11 @@ export class RealtimeFanout implements OnModuleInit {
         // After a transfer, followers who may not see the new department stop hearing the
         // conversation (its notes included): the department rooms say who may. This runs before
         // the transfer's own note is fanned out, since the bus delivers events in publishing order.
+        // They stop viewing it too (collision: they must not learn who else does).
+        const viewing = rooms.viewing(e.conversationId);
         if (this.target)
-          for (const sockets of onEveryNode(this.target, conversation))
-            sockets.except(toDepartment(e.libraryId, e.departmentId)).socketsLeave(conversation);
+          for (const sockets of onEveryNode(this.target, [conversation, viewing]))
+            sockets.except(toDepartment(e.libraryId, e.departmentId)).socketsLeave([conversation, viewing]);
       }
     });
     // Offers go to their agent alone: the conversation and the reader's name travel with the offer,
@@ -147,6 +150,18 @@ export class RealtimeFanout implements OnModuleInit {
     });
     this.events.subscribe(OfferAccepted, (e) => {
       this.emit(rooms.agent(e.agentId), 'offer.accepted', { offerId: e.offerId, conversationId: e.conversationId });
+    });
+    // A mention goes to the agent it names alone (who may see the conversation: MentionService checked).
+    this.events.subscribe(MentionCreated, (e) => {
+      this.emit(rooms.agent(e.agentId), 'mention.created', {
+        mentionId: e.mentionId,
+        conversationId: e.conversationId,
+        messageId: e.messageId,
+        byAgentId: e.byAgentId,
+        byName: e.byName,
+        excerpt: e.excerpt,
+        at: e.at,
+      });
     });
     this.events.subscribe(OfferEnded, (e) => {
       this.emit(rooms.agent(e.agentId), 'offer.ended', {

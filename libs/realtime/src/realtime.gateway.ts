@@ -1,5 +1,11 @@
 import { Logger, OnModuleInit } from '@nestjs/common';
-import { OnGatewayConnection, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import {
+  OnGatewayConnection,
+  OnGatewayDisconnect,
+  OnGatewayInit,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
 import { ConversationService } from '@readerdesk/conversations';
 import { DomainError, EventBus, libraryScope, type LibraryScope } from '@readerdesk/platform';
 import { OffersService } from '@readerdesk/offers';
@@ -15,18 +21,14 @@ import {
   type StaffPrincipal,
   worksIn,
 } from '@readerdesk/staff';
-import type { Server, Socket } from 'socket.io';
+import type { Server } from 'socket.io';
 import { ClientToServerEvents, rooms, ServerToClientEvents } from '@readerdesk/contracts';
+import { type AgentSocket, ConversationViewersService } from './conversation-viewers.service';
 import { onEveryNode, RealtimeFanout } from './realtime.fanout';
 
-type AgentSocket = Socket<
-  ClientToServerEvents,
-  ServerToClientEvents,
-  Record<string, never>,
-  { principal?: StaffPrincipal }
->;
-
 const CONVERSATION_ROOM = rooms.conversation('');
+const VIEWING_ROOM = rooms.viewing('');
+const isId = (value: unknown): value is string => typeof value === 'string' && /^[0-9a-f-]{36}$/i.test(value);
 
 /**
  * The rooms a member of staff's sockets belong in: their own, the triage queue, their departments,
@@ -50,7 +52,7 @@ const mayFollow = (member: StaffMember, departmentId: string | null): boolean =>
  * conversations included, or are dropped when the account was deactivated.
  */
 @WebSocketGateway({ path: '/socket.io', cors: { origin: true, credentials: true } })
-export class RealtimeGateway implements OnGatewayConnection, OnGatewayInit, OnModuleInit {
+export class RealtimeGateway implements OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, OnModuleInit {
   private readonly logger = new Logger('Realtime');
 
   @WebSocketServer()
@@ -63,10 +65,12 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayInit, OnMo
     private readonly fanout: RealtimeFanout,
     private readonly events: EventBus,
     private readonly offers: OffersService,
+    private readonly viewers: ConversationViewersService,
   ) {}
 
   afterInit(server: Server<ClientToServerEvents, ServerToClientEvents>): void {
     this.fanout.attach(server);
+    this.viewers.attach(server);
   }
 
   onModuleInit(): void {
@@ -97,6 +101,10 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayInit, OnMo
     }
   }
 
+  handleDisconnect(socket: AgentSocket): void {
+    void this.viewers.disconnected(socket);
+  }
+
   /**
    * Brings an agent's sockets, wherever they are connected, in line with what the agent may now
    * see. Reads the member again rather than trusting the event, so that two quick changes settle
@@ -122,17 +130,24 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayInit, OnMo
       for (const joined of socket.rooms) {
         if (joined === socket.id || wanted.has(joined)) continue;
         if (joined.startsWith(CONVERSATION_ROOM)) followed.add(joined.slice(CONVERSATION_ROOM.length));
+        else if (joined.startsWith(VIEWING_ROOM)) followed.add(joined.slice(VIEWING_ROOM.length));
         else leave.add(joined);
       }
     }
+    const unseen: string[] = [];
     for (const conversationId of followed) {
       const conversation = await this.conversations.find(scope, conversationId);
-      if (!conversation || !mayFollow(member, conversation.departmentId)) leave.add(rooms.conversation(conversationId));
+      if (!conversation || !mayFollow(member, conversation.departmentId)) {
+        unseen.push(conversationId);
+        leave.add(rooms.conversation(conversationId)).add(rooms.viewing(conversationId));
+      }
     }
     for (const sockets of everywhere) {
       sockets.socketsJoin([...wanted]);
       if (leave.size > 0) sockets.socketsLeave([...leave]);
     }
+    // Those still viewing a conversation the member may no longer see stop seeing them there.
+    for (const conversationId of unseen) void this.viewers.announce(conversationId);
     this.server.to(room).emit('access.changed', { role: member.role, departmentIds: [...member.departmentIds] });
   }
 
@@ -142,8 +157,27 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayInit, OnMo
       if (typeof ack === 'function') ack(answer);
     });
     socket.on('conversation.leave', async (request, ack) => {
-      if (typeof request?.conversationId === 'string') await socket.leave(rooms.conversation(request.conversationId));
+      const conversationId: unknown = request?.conversationId;
+      if (!isId(conversationId)) {
+        if (typeof ack === 'function') ack({ ok: false, error: 'invalid_id' });
+        return;
+      }
+      await socket.leave(rooms.conversation(conversationId));
+      await this.viewers.leave(socket, conversationId);
       if (typeof ack === 'function') ack({ ok: true });
+    });
+    socket.on('conversation.view', async (request, ack) => {
+      const answer = await this.viewConversation(socket, principal, request?.conversationId);
+      if (typeof ack === 'function') ack(answer);
+    });
+    socket.on('conversation.typing', async (request, ack) => {
+      const { conversationId, mode, typing } = (request ?? {}) as Partial<Record<keyof typeof request, unknown>>;
+      let answer: { ok: boolean; error?: string };
+      if (!isId(conversationId)) answer = { ok: false, error: 'invalid_id' };
+      else if ((mode !== 'reply' && mode !== 'note') || typeof typing !== 'boolean')
+        answer = { ok: false, error: 'invalid_payload' };
+      else answer = await this.viewers.typing(socket, conversationId, mode, typing);
+      if (typeof ack === 'function') ack(answer);
     });
     for (const [event, answer] of [
       ['offer.accept', (scope: LibraryScope, id: string) => this.offers.accept(scope, id, principal.agentId)],
@@ -174,20 +208,46 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayInit, OnMo
     principal: StaffPrincipal,
     conversationId: unknown,
   ): Promise<{ ok: boolean; error?: string }> {
-    if (typeof conversationId !== 'string' || !/^[0-9a-f-]{36}$/i.test(conversationId))
-      return { ok: false, error: 'invalid_id' };
+    if (!isId(conversationId)) return { ok: false, error: 'invalid_id' };
     try {
-      // The member as they are now, not as the handshake found them: their role may have changed since.
-      const scope = libraryScope(principal.libraryId);
-      const member = await this.staff.member(scope, principal.agentId);
-      const conversation = await this.conversations.find(scope, conversationId);
-      if (!conversation || !member?.active || !mayFollow(member, conversation.departmentId))
-        return { ok: false, error: 'not_found' };
+      if (!(await this.maySee(principal, conversationId))) return { ok: false, error: 'not_found' };
       await socket.join(rooms.conversation(conversationId));
       return { ok: true };
     } catch (error) {
       this.logger.warn(`join failed: ${(error as Error).message}`);
       return { ok: false, error: 'unavailable' };
     }
+  }
+
+  /** Collision: the same check as following, then the viewing room (ConversationViewersService). */
+  private async viewConversation(
+    socket: AgentSocket,
+    principal: StaffPrincipal,
+    conversationId: unknown,
+  ): Promise<{ ok: boolean; error?: string }> {
+    if (!isId(conversationId)) return { ok: false, error: 'invalid_id' };
+    try {
+      if (!(await this.maySee(principal, conversationId))) return { ok: false, error: 'not_found' };
+      const displayName = await this.staff.displayName(libraryScope(principal.libraryId), principal.agentId);
+      // Closed while the checks ran: socket.io would ignore the join, and nobody is to be told.
+      if (!socket.connected || displayName === null) return { ok: false, error: 'unavailable' };
+      await this.viewers.view(socket, conversationId, { agentId: principal.agentId, displayName });
+      return { ok: true };
+    } catch (error) {
+      this.logger.warn(`view failed: ${(error as Error).message}`);
+      return { ok: false, error: 'unavailable' };
+    }
+  }
+
+  /**
+   * Whether the member of staff may see the conversation now (the rule of DepartmentAccessService):
+   * the member as they are now, not as the handshake found them, since their role may have changed.
+   * Another library's conversation reads as unknown.
+   */
+  private async maySee(principal: StaffPrincipal, conversationId: string): Promise<boolean> {
+    const scope = libraryScope(principal.libraryId);
+    const member = await this.staff.member(scope, principal.agentId);
+    const conversation = await this.conversations.find(scope, conversationId);
+    return !!conversation && !!member?.active && mayFollow(member, conversation.departmentId);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseService, LibraryScope, TenantRepository } from '@readerdesk/platform';
-import { In } from 'typeorm';
+import { Brackets, In } from 'typeorm';
 import { AgentDepartment } from './agent-department.entity';
 import { Agent } from './agent.entity';
 
@@ -35,6 +35,30 @@ export class AgentRepository extends TenantRepository<Agent> {
       .getRepository(AgentDepartment)
       .find({ where: { agentId, libraryId: scope.libraryId }, select: { departmentId: true } });
     return rows.map((row) => row.departmentId);
+  }
+
+  /**
+   * The library's accounts whose sign-in address is one of `addresses`, or whose local part (before
+   * the @) is one of `localParts` (mentions: `@maria` names maria@…). Addresses are stored in lower case.
+   */
+  async findByEmailHandles(
+    scope: LibraryScope,
+    addresses: readonly string[],
+    localParts: readonly string[],
+  ): Promise<Agent[]> {
+    if (addresses.length === 0 && localParts.length === 0) return [];
+    const escape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+    return this.query(scope, 'a')
+      .andWhere(
+        new Brackets((b) => {
+          b.where('1 = 0');
+          if (addresses.length > 0) b.orWhere('a.email IN (:...addresses)', { addresses: [...addresses] });
+          localParts.forEach((local, i) =>
+            b.orWhere(`a.email LIKE :local${i} ESCAPE '\\'`, { [`local${i}`]: `${escape(local)}@%` }),
+          );
+        }),
+      )
+      .getMany();
   }
 
   /** Memberships of these departments (agent and department ids), for a roster of the queues. */

@@ -52,6 +52,11 @@ export class StaffDirectory {
     };
   }
 
+  /** The name colleagues see for a member of staff of this library (collision), or null when unknown. */
+  async displayName(scope: LibraryScope, agentId: string): Promise<string | null> {
+    return (await this.agents.findById(scope, agentId))?.displayName ?? null;
+  }
+
   /** The library's departments (the queues), by name. */
   listDepartments(scope: LibraryScope): Promise<Department[]> {
     return this.departments.find(scope, {}, { name: 'ASC' });
@@ -91,5 +96,33 @@ export class StaffDirectory {
         capacity: effectiveCapacity(a),
         departmentIds: (departmentsOf.get(a.id) ?? []).sort(),
       }));
+  }
+
+  /**
+   * Active members of staff of this library named by sign-in address or by its local part (mentions:
+   * `maria` finds maria@…, of any domain, so it may find several), with their departments.
+   */
+  async byEmailHandles(
+    scope: LibraryScope,
+    addresses: readonly string[],
+    localParts: readonly string[],
+  ): Promise<Array<StaffMember & { email: string; displayName: string }>> {
+    const agents = (await this.agents.findByEmailHandles(scope, addresses, localParts)).filter((a) => a.active);
+    return Promise.all(
+      agents.map(async (a) => ({
+        id: a.id,
+        role: a.role,
+        active: a.active,
+        email: a.email,
+        displayName: a.displayName,
+        departmentIds: await this.agents.departmentIds(scope, a.id),
+      })),
+    );
+  }
+
+  /** The display names of these members of staff of this library, by id (another library's are left out). */
+  async displayNames(scope: LibraryScope, ids: readonly string[]): Promise<Map<string, string>> {
+    const agents = await this.agents.findByIds(scope, ids);
+    return new Map(agents.map((a) => [a.id, a.displayName]));
   }
 }

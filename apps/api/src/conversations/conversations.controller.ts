@@ -11,6 +11,8 @@ import {
   Inbox,
   InboxService,
   IngestionService,
+  type MentionedAgent,
+  MentionService,
   Message,
   normaliseTags,
   orderKeyOf,
@@ -44,6 +46,7 @@ import {
   IngestReceiptDto,
   IngestResultDto,
   MessageDto,
+  NoteDto,
   TextDto,
   TransferDto,
 } from './conversations.dto';
@@ -66,7 +69,7 @@ export const attachmentDto = (a: Attachment): AttachmentDto => ({
   contentId: a.contentId,
   createdAt: a.createdAt,
 });
-const messageDto = (m: Message, attachments: Attachment[] = []): MessageDto => ({
+const messageDto = (m: Message, attachments: Attachment[] = [], mentions: MentionedAgent[] = []): MessageDto => ({
   id: m.id,
   kind: m.kind,
   externalId: m.externalId,
@@ -76,6 +79,7 @@ const messageDto = (m: Message, attachments: Attachment[] = []): MessageDto => (
   html: m.html,
   data: m.data,
   attachments: attachments.filter((a) => a.messageId === m.id).map(attachmentDto),
+  mentions: mentions.map((a) => ({ agentId: a.agentId, displayName: a.displayName })),
   createdAt: m.createdAt,
 });
 const conversationDto = (c: Conversation): ConversationDto => ({
@@ -190,6 +194,7 @@ export class ConversationsController {
     private readonly conversations: ConversationService,
     private readonly access: DepartmentAccessService,
     private readonly attachments: AttachmentService,
+    private readonly mentions: MentionService,
   ) {}
 
   /** Loads a conversation the caller may see; another department's answers 404. */
@@ -346,7 +351,11 @@ export class ConversationsController {
       scopeOf(me),
       messages.map((m) => m.id),
     );
-    return messages.map((m) => messageDto(m, files));
+    const mentions = await this.mentions.ofMessages(
+      scopeOf(me),
+      messages.filter((m) => m.kind === 'note').map((m) => m.id),
+    );
+    return messages.map((m) => messageDto(m, files, mentions.get(m.id)));
   }
 
   @Post('conversations/:id/status')
@@ -479,10 +488,15 @@ export class ConversationsController {
   }
 
   @Post('conversations/:id/notes')
-  @ApiCreatedResponse({ type: MessageDto })
+  @ApiCreatedResponse({ type: NoteDto })
   @ApiOperation({
     summary: 'Add an internal note',
-    description: 'Staff only, never sent to the reader; it may carry attachments.',
+    description:
+      'Staff only, never sent to the reader; it may carry attachments. `@` and a colleague’s sign-in address, or its ' +
+      'part before the @ when that is unique in the library (`@maria`, `@maria@library.org`), mentions them: each ' +
+      'active member of staff named who may see the conversation gets a mention (GET /mentions) and `mention.created` ' +
+      'on their socket. Handles that mention nobody (unknown, ambiguous, someone who may not see the conversation, ' +
+      'the author) are listed in `notMentioned`.',
   })
   @ApiProblems(
     [400, 'An empty note or invalid input (`empty_message`)'],
@@ -495,9 +509,10 @@ export class ConversationsController {
     @CurrentStaff() me: StaffPrincipal,
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: TextDto,
-  ): Promise<MessageDto> {
+  ): Promise<NoteDto> {
     await this.visible(me, id);
-    const message = await this.conversations.note(scopeOf(me), id, me.agentId, body.text, body.attachmentIds);
-    return messageDto(message, await this.attachments.ofMessages(scopeOf(me), [message.id]));
+    const note = await this.mentions.note(scopeOf(me), id, me.agentId, body.text, body.attachmentIds);
+    const files = await this.attachments.ofMessages(scopeOf(me), [note.message.id]);
+    return { ...messageDto(note.message, files, note.mentions), notMentioned: note.notMentioned };
   }
 }

@@ -24,6 +24,8 @@ import {
   type ConversationStatus,
   MESSAGE_KINDS,
   type MessageKind,
+  NOT_MENTIONED_REASONS,
+  type NotMentionedReason,
   PRIORITIES,
   type Priority,
   QUESTION_TYPES,
@@ -212,6 +214,12 @@ export class ConversationDto {
   @ApiProperty({ type: ConversationSlaDto }) sla!: ConversationSlaDto;
 }
 
+/** A member of staff an internal note mentions (`@maria` or `@maria@library.org` in its text). */
+export class MentionedAgentDto {
+  @ApiProperty() agentId!: string;
+  @ApiProperty() displayName!: string;
+}
+
 export class MessageDto {
   @ApiProperty() id!: string;
   @ApiProperty({ enum: MESSAGE_KINDS }) kind!: MessageKind;
@@ -231,7 +239,29 @@ export class MessageDto {
   })
   data!: Record<string, unknown>;
   @ApiProperty({ type: [AttachmentDto] }) attachments!: AttachmentDto[];
+  @ApiProperty({
+    type: [MentionedAgentDto],
+    description: 'Who an internal note mentions (each was notified); empty for every other message',
+  })
+  mentions!: MentionedAgentDto[];
   @ApiProperty() createdAt!: Date;
+}
+
+export class NotMentionedDto {
+  @ApiProperty({ description: 'As written after the @, in lower case' }) handle!: string;
+  @ApiProperty({
+    enum: NOT_MENTIONED_REASONS,
+    description:
+      '`unknown`: no active member of staff of the library has that address or local part; `ambiguous`: several ' +
+      'do (write the whole address); `cannot_see`: they may not see this conversation, so they were not told; ' +
+      '`self`: the author; `too_many`: past the 20 handles a note may mention',
+  })
+  reason!: NotMentionedReason;
+}
+
+/** A note as recorded, with the handles of its text that mention nobody. */
+export class NoteDto extends MessageDto {
+  @ApiProperty({ type: [NotMentionedDto] }) notMentioned!: NotMentionedDto[];
 }
 
 export class IngestResultDto {

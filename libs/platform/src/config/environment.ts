@@ -233,6 +233,16 @@ export class Environment {
   @IsString({ message: 'DESK_SMTP_TLS_CERT and DESK_SMTP_TLS_KEY go together: set both (STARTTLS) or neither' })
   DESK_SMTP_TLS_KEY?: string;
 
+  /**
+   * How long an agent shows as typing in a conversation (collision) after their console last said so;
+   * consoles repeat it every few seconds while the agent types, so one that vanishes stops showing.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  DESK_TYPING_EXPIRY_MS = 6_000;
+
   /** Longest pause between attempts to reach the database while it is down. */
   @Transform(toInt)
   @IsInt()

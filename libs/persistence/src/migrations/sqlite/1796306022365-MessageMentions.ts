@@ -1,0 +1,19 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+// Hand-edited from TypeORM's create-then-rebuild to one CREATE TABLE with its foreign keys, as in
+// CannedReplies. It references messages without rebuilding it, so the messages_search triggers stay.
+export class MessageMentions1796306022365 implements MigrationInterface {
+  name = 'MessageMentions1796306022365';
+
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`CREATE TABLE "message_mentions" ("id" varchar PRIMARY KEY NOT NULL, "library_id" varchar NOT NULL, "message_id" varchar NOT NULL, "conversation_id" varchar NOT NULL, "agent_id" varchar NOT NULL, "created_at" datetime NOT NULL, "read_at" datetime, CONSTRAINT "FK_02991e9206dd7dcfe39f23377d8" FOREIGN KEY ("library_id") REFERENCES "libraries" ("id") ON DELETE CASCADE ON UPDATE NO ACTION, CONSTRAINT "FK_704c2dc52c37d26393dae070253" FOREIGN KEY ("message_id") REFERENCES "messages" ("id") ON DELETE CASCADE ON UPDATE NO ACTION, CONSTRAINT "FK_cb2bc62c45ca36b11f0a24c57c7" FOREIGN KEY ("conversation_id") REFERENCES "conversations" ("id") ON DELETE CASCADE ON UPDATE NO ACTION, CONSTRAINT "FK_2701e5c2c210e7c94d13dd68c6a" FOREIGN KEY ("agent_id") REFERENCES "agents" ("id") ON DELETE CASCADE ON UPDATE NO ACTION)`);
+    await queryRunner.query(`CREATE INDEX "ix_message_mentions_agent" ON "message_mentions" ("library_id", "agent_id", "created_at") `);
+    await queryRunner.query(`CREATE UNIQUE INDEX "uq_message_mentions_message_agent" ON "message_mentions" ("message_id", "agent_id") `);
+  }
+
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP INDEX "uq_message_mentions_message_agent"`);
+    await queryRunner.query(`DROP INDEX "ix_message_mentions_agent"`);
+    await queryRunner.query(`DROP TABLE "message_mentions"`);
+  }
+}
