@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { DEMO_ADMIN } from '@readerdesk/persistence';
+import { DEMO, DEMO_ADMIN, DEMO_AGENT_PASSWORD } from '@readerdesk/persistence';
 import { describeWithDatabase } from '@readerdesk/testing';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -37,7 +37,7 @@ async function seriousViolations(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page }).analyze();
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    .map((v) => `${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)}`).join(', ')}`);
 }
 
 describeInBrowser('the agent console in a real browser', () => {
@@ -167,6 +167,7 @@ describeInBrowser('the agent console in a real browser', () => {
       '<div style="background:url(http://203.0.113.9/bg.png)">css</div>',
       '<meta http-equiv="refresh" content="0;url=http://203.0.113.9/">',
       '<img srcset="http://203.0.113.9/a.png 1x" alt="srcset">',
+      '<img src="https://203.0.113.9/remote.png" alt="remote">',
       '<p>Visible text of the hostile mail</p>',
     ];
     const hostile = await desk.http
@@ -203,12 +204,206 @@ describeInBrowser('the agent console in a real browser', () => {
     expect(await page.evaluate('window.__pwned')).toBeUndefined();
     expect(strayRequests.filter((r) => r.includes('203.0.113.9'))).toEqual([]);
     expect(page.url().startsWith(url)).toBe(true);
+    // Remote images only when the agent asks: then the image is fetched, and still no script runs.
+    const remote = page.waitForRequest((r) => r.url() === 'https://203.0.113.9/remote.png');
+    await page.getByRole('button', { name: 'Show remote images' }).click();
+    await remote;
+    expect(await page.evaluate('window.__pwned')).toBeUndefined();
     await page.context().close();
     // Out of the queue, so that the next test's agent is offered only its own contact.
     await desk.http
       .post(`/api/v1/conversations/${hostile.body.conversation.id}/status`)
       .set(adminAuth)
       .send({ status: 'resolved', readLevel: 1, questionType: 'technical' })
+      .expect(200);
+  });
+
+  it('works a conversation: take it, priority, tags, a stale take refused with 409, transfer with a note, a file on a reply', async () => {
+    const page = await signedIn();
+    page.setDefaultTimeout(15_000);
+    const me = (await desk.http.get('/api/v1/auth/me').set(adminAuth).expect(200)).body as { id: string };
+    const subject = `Working ${Date.now()}`;
+    const posted = await desk.http
+      .post(`/api/v1/inboxes/${inboxId}/messages`)
+      .set(adminAuth)
+      .send({
+        externalId: `work-${Date.now()}`,
+        handles: [{ kind: 'email', value: 'worker@example.org' }],
+        displayName: 'Wanda Reader',
+        subject,
+        text: 'Do you have the 1911 census on microfilm?',
+      })
+      .expect(201);
+    const id = posted.body.conversation.id as string;
+    const stored = async () =>
+      (await desk.http.get(`/api/v1/conversations/${id}`).set(adminAuth).expect(200)).body as {
+        assigneeId: string | null;
+        priority: string;
+        tags: string[];
+        departmentId: string;
+      };
+    await page
+      .getByTestId('queue')
+      .getByRole('button', { name: new RegExp(subject) })
+      .click();
+    const toolbar = page.getByRole('toolbar', { name: 'Conversation actions' });
+    await toolbar.waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // A stale view: the page still believes nobody holds it while a colleague (here: the API) took it.
+    const staff = (await desk.http.get('/api/v1/agents').set(adminAuth).expect(200)).body as Array<{
+      id: string;
+      role: string;
+      departmentIds: string[];
+    }>;
+    const colleague = staff.find(
+      (a) => a.id !== me.id && a.departmentIds.includes(posted.body.conversation.departmentId),
+    )!;
+    // The page's reads say nobody holds it until its take goes out; the refusal's refresh then reads the truth.
+    let stale = true;
+    await page.route(`**/api/v1/conversations/${id}`, async (route) => {
+      const real = await route.fetch();
+      const body = (await real.json()) as Record<string, unknown>;
+      await route.fulfill({ response: real, json: stale ? { ...body, assigneeId: null } : body });
+    });
+    await page.route(`**/api/v1/conversations/${id}/assign`, async (route) => {
+      stale = false;
+      await route.continue();
+    });
+    await desk.http
+      .post(`/api/v1/conversations/${id}/assign`)
+      .set(adminAuth)
+      .send({ assigneeId: colleague.id })
+      .expect(200);
+    const refused = page.waitForResponse((r) => r.url().endsWith(`/conversations/${id}/assign`));
+    await toolbar.getByRole('button', { name: 'Take it' }).click();
+    expect((await refused).status()).toBe(409);
+    await page.getByRole('alert').filter({ hasText: 'Someone changed this conversation first' }).waitFor();
+    expect((await stored()).assigneeId).toBe(colleague.id);
+    await page.unroute(`**/api/v1/conversations/${id}`);
+    await page.unroute(`**/api/v1/conversations/${id}/assign`);
+    // Now it shows the holder; the agent takes it knowingly.
+    await page.getByText(/held by/).waitFor();
+    await toolbar.getByRole('button', { name: 'Take it' }).click();
+    await page.getByText('held by you').waitFor();
+    expect((await stored()).assigneeId).toBe(me.id);
+
+    await toolbar.getByRole('combobox', { name: 'Priority' }).click();
+    await page.getByRole('option', { name: 'Urgent' }).click();
+    await page.getByTestId('timeline').getByText('Priority: Urgent').waitFor();
+    expect((await stored()).priority).toBe('urgent');
+    await toolbar.getByLabel('Tag').fill('genealogy');
+    await page.keyboard.press('Enter');
+    await page
+      .getByTestId('timeline')
+      .getByText(/Tags added: genealogy/)
+      .waitFor();
+    expect((await stored()).tags).toEqual(['genealogy']);
+
+    // A file on a reply: uploaded, shown, sent with the reply, listed on it.
+    await page.locator('input[type=file]').setInputFiles({
+      name: 'census-guide.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('Census microfilm: reels 1-40, 2nd floor.'),
+    });
+    await page.getByText('census-guide.txt').waitFor();
+    await page.getByRole('textbox', { name: 'Reply' }).fill('Yes: see the attached guide.');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page
+      .getByTestId('timeline')
+      .locator('[data-kind="outbound"]')
+      .getByRole('link', { name: /census-guide\.txt/ })
+      .waitFor();
+
+    // Transfer with a note for the colleagues there.
+    const departments = (await desk.http.get('/api/v1/departments').set(adminAuth).expect(200)).body as Array<{
+      id: string;
+      code: string;
+      name: string;
+    }>;
+    const circulation = departments.find((d) => d.code === 'circulation')!;
+    await toolbar.getByRole('button', { name: 'Transfer' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Transfer the conversation' });
+    await dialog.getByRole('combobox', { name: 'To the department' }).click();
+    await dialog.getByRole('option', { name: circulation.name }).click();
+    await dialog.getByRole('textbox', { name: 'Note for the colleagues there' }).fill('Census reels are yours.');
+    expect(await seriousViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Transfer' }).click();
+    await page.getByTestId('timeline').getByText(`Moved to ${circulation.name}`).waitFor();
+    await page.getByTestId('timeline').getByText('Census reels are yours.').waitFor();
+    expect((await stored()).departmentId).toBe(circulation.id);
+    await page.context().close();
+    await desk.http
+      .post(`/api/v1/conversations/${id}/status`)
+      .set(adminAuth)
+      .send({ status: 'resolved', readLevel: 2, questionType: 'research' })
+      .expect(200);
+  });
+
+  it('shows two agents on one conversation to each other, who is typing, and a note that mentions one reaches them', async () => {
+    const lena = DEMO.agents[1]; // reference, like the web-form inbox
+    const subject = `Together ${Date.now()}`;
+    const posted = await desk.http
+      .post(`/api/v1/inboxes/${inboxId}/messages`)
+      .set(adminAuth)
+      .send({
+        externalId: `together-${Date.now()}`,
+        handles: [{ kind: 'email', value: 'together@example.org' }],
+        subject,
+        text: 'Can two of you look at my reading list?',
+      })
+      .expect(201);
+    const admin = await signedIn();
+    const agent = await signedIn(lena.email, DEMO_AGENT_PASSWORD);
+    for (const page of [admin, agent]) {
+      page.setDefaultTimeout(15_000);
+      await page
+        .getByTestId('queue')
+        .getByRole('button', { name: new RegExp(subject) })
+        .click();
+      await page.getByTestId('timeline').getByText('Can two of you look at my reading list?').waitFor();
+    }
+    // Each sees the other.
+    await admin
+      .getByTestId('viewers')
+      .filter({ hasText: `Also here: ${lena.displayName}` })
+      .waitFor();
+    await agent
+      .getByTestId('viewers')
+      .filter({ hasText: /Also here: / })
+      .waitFor();
+    // Lena types a reply: the admin sees it; when she stops (and the moment passes) it goes.
+    await agent.getByRole('textbox', { name: 'Reply' }).fill('I will check the first half');
+    await agent.getByRole('textbox', { name: 'Reply' }).press('Space');
+    await admin
+      .getByTestId('viewers')
+      .filter({ hasText: `${lena.displayName} (typing a reply)` })
+      .waitFor();
+    await admin
+      .getByTestId('viewers')
+      .filter({ hasText: new RegExp(`^Also here: ${lena.displayName}$`) })
+      .waitFor();
+    expect(await seriousViolations(admin)).toEqual([]);
+
+    // A note that mentions her reaches her browser, live, and opens the conversation from the list.
+    const handle = lena.email.split('@')[0];
+    await admin.keyboard.press('Escape');
+    await admin.keyboard.press('n');
+    await admin.getByRole('textbox', { name: 'Internal note' }).fill(`@${handle} can you take the second half?`);
+    await admin.getByRole('button', { name: 'Add note' }).click();
+    const mentions = agent.getByRole('button', { name: '1 mention' });
+    await mentions.waitFor();
+    await mentions.click();
+    await agent.getByText('can you take the second half?').first().waitFor();
+    expect(await seriousViolations(agent)).toEqual([]);
+    // She leaves: the admin is alone again.
+    await agent.context().close();
+    await admin.waitForFunction('document.querySelector(\'[data-testid="viewers"]\')?.textContent === ""');
+    await admin.context().close();
+    await desk.http
+      .post(`/api/v1/conversations/${posted.body.conversation.id}/status`)
+      .set(adminAuth)
+      .send({ status: 'resolved', readLevel: 1, questionType: 'directional' })
       .expect(200);
   });
 
@@ -525,6 +720,178 @@ describeInBrowser('the agent console in a real browser', () => {
     expect(await page.getByRole('heading', { name: 'Supervisor board' }).count()).toBe(0);
     expect(await page.getByRole('navigation', { name: 'Screens' }).count()).toBe(0);
     await page.context().close();
+  });
+
+  it('lets an administrator manage departments, agents, inboxes, hours, routing rules and SLA policies', async () => {
+    const stamp = Date.now();
+    const email = `ada.admin.${stamp}@demo.readerdesk.org`;
+    const [, ada, late, page] = await Promise.all([
+      // A mailbox without IMAP, so that its state is certain ("not set up"), beside beforeAll's web form.
+      desk.http
+        .post('/api/v1/inboxes/email')
+        .set(adminAuth)
+        .send({ name: `Ask us ${stamp}`, address: `ask.${stamp}@demo.readerdesk.org` })
+        .expect(201),
+      desk.http
+        .post('/api/v1/agents')
+        .set(adminAuth)
+        .send({
+          email,
+          displayName: `Ada ${stamp}`,
+          role: 'agent',
+          password: 'a-long-enough-password',
+          departmentIds: [],
+        })
+        .expect(201)
+        .then((r) => r.body as { id: string }),
+      desk.http
+        .post('/api/v1/routing-rules')
+        .set(adminAuth)
+        .send({
+          name: `Late rule ${stamp}`,
+          conditions: [{ field: 'keywords', op: 'anyOf', values: [`late${stamp}`] }],
+          actions: { tags: ['late'] },
+        })
+        .expect(201)
+        .then((r) => r.body as { id: string }),
+      signedIn(),
+    ]);
+    // Meanwhile, in a browser of its own: an agent who opens #/admin is shown the queue.
+    const agentSees = (async () => {
+      const agentPage = await signedIn(email, 'a-long-enough-password');
+      await agentPage.goto(`${url}/#/admin`);
+      await agentPage.getByRole('heading', { name: 'Queue' }).waitFor({ timeout: 15_000 });
+      const admin = await agentPage.getByTestId('admin').count();
+      await agentPage.context().close();
+      return admin;
+    })();
+    agentSees.catch(() => undefined); // awaited at the end; not an unhandled rejection before then
+    page.setDefaultTimeout(15_000);
+    const screens = page.getByRole('navigation', { name: 'Screens' });
+    await screens.getByRole('link', { name: 'Administration' }).click();
+    await page.getByRole('heading', { name: 'Administration', level: 2 }).waitFor();
+    expect(page.url()).toMatch(/#\/admin$/);
+    expect(await screens.getByRole('link', { name: 'Administration' }).getAttribute('aria-current')).toBe('page');
+
+    // Departments: one added through the form is listed and stored, then renamed.
+    const form = page.getByRole('form', { name: 'Add a department' });
+    await form.getByRole('textbox', { name: 'Code' }).fill(`study-${stamp}`);
+    await form.getByRole('textbox', { name: 'Name' }).fill(`Study rooms ${stamp}`);
+    await form.getByRole('button', { name: 'Add department' }).click();
+    const departments = page.getByTestId('admin-departments');
+    await departments.getByRole('rowheader', { name: `Study rooms ${stamp}` }).waitFor();
+    const stored = (await desk.http.get('/api/v1/departments').set(adminAuth).expect(200)).body as Array<{
+      id: string;
+      code: string;
+      name: string;
+    }>;
+    const study = stored.find((d) => d.code === `study-${stamp}`);
+    expect(study).toMatchObject({ name: `Study rooms ${stamp}` });
+    await departments.getByRole('button', { name: `Rename Study rooms ${stamp}` }).click();
+    await departments.getByRole('textbox', { name: `New name for Study rooms ${stamp}` }).fill(`Quiet study ${stamp}`);
+    await departments.getByRole('button', { name: 'Save' }).click();
+    await departments.getByRole('rowheader', { name: `Quiet study ${stamp}` }).waitFor();
+    // A code the API refuses: its own message, in an alert.
+    await form.getByRole('textbox', { name: 'Code' }).fill('Not A Code');
+    await form.getByRole('textbox', { name: 'Name' }).fill('Refused');
+    await form.getByRole('button', { name: 'Add department' }).click();
+    await form
+      .getByRole('alert')
+      .filter({ hasText: /code must be lower-case/ })
+      .waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Agents and roles: an agent put in the new department through the dialog (checked with it open).
+    await page.getByRole('tab', { name: 'Agents and roles' }).click();
+    const agents = page.getByTestId('admin-agents');
+    await agents
+      .getByRole('row')
+      .filter({ hasText: DEMO_ADMIN.email })
+      .getByRole('cell', { name: 'Administrator', exact: true })
+      .waitFor();
+    await agents.getByRole('button', { name: `Edit Ada ${stamp}` }).click();
+    const agentDialog = page.getByRole('dialog', { name: `Change Ada ${stamp}` });
+    await agentDialog.getByLabel('Departments').click();
+    await page.getByRole('option', { name: `Quiet study ${stamp}` }).click();
+    await agentDialog.getByRole('heading', { name: `Change Ada ${stamp}` }).click(); // closes the list
+    expect(await seriousViolations(page)).toEqual([]);
+    await agentDialog.getByRole('button', { name: 'Save' }).click();
+    await agentDialog.waitFor({ state: 'detached' });
+    await agents.getByRole('row').filter({ hasText: email }).getByText(`Quiet study ${stamp}`).waitFor();
+    const accounts = (await desk.http.get('/api/v1/agents').set(adminAuth).expect(200)).body as Array<{ id: string }>;
+    expect(accounts.find((a) => a.id === ada.id)).toMatchObject({
+      role: 'agent',
+      active: true,
+      departmentIds: [study!.id],
+    });
+
+    // Inboxes: every channel, and the mailbox's connection state.
+    await page.getByRole('tab', { name: 'Inboxes' }).click();
+    const inboxes = page.getByTestId('admin-inboxes');
+    await inboxes
+      .getByRole('row')
+      .filter({ hasText: `Ask us ${stamp}` })
+      .getByText('IMAP not set up')
+      .waitFor();
+    await inboxes.getByRole('row').filter({ hasText: 'Web form' }).first().getByText('Nothing to connect').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Opening hours of the demo's first branch.
+    await page.getByRole('tab', { name: 'Opening hours' }).click();
+    await page.getByTestId('admin-hours').getByRole('rowheader', { name: 'Monday' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Routing rules: one made in the dialog goes last, then up before the one the API made.
+    await page.getByRole('tab', { name: 'Routing rules' }).click();
+    await page.getByRole('button', { name: 'New rule' }).click();
+    const ruleDialog = page.getByRole('dialog', { name: 'New routing rule' });
+    await ruleDialog.getByRole('textbox', { name: 'Name' }).fill(`Group study ${stamp}`);
+    await ruleDialog.getByRole('textbox', { name: 'Keywords' }).fill(`studyroom${stamp}`);
+    await ruleDialog.getByRole('textbox', { name: 'Add tags' }).fill('study');
+    await ruleDialog.getByRole('button', { name: 'Save' }).click();
+    await ruleDialog.waitFor({ state: 'detached' });
+    const rules = page.getByTestId('admin-routing');
+    await rules.getByRole('rowheader', { name: `Group study ${stamp}` }).waitFor();
+    const reordered = page.waitForResponse((r) => r.url().endsWith('/routing-rules/order'));
+    await rules.getByRole('button', { name: `Move Group study ${stamp} up` }).click();
+    expect((await reordered).status()).toBe(200);
+    const order = (await desk.http.get('/api/v1/routing-rules').set(adminAuth).expect(200)).body as Array<{
+      id: string;
+      name: string;
+    }>;
+    expect(order.findIndex((r) => r.name === `Group study ${stamp}`)).toBe(
+      order.findIndex((r) => r.id === late.id) - 1,
+    );
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // SLA policies: one made in the dialog, for the new department.
+    await page.getByRole('tab', { name: 'SLA policies' }).click();
+    await page.getByRole('button', { name: 'New policy' }).click();
+    const slaDialog = page.getByRole('dialog', { name: 'New SLA policy' });
+    await slaDialog.getByRole('textbox', { name: 'Name' }).fill(`Study SLA ${stamp}`);
+    await slaDialog.getByRole('combobox', { name: 'Department' }).click();
+    await page.getByRole('option', { name: `Quiet study ${stamp}` }).click();
+    await slaDialog.getByRole('textbox', { name: 'First response (minutes)' }).fill('90');
+    await slaDialog.getByRole('button', { name: 'Save' }).click();
+    await slaDialog.waitFor({ state: 'detached' });
+    const policy = page
+      .getByTestId('admin-sla')
+      .getByRole('row')
+      .filter({ hasText: `Study SLA ${stamp}` });
+    await policy.getByText(`Quiet study ${stamp}`).waitFor();
+    await policy.getByText('90 min').waitFor();
+    const policies = (await desk.http.get('/api/v1/sla-policies').set(adminAuth).expect(200)).body as Array<{
+      name: string;
+    }>;
+    expect(policies.find((p) => p.name === `Study SLA ${stamp}`)).toMatchObject({
+      departmentId: study!.id,
+      firstResponseMinutes: 90,
+      businessHours: true,
+      warnAt: 0.8,
+    });
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.context().close();
+    expect(await agentSees).toBe(0);
   });
 
   it('lays the whole shell out right to left in Persian', async () => {

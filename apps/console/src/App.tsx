@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import {
   Alert,
   Anchor,
@@ -20,11 +20,14 @@ import { useTranslation } from 'react-i18next';
 import type { OfferCreatedEvent } from '@readerdesk/contracts';
 import { api, ApiError, whenSignedOut, type Agent } from './api';
 import { applyLanguage, isRtl, LANGUAGES } from './i18n';
-import { connectLive, type LiveSocket } from './live';
+import { connectLive, LiveContext, type LiveSocket } from './live';
 import { Queue } from './Queue';
 import { ConversationPane } from './Conversation';
 import { OfferCard } from './Offer';
+import { attention } from './alerts';
+import { Mentions } from './Mentions';
 import { Board } from './Board';
+import { Admin } from './Admin';
 import { useHashRoute } from './util';
 
 export function App() {
@@ -114,89 +117,143 @@ function Desk({ me }: { me: Agent }) {
   const [connected, setConnected] = useState(false);
   const [selected, setSelected] = useState<string | null>(null);
   const [offers, setOffers] = useState<OfferCreatedEvent[]>([]);
-  const socket = useRef<LiveSocket | null>(null);
+  const [socket, setSocket] = useState<LiveSocket | null>(null);
+  const [ended, setEnded] = useState<{ number: number; reason: string } | null>(null);
   const route = useHashRoute();
   // Agents have no board (the API refuses them its figures): #/board shows them the queue.
   const supervises = me.role === 'supervisor' || me.role === 'administrator';
   const onBoard = supervises && route === '/board';
+  // Administration is for administrators alone: #/admin shows anyone else the queue.
+  const administers = me.role === 'administrator';
+  const onAdmin = administers && (route === '/admin' || route.startsWith('/admin/'));
   useEffect(() => {
     const live = connectLive(queries, setConnected);
-    live.on('offer.created', (offer) => setOffers((all) => [...all.filter((o) => o.offerId !== offer.offerId), offer]));
+    live.on('offer.created', (offer) => {
+      setOffers((all) => [...all.filter((o) => o.offerId !== offer.offerId), offer]);
+      attention(t('offer.title'), `#${offer.conversation.number} ${offer.conversation.subject ?? ''}`);
+    });
     const drop = (e: { offerId: string }) => setOffers((all) => all.filter((o) => o.offerId !== e.offerId));
-    live.on('offer.ended', drop);
+    live.on('offer.ended', (e) => {
+      // What became of an offer that rang here is said, not just gone (timed out: it goes to the next agent).
+      setOffers((all) => {
+        const ended = all.find((o) => o.offerId === e.offerId);
+        if (ended) setEnded({ number: ended.conversation.number, reason: e.reason });
+        return all.filter((o) => o.offerId !== e.offerId);
+      });
+    });
+    live.on('mention.created', (m) =>
+      attention(t('mentions.new', { name: m.byName ?? t('people.colleague') }), m.excerpt, () =>
+        setSelected(m.conversationId),
+      ),
+    );
     live.on('offer.accepted', (e) => {
       drop(e);
       setSelected(e.conversationId);
       // The accepted conversation opens in the queue screen, wherever the offer was answered.
-      if (window.location.hash === '#/board') window.location.hash = '#/';
+      if (/^#\/(board|admin)/.test(window.location.hash)) window.location.hash = '#/';
     });
-    socket.current = live;
+    setSocket(live);
     return () => void live.close();
+    // t changes with the language; the socket stays.
   }, [queries]);
   const signOut = async () => {
     await api('POST', '/auth/logout').catch(() => undefined);
     queries.setQueryData(['me'], null);
   };
-  const offerCards = offers.map((offer) => <OfferCard key={offer.offerId} offer={offer} socket={socket.current} />);
+  /** Opens a conversation from anywhere (a mention, a notification): on the queue screen. */
+  const open = (conversationId: string) => {
+    setSelected(conversationId);
+    if (/^#\/(board|admin)/.test(window.location.hash)) window.location.hash = '#/';
+  };
+  const offerCards = (
+    <>
+      {ended && (
+        <Alert m="md" color="gray" role="status" withCloseButton onClose={() => setEnded(null)}>
+          {t(`offer.endedBecause.${ended.reason}`, { number: ended.number, defaultValue: t('offer.endedOther') })}
+        </Alert>
+      )}
+      {offers.map((offer) => (
+        <OfferCard key={offer.offerId} offer={offer} socket={socket} />
+      ))}
+    </>
+  );
   return (
-    <AppShell header={{ height: 56 }} padding={0}>
-      <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between">
-          <Group>
-            <Title order={1} size="h4">
-              {t('app.name')}
-            </Title>
-            <Badge color={connected ? 'teal.9' : 'gray.7'} role="status">
-              {connected ? t('shell.live') : t('shell.offline')}
-            </Badge>
-            {supervises && (
-              <nav aria-label={t('board.nav.label')}>
-                <Group gap="md">
-                  {(
-                    [
-                      ['#/', 'board.nav.queue', !onBoard],
-                      ['#/board', 'board.nav.board', onBoard],
-                    ] as const
-                  ).map(([href, label, current]) => (
-                    <Anchor key={href} href={href} aria-current={current ? 'page' : undefined} fw={current ? 700 : 400}>
-                      {t(label)}
-                    </Anchor>
-                  ))}
-                </Group>
-              </nav>
-            )}
-          </Group>
-          <Group>
-            <Presence initial={me.presence} />
-            <Text size="sm">{me.displayName}</Text>
-            <Button variant="subtle" onClick={() => void signOut()}>
-              {t('shell.signout')}
-            </Button>
-          </Group>
-        </Group>
-      </AppShell.Header>
-      <AppShell.Main>
-        {onBoard ? (
-          <div style={{ height: 'calc(100vh - 56px)', overflowY: 'auto' }}>
-            {offerCards}
-            <Board />
-          </div>
-        ) : (
-          <div className="rd-desk" data-open={selected ? 'true' : 'false'}>
-            <Queue me={me} selected={selected} onSelect={setSelected} />
-            <main className="rd-main">
-              {offerCards}
-              {selected && (
-                <Button className="rd-back" variant="subtle" size="xs" m="xs" onClick={() => setSelected(null)}>
-                  {t('queue.back')}
-                </Button>
+    <LiveContext.Provider value={socket}>
+      <AppShell header={{ height: 56 }} padding={0}>
+        <AppShell.Header>
+          <Group h="100%" px="md" justify="space-between">
+            <Group>
+              <Title order={1} size="h4">
+                {t('app.name')}
+              </Title>
+              <Badge color={connected ? 'teal.9' : 'gray.7'} role="status">
+                {connected ? t('shell.live') : t('shell.offline')}
+              </Badge>
+              {supervises && (
+                <nav aria-label={t('board.nav.label')}>
+                  <Group gap="md">
+                    {(
+                      [
+                        ['#/', 'board.nav.queue', !onBoard && !onAdmin],
+                        ['#/board', 'board.nav.board', onBoard],
+                        ...(administers ? ([['#/admin', 'admin.nav', onAdmin]] as const) : []),
+                      ] as const
+                    ).map(([href, label, current]) => (
+                      <Anchor
+                        key={href}
+                        href={href}
+                        aria-current={current ? 'page' : undefined}
+                        fw={current ? 700 : 400}
+                      >
+                        {t(label)}
+                      </Anchor>
+                    ))}
+                  </Group>
+                </nav>
               )}
-              {selected ? <ConversationPane id={selected} /> : <Text p="xl">{t('conversation.pick')}</Text>}
-            </main>
-          </div>
-        )}
-      </AppShell.Main>
-    </AppShell>
+            </Group>
+            <Group>
+              <Mentions onOpen={open} />
+              <Presence initial={me.presence} />
+              <Text size="sm">{me.displayName}</Text>
+              <Button variant="subtle" onClick={() => void signOut()}>
+                {t('shell.signout')}
+              </Button>
+            </Group>
+          </Group>
+        </AppShell.Header>
+        <AppShell.Main>
+          {onAdmin ? (
+            <div style={{ height: 'calc(100vh - 56px)', overflowY: 'auto' }}>
+              {offerCards}
+              <Admin me={me} />
+            </div>
+          ) : onBoard ? (
+            <div style={{ height: 'calc(100vh - 56px)', overflowY: 'auto' }}>
+              {offerCards}
+              <Board />
+            </div>
+          ) : (
+            <div className="rd-desk" data-open={selected ? 'true' : 'false'}>
+              <Queue me={me} selected={selected} onSelect={setSelected} />
+              <main className="rd-main">
+                {offerCards}
+                {selected && (
+                  <Button className="rd-back" variant="subtle" size="xs" m="xs" onClick={() => setSelected(null)}>
+                    {t('queue.back')}
+                  </Button>
+                )}
+                {selected ? (
+                  <ConversationPane id={selected} me={me} onOpen={setSelected} />
+                ) : (
+                  <Text p="xl">{t('conversation.pick')}</Text>
+                )}
+              </main>
+            </div>
+          )}
+        </AppShell.Main>
+      </AppShell>
+    </LiveContext.Provider>
   );
 }
 

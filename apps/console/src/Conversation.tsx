@@ -1,10 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 import {
   Alert,
+  Badge,
   Button,
+  FileButton,
   Group,
   Modal,
-  Paper,
+  Pill,
   ScrollArea,
   SegmentedControl,
   Select,
@@ -15,19 +17,24 @@ import {
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api, type Conversation, type Message, type Reader } from './api';
+import {
+  api,
+  ApiError,
+  type Agent,
+  type Attachment,
+  type Conversation,
+  type Department,
+  type Message,
+  type StaffAccount,
+} from './api';
+import { useCollision, Viewers } from './Collision';
+import { ConversationActions } from './ConversationActions';
+import { ReaderPanel } from './ReaderPanel';
+import { TimelineItem } from './Timeline';
 import { typingIn } from './util';
 
-/** An email's HTML, inert: no script, no network (the CSP inside the sandboxed frame), sized to its content. */
-function InertHtml({ html, title }: { html: string; title: string }) {
-  const doc =
-    `<!doctype html><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">` +
-    `<base target="_blank">${html}`;
-  return <iframe title={title} sandbox="" srcDoc={doc} style={{ width: '100%', border: 0, minHeight: 120 }} />;
-}
-
-export function ConversationPane({ id }: { id: string }) {
-  const { t, i18n } = useTranslation();
+export function ConversationPane({ id, me, onOpen }: { id: string; me: Agent; onOpen: (id: string) => void }) {
+  const { t } = useTranslation();
   const queries = useQueryClient();
   const conversation = useQuery({
     queryKey: ['conversation', id],
@@ -37,15 +44,33 @@ export function ConversationPane({ id }: { id: string }) {
     queryKey: ['timeline', id],
     queryFn: () => api<Message[]>('GET', `/conversations/${id}/timeline`),
   });
-  const readerId = conversation.data?.readerId;
-  const reader = useQuery({
-    queryKey: ['reader', readerId],
-    queryFn: () => api<Reader>('GET', `/readers/${readerId}`),
-    enabled: !!readerId,
+  const departments = useQuery({
+    queryKey: ['departments'],
+    queryFn: () => api<Department[]>('GET', '/departments'),
+    staleTime: 5 * 60_000,
   });
+  // Names of colleagues: supervisors read the staff list; an agent knows themself (others show as a colleague).
+  const agents = useQuery({
+    queryKey: ['agents'],
+    queryFn: () => api<StaffAccount[]>('GET', '/agents'),
+    enabled: me.role !== 'agent',
+    staleTime: 60_000,
+  });
+  const nameOf = (agentId: unknown): string =>
+    agentId === me.id
+      ? t('people.you')
+      : (agents.data?.find((a) => a.id === agentId)?.displayName ?? t('people.colleague'));
+  const departmentOf = (departmentId: unknown): string =>
+    departments.data?.find((d) => d.id === departmentId)?.name ?? t('people.triage');
   const [mode, setMode] = useState<'reply' | 'note'>('reply');
   const [draft, setDraft] = useState(() => localStorage.getItem(`rd.draft.${id}`) ?? '');
-  useEffect(() => setDraft(localStorage.getItem(`rd.draft.${id}`) ?? ''), [id]);
+  const [files, setFiles] = useState<Attachment[]>([]);
+  const [failure, setFailure] = useState<string | null>(null);
+  useEffect(() => {
+    setDraft(localStorage.getItem(`rd.draft.${id}`) ?? '');
+    setFiles([]);
+    setFailure(null);
+  }, [id]);
   const keep = (text: string) => {
     setDraft(text);
     localStorage.setItem(`rd.draft.${id}`, text);
@@ -55,74 +80,127 @@ export function ConversationPane({ id }: { id: string }) {
     void queries.invalidateQueries({ queryKey: ['conversation', id] });
     void queries.invalidateQueries({ queryKey: ['conversations'] });
   };
+  /** One change to the conversation; a refusal is said in the server's words, and the view reads it again. */
+  const changing = useMutation({
+    mutationFn: ({ method, path, body }: { method: string; path: string; body?: unknown }) => api(method, path, body),
+    onMutate: () => setFailure(null),
+    onError: (e: Error) => {
+      setFailure(
+        e instanceof ApiError && e.status === 409 ? t('conversation.stale', { reason: e.message }) : e.message,
+      );
+      refresh();
+    },
+    onSuccess: refresh,
+  });
+  const change = (method: string, path: string, body?: unknown) =>
+    changing.mutateAsync({ method, path, body }).catch(() => undefined);
   const send = useMutation({
-    mutationFn: () => api('POST', `/conversations/${id}/${mode === 'reply' ? 'replies' : 'notes'}`, { text: draft }),
-    onSuccess: () => (keep(''), localStorage.removeItem(`rd.draft.${id}`), refresh()),
+    mutationFn: () =>
+      api('POST', `/conversations/${id}/${mode === 'reply' ? 'replies' : 'notes'}`, {
+        text: draft,
+        ...(files.length ? { attachmentIds: files.map((f) => f.id) } : {}),
+      }),
+    onMutate: () => setFailure(null),
+    onError: (e: Error) => setFailure(e.message),
+    onSuccess: () => (
+      keep(''),
+      setFiles([]),
+      collision.stopTyping(),
+      localStorage.removeItem(`rd.draft.${id}`),
+      refresh()
+    ),
   });
+  const upload = async (picked: File[]) => {
+    for (const file of picked) {
+      try {
+        const done = await api<Attachment>(
+          'POST',
+          `/conversations/${id}/attachments?filename=${encodeURIComponent(file.name)}`,
+          file,
+        );
+        setFiles((all) => [...all, done]);
+      } catch (e) {
+        setFailure(t('conversation.uploadFailed', { file: file.name, reason: (e as Error).message }));
+      }
+    }
+  };
+  const collision = useCollision(id);
+  const canned = useQuery({
+    queryKey: ['canned-replies'],
+    queryFn: () => api<Array<{ id: string; title: string; shortcut: string | null }>>('GET', '/canned-replies'),
+    staleTime: 60_000,
+  });
+  /** A canned reply, its placeholders filled for this conversation, into the composer (after what is there). */
+  const insertCanned = async (replyId: string | null) => {
+    if (!replyId) return;
+    try {
+      const { text } = await api<{ text: string }>('POST', `/conversations/${id}/canned-replies/${replyId}/render`);
+      setMode('reply');
+      keep(draft.trim() ? `${draft.trimEnd()}\n\n${text}` : text);
+      composer.current?.focus();
+    } catch (e) {
+      setFailure((e as Error).message);
+    }
+  };
   const [closing, setClosing] = useState(false);
-  const resolve = useMutation({
-    mutationFn: (record: { readLevel: number; questionType: string }) =>
-      api('POST', `/conversations/${id}/status`, { status: 'resolved', ...record }),
-    onSuccess: () => (setClosing(false), refresh()),
-  });
   const composer = useRef<HTMLTextAreaElement>(null);
+  const c = conversation.data;
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (typingIn(event)) return;
+      if (typingIn(event) || event.ctrlKey || event.metaKey || event.altKey) return;
       if (event.key === 'r' || event.key === 'n') {
         event.preventDefault();
         setMode(event.key === 'r' ? 'reply' : 'note');
         composer.current?.focus();
       } else if (event.key === 'e') setClosing(true);
+      else if (event.key === 'a' && c && c.assigneeId !== me.id)
+        void change('POST', `/conversations/${c.id}/assign`, { assigneeId: me.id, ifAssigneeId: c.assigneeId });
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
-  const time = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'short', timeStyle: 'short' });
-  const c = conversation.data;
-  const failure = conversation.error ?? send.error ?? resolve.error;
+  });
+  const shown = failure ?? (conversation.error as Error | null)?.message ?? null;
   return (
     <div className="rd-conversation">
       <Stack p="md" style={{ flex: 1, minWidth: 0 }} gap="sm">
-        {failure && (
-          <Alert color="red" role="alert">
-            {(failure as Error).message}
+        {shown && (
+          <Alert color="red" role="alert" withCloseButton onClose={() => setFailure(null)}>
+            {shown}
           </Alert>
         )}
         {c && (
-          <Group justify="space-between">
-            <Title order={2} size="h4">
-              #{c.number} {c.subject ?? t('conversation.noSubject')}
-            </Title>
-            <Button variant="light" onClick={() => setClosing(true)}>
-              {t('conversation.resolve')}
-            </Button>
-          </Group>
+          <Stack gap={6}>
+            <Group justify="space-between" wrap="nowrap">
+              <Title order={2} size="h4">
+                #{c.number} {c.subject ?? t('conversation.noSubject')}
+              </Title>
+              <Button variant="light" onClick={() => setClosing(true)} aria-keyshortcuts="e">
+                {t('conversation.resolve')}
+              </Button>
+            </Group>
+            <Group gap="xs">
+              <Badge variant="outline">{t(`channel.${c.channel}`)}</Badge>
+              <Badge color="gray.7">{t(`status.${c.status}`)}</Badge>
+              <Text size="sm" c="dimmed">
+                {departmentOf(c.departmentId)} ·{' '}
+                {c.assigneeId ? t('conversation.heldBy', { name: nameOf(c.assigneeId) }) : t('queue.unassigned')}
+              </Text>
+            </Group>
+            <Viewers viewers={collision.viewers} me={me.id} />
+            <ConversationActions
+              conversation={c}
+              me={me}
+              agents={agents.data}
+              departments={departments.data ?? []}
+              change={change}
+              busy={changing.isPending}
+            />
+          </Stack>
         )}
         <ScrollArea style={{ flex: 1 }}>
           <Stack gap="xs" data-testid="timeline">
             {(timeline.data ?? []).map((m) => (
-              <Paper key={m.id} p="sm" withBorder bg={m.kind === 'note' ? 'yellow.0' : undefined} data-kind={m.kind}>
-                <Group justify="space-between">
-                  <Text size="xs" fw={600}>
-                    {t(`message.${m.kind}`)}
-                  </Text>
-                  <Text size="xs" c="dimmed">
-                    {time.format(new Date(m.createdAt))}
-                  </Text>
-                </Group>
-                {m.kind === 'event' ? (
-                  <Text size="sm" c="dimmed">
-                    {String(m.data?.type ?? m.text ?? '')}
-                  </Text>
-                ) : m.html ? (
-                  <InertHtml html={m.html} title={m.subject ?? t(`message.${m.kind}`)} />
-                ) : (
-                  <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
-                    {m.text}
-                  </Text>
-                )}
-              </Paper>
+              <TimelineItem key={m.id} message={m} nameOf={nameOf} departmentOf={departmentOf} />
             ))}
           </Stack>
         </ScrollArea>
@@ -147,7 +225,7 @@ export function ConversationPane({ id }: { id: string }) {
               ref={composer}
               aria-label={mode === 'reply' ? t('conversation.reply') : t('conversation.note')}
               value={draft}
-              onChange={(e) => keep(e.currentTarget.value)}
+              onChange={(e) => (keep(e.currentTarget.value), collision.typing(mode))}
               onKeyDown={(e) => {
                 // Ctrl/⌘+Enter sends; Escape leaves the composer so that the shortcuts work again.
                 if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && draft.trim()) send.mutate();
@@ -156,10 +234,45 @@ export function ConversationPane({ id }: { id: string }) {
               autosize
               minRows={3}
             />
+            {files.length > 0 && (
+              <Group gap={4} aria-label={t('conversation.attached')}>
+                {files.map((f) => (
+                  <Pill
+                    key={f.id}
+                    withRemoveButton
+                    onRemove={() => setFiles((all) => all.filter((x) => x.id !== f.id))}
+                    removeButtonProps={{ 'aria-label': t('conversation.detach', { file: f.filename }) }}
+                  >
+                    {f.filename}
+                  </Pill>
+                ))}
+              </Group>
+            )}
             <Group>
               <Button type="submit" loading={send.isPending}>
                 {mode === 'reply' ? t('conversation.send') : t('conversation.addNote')}
               </Button>
+              {(canned.data?.length ?? 0) > 0 && (
+                <Select
+                  aria-label={t('conversation.canned')}
+                  placeholder={t('conversation.canned')}
+                  data={(canned.data ?? []).map((r) => ({
+                    value: r.id,
+                    label: r.shortcut ? `${r.title} (${r.shortcut})` : r.title,
+                  }))}
+                  value={null}
+                  onChange={(v) => void insertCanned(v)}
+                  searchable
+                  w={220}
+                />
+              )}
+              <FileButton onChange={(picked) => void upload(picked)} multiple>
+                {(props) => (
+                  <Button variant="default" {...props}>
+                    {t('conversation.attach')}
+                  </Button>
+                )}
+              </FileButton>
             </Group>
           </Stack>
         </form>
@@ -167,27 +280,19 @@ export function ConversationPane({ id }: { id: string }) {
       <CloseDialog
         opened={closing}
         onClose={() => setClosing(false)}
-        onResolve={(record) => resolve.mutate(record)}
-        busy={resolve.isPending}
+        onResolve={(record) =>
+          void changing
+            .mutateAsync({
+              method: 'POST',
+              path: `/conversations/${id}/status`,
+              body: { status: 'resolved', ...record },
+            })
+            .then(() => setClosing(false))
+            .catch(() => undefined)
+        }
+        busy={changing.isPending}
       />
-      <aside aria-label={t('conversation.reader')} className="rd-reader">
-        <Title order={2} size="h5">
-          {t('conversation.reader')}
-        </Title>
-        {reader.data && (
-          <Stack gap={4} mt="xs">
-            <Text fw={600}>{reader.data.displayName ?? '—'}</Text>
-            {reader.data.handles.map((h) => (
-              <Text key={h.id} size="sm">
-                {h.kind}: {h.value}
-              </Text>
-            ))}
-          </Stack>
-        )}
-        <Text size="sm" c="dimmed" mt="md">
-          {t('conversation.ils')}
-        </Text>
-      </aside>
+      <ReaderPanel readerId={c?.readerId} current={id} me={me} onOpen={onOpen} change={change} />
     </div>
   );
 }

@@ -310,7 +310,11 @@ export function Queue({
                       {t(`status.${c.status}`)}
                     </Badge>
                     {c.priority !== 'normal' && (
-                      <Badge size="xs" color="orange.9">
+                      <Badge
+                        size="xs"
+                        color={c.priority === 'low' ? 'gray.7' : 'red.9'}
+                        variant={c.priority === 'urgent' ? 'filled' : 'outline'}
+                      >
                         {t(`priority.${c.priority}`)}
                       </Badge>
                     )}

@@ -28,15 +28,32 @@ export interface Conversation {
   sla: { firstResponseDueAt: string | null; nextResponseDueAt: string | null; resolutionDueAt: string | null } | null;
 }
 
+export interface Attachment {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  inline: boolean;
+}
+
 export interface Message {
   id: string;
   kind: 'inbound' | 'outbound' | 'note' | 'event';
+  attachments: Attachment[];
   authorAgentId: string | null;
   subject: string | null;
   text: string | null;
   html: string | null;
   data: Record<string, unknown> | null;
   createdAt: string;
+}
+
+export interface StaffAccount {
+  id: string;
+  displayName: string;
+  role: Agent['role'];
+  active: boolean;
+  departmentIds: string[];
 }
 
 export interface Reader {
@@ -78,16 +95,19 @@ export function whenSignedOut(handler: () => void): void {
   onSignedOut = handler;
 }
 
+/** `body`: JSON, or a Blob sent as its own bytes with its media type (an upload). */
 async function send(method: string, path: string, body?: unknown): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  const file = body instanceof Blob ? body : null;
+  if (file) headers['content-type'] = file.type || 'application/octet-stream';
+  else if (body !== undefined) headers['content-type'] = 'application/json';
   const csrf = csrfToken();
   if (method !== 'GET' && csrf) headers['x-csrf-token'] = csrf;
   return fetch(`/api/v1${path}`, {
     method,
     headers,
     credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: file ?? (body === undefined ? undefined : JSON.stringify(body)),
   });
 }
 
@@ -101,6 +121,7 @@ function refresh(): Promise<boolean> {
   return refreshing;
 }
 
+/** A call to the REST API; a Blob body is sent as it is (an upload), anything else as JSON. */
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   let res = await send(method, path, body);
   if (res.status === 401 && !path.startsWith('/auth/')) {

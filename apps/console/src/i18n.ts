@@ -2,13 +2,16 @@
 // to left (the <html dir> and Mantine's DirectionProvider follow the language).
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { admin } from './messages/admin';
 import { board } from './messages/board';
+import { conversation } from './messages/conversation';
+import { live } from './messages/live';
 import { queue } from './messages/queue';
 
 /** One screen's messages in every language, kept beside the others in `messages/`. */
 export type ScreenMessages = Record<'en' | 'fa' | 'zh-Hans' | 'zh-Hant', Record<string, string>>;
 /** Every screen's own message file; English is the fallback for a key a language lacks. */
-const SCREENS: ScreenMessages[] = [board, queue];
+const SCREENS: ScreenMessages[] = [admin, board, conversation, live, queue];
 
 const en = {
   'app.name': 'ReaderDesk',

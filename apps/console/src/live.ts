@@ -1,10 +1,14 @@
 // The console's socket: same origin, the session cookie on the handshake. Every event the desk
 // pushes invalidates the queries it touches, so lists and timelines follow without polling.
+import { createContext } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import type { QueryClient } from '@tanstack/react-query';
 import type { ClientToServerEvents, ServerToClientEvents } from '@readerdesk/contracts';
 
 export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** The signed-in console's one socket, for the screens that speak on it (offers, collision). */
+export const LiveContext = createContext<LiveSocket | null>(null);
 
 export function connectLive(queries: QueryClient, onState: (connected: boolean) => void): LiveSocket {
   const socket: LiveSocket = io({ path: '/socket.io', withCredentials: true, transports: ['websocket'] });
@@ -22,6 +26,9 @@ export function connectLive(queries: QueryClient, onState: (connected: boolean) 
   socket.on('message.delivery-changed', (e) => one(e.conversationId));
   socket.on('sla.warning', queue);
   socket.on('sla.breached', queue);
+  socket.on('mention.created', () => void queries.invalidateQueries({ queryKey: ['mentions'] }));
   socket.on('queue-stats.changed', () => void queries.invalidateQueries({ queryKey: ['queue-stats'] }));
+  // Administration's inboxes tab shows each mailbox's state (GET /inboxes/:id/email).
+  socket.on('mailbox.health-changed', (e) => void queries.invalidateQueries({ queryKey: ['inbox-email', e.inboxId] }));
   return socket;
 }
