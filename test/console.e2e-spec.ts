@@ -563,6 +563,50 @@ describeInBrowser('the agent console in a real browser', () => {
     }
   });
 
+  it('opens a conversation from the command palette (Ctrl+K) and lists the shortcuts on ?', async () => {
+    const subject = `Palette ${Date.now()}`;
+    const posted = await desk.http
+      .post(`/api/v1/inboxes/${inboxId}/messages`)
+      .set(adminAuth)
+      .send({
+        externalId: `palette-${Date.now()}`,
+        handles: [{ kind: 'email', value: 'palette@example.org' }],
+        subject,
+        text: 'Where do I return a laptop?',
+      })
+      .expect(201);
+    const page = await signedIn();
+    page.setDefaultTimeout(15_000);
+    await page.keyboard.press('?');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await help.getByText('Command palette').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'detached' });
+    await page.keyboard.press('Control+K');
+    const search = page.getByRole('textbox', { name: 'Go to, set presence, open a conversation…' });
+    await search.waitFor();
+    await search.fill(`#${posted.body.conversation.number as number}`);
+    await page.getByRole('dialog').getByRole('button', { name: new RegExp(subject) }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('timeline').getByText('Where do I return a laptop?').waitFor();
+    // Presence from the palette reaches the switch in the header.
+    await page.keyboard.press('Control+K');
+    await search.fill('Presence: Busy');
+    const changed = page.waitForResponse((r) => r.url().endsWith('/agents/me/presence'));
+    await page.keyboard.press('Enter');
+    expect((await changed).status()).toBe(200);
+    await expect(page.getByRole('combobox', { name: 'Presence' }).inputValue()).resolves.toBe('Busy');
+    await page.context().close();
+    await desk.http.put('/api/v1/agents/me/presence').set(adminAuth).send({ presence: 'offline' }).expect(200);
+    await desk.http
+      .post(`/api/v1/conversations/${posted.body.conversation.id}/status`)
+      .set(adminAuth)
+      .send({ status: 'resolved', readLevel: 1, questionType: 'directional' })
+      .expect(200);
+  });
+
   it('goes through reply and resolve with the keyboard alone', async () => {
     const page = await signedIn();
     page.setDefaultTimeout(15_000);

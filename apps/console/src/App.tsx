@@ -17,7 +17,7 @@ import {
 } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { OfferCreatedEvent } from '@readerdesk/contracts';
+import { PRESENCES, type OfferCreatedEvent } from '@readerdesk/contracts';
 import { api, ApiError, whenSignedOut, type Agent } from './api';
 import { applyLanguage, isRtl, LANGUAGES } from './i18n';
 import { connectLive, LiveContext, type LiveSocket } from './live';
@@ -26,6 +26,7 @@ import { ConversationPane } from './Conversation';
 import { OfferCard } from './Offer';
 import { attention } from './alerts';
 import { Mentions } from './Mentions';
+import { Palette, setPresence, Shortcuts } from './Palette';
 import { Board } from './Board';
 import { Admin } from './Admin';
 import { useHashRoute } from './util';
@@ -213,6 +214,8 @@ function Desk({ me }: { me: Agent }) {
               )}
             </Group>
             <Group>
+              <Palette me={me} onOpen={open} />
+              <Shortcuts />
               <Mentions onOpen={open} />
               <Presence initial={me.presence} />
               <Text size="sm">{me.displayName}</Text>
@@ -259,13 +262,14 @@ function Desk({ me }: { me: Agent }) {
 
 function Presence({ initial }: { initial: string }) {
   const { t } = useTranslation();
-  const [presence, setPresence] = useState<string>(initial);
+  // Shared with the command palette, which can change it too.
+  const presence = useQuery({ queryKey: ['presence'], queryFn: () => initial, initialData: initial });
   const [error, setError] = useState<string | null>(null);
+  const queries = useQueryClient();
   const change = async (value: string | null) => {
     if (!value) return;
     try {
-      const answer = await api<{ presence: string }>('PUT', '/agents/me/presence', { presence: value });
-      setPresence(answer.presence);
+      await setPresence(queries, value);
       setError(null);
     } catch (e) {
       // The switch keeps showing what the desk has; the reason is said beside it.
@@ -275,8 +279,8 @@ function Presence({ initial }: { initial: string }) {
   return (
     <Select
       aria-label={t('shell.presence')}
-      data={['available', 'busy', 'away', 'offline'].map((p) => ({ value: p, label: t(`presence.${p}`) }))}
-      value={presence}
+      data={PRESENCES.map((p) => ({ value: p, label: t(`presence.${p}`) }))}
+      value={presence.data}
       placeholder={t('shell.presence')}
       allowDeselect={false}
       onChange={(v) => void change(v)}

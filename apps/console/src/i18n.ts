@@ -6,12 +6,13 @@ import { admin } from './messages/admin';
 import { board } from './messages/board';
 import { conversation } from './messages/conversation';
 import { live } from './messages/live';
+import { palette } from './messages/palette';
 import { queue } from './messages/queue';
 
 /** One screen's messages in every language, kept beside the others in `messages/`. */
 export type ScreenMessages = Record<'en' | 'fa' | 'zh-Hans' | 'zh-Hant', Record<string, string>>;
 /** Every screen's own message file; English is the fallback for a key a language lacks. */
-const SCREENS: ScreenMessages[] = [admin, board, conversation, live, queue];
+const SCREENS: ScreenMessages[] = [admin, board, conversation, live, palette, queue];
 
 const en = {
   'app.name': 'ReaderDesk',

@@ -1,4 +1,5 @@
 import '@mantine/core/styles.css';
+import '@mantine/spotlight/styles.css';
 import './console.css';
 import './i18n';
 import { createRoot } from 'react-dom/client';
