@@ -14,6 +14,7 @@ import { routingDecisionBench } from './routing-decision';
 import { offersBench } from './offers';
 import { queueStatsBench } from './queue-stats';
 import { slaSweepBench } from './sla-sweep';
+import { consoleBench } from './console';
 
 const BENCHMARKS: Record<string, (url: string) => Promise<unknown>> = {
   'insert-ceiling': insertCeiling,
@@ -25,7 +26,10 @@ const BENCHMARKS: Record<string, (url: string) => Promise<unknown>> = {
   offers: offersBench,
   'queue-stats': queueStatsBench,
   'sla-sweep': slaSweepBench,
+  console: consoleBench,
 };
+/** Benchmarks that start their own embedded (SQLite) desk and leave the scratch PostgreSQL database alone. */
+const EMBEDDED = new Set(['console']);
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
@@ -44,7 +48,7 @@ async function main(): Promise<void> {
   }
   try {
     for (const name of wanted.length > 0 ? wanted : Object.keys(BENCHMARKS)) {
-      console.log(`\n=== ${name} (PostgreSQL, ${new Date().toISOString()}) ===`);
+      console.log(`\n=== ${name} (${EMBEDDED.has(name) ? 'SQLite' : 'PostgreSQL'}, ${new Date().toISOString()}) ===`);
       const result = await BENCHMARKS[name](scratch.url);
       console.log(`BENCH_JSON ${JSON.stringify({ benchmark: name, ...(result as object) })}`);
     }

@@ -1,36 +1,18 @@
 import AxeBuilder from '@axe-core/playwright';
 import { DEMO, DEMO_ADMIN, DEMO_AGENT_PASSWORD } from '@readerdesk/persistence';
-import { describeWithDatabase } from '@readerdesk/testing';
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { CHROMIUM_FLAGS, chromiumPath, describeWithDatabase } from '@readerdesk/testing';
+import { existsSync, readFileSync } from 'node:fs';
+import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createTestApp, TestApp } from './support/test-app';
-
-/** Debian's chromium (`.ci/run` installs it); nothing here downloads a browser. */
-function chromiumPath(): string | undefined {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  try {
-    return execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 const executablePath = chromiumPath();
 const describeInBrowser = executablePath ? describeWithDatabase : describe.skip;
 if (!executablePath)
   console.warn('SKIPPED test/console: no chromium on PATH (apt-get install chromium, or set CHROMIUM_PATH)');
-
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /** Serious and critical accessibility violations on the page as it is now (axe-core). */
 async function seriousViolations(page: Page): Promise<string[]> {
@@ -69,7 +51,7 @@ describeInBrowser('the agent console in a real browser', () => {
         })
         .expect(201)
     ).body.id;
-    browser = await chromium.launch({ executablePath, args: FLAGS, headless: true });
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_FLAGS, headless: true });
   });
   afterAll(async () => {
     await browser?.close();
@@ -77,7 +59,7 @@ describeInBrowser('the agent console in a real browser', () => {
   });
 
   async function signedIn(email = DEMO_ADMIN.email, password = DEMO_ADMIN.password): Promise<Page> {
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await browser.newContext({ reducedMotion: 'reduce' })).newPage();
     page.on('request', (request) => {
       const target = request.url();
       if (!target.startsWith(url) && !target.startsWith('data:') && !target.startsWith('about:'))
@@ -92,7 +74,7 @@ describeInBrowser('the agent console in a real browser', () => {
   }
 
   it('serves the sign-in page at / with its own content security policy, and it is accessible', async () => {
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await browser.newContext({ reducedMotion: 'reduce' })).newPage();
     const answer = await page.goto(url);
     expect(answer?.status()).toBe(200);
     expect(answer?.headers()['content-security-policy']).toContain("script-src 'self'");
@@ -105,6 +87,32 @@ describeInBrowser('the agent console in a real browser', () => {
     await page.getByRole('alert').waitFor();
     expect(await page.getByRole('alert').textContent()).toMatch(/\w/);
     await page.context().close();
+  });
+
+  it('sends the console’s scripts Brotli- or gzip-compressed as the browser accepts, byte for byte the build', async () => {
+    const html = (await desk.http.get('/').set('Accept', 'text/html').expect(200)).text;
+    const script = /src="(\/assets\/index-[\w-]+\.js)"/.exec(html)![1];
+    const plain = readFileSync(join(__dirname, '..', 'dist', 'console', script));
+    const raw = (encoding: string | null) =>
+      new Promise<{ headers: IncomingHttpHeaders; body: Buffer }>((done, fail) => {
+        httpGet(`${url}${script}`, { headers: encoding ? { 'accept-encoding': encoding } : {} }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => done({ headers: res.headers, body: Buffer.concat(chunks) }));
+        }).on('error', fail);
+      });
+    const br = await raw('gzip, deflate, br');
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['vary']).toMatch(/Accept-Encoding/i);
+    expect(br.headers['content-type']).toMatch(/^text\/javascript/);
+    expect(br.body.length).toBeLessThan(plain.length / 3);
+    expect(brotliDecompressSync(br.body).equals(plain)).toBe(true);
+    const gz = await raw('gzip');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.body).equals(plain)).toBe(true);
+    const none = await raw(null);
+    expect(none.headers['content-encoding']).toBeUndefined();
+    expect(none.body.equals(plain)).toBe(true);
   });
 
   it('shows an inbound contact live, opens it, replies on its channel and resolves it', async () => {
@@ -587,7 +595,10 @@ describeInBrowser('the agent console in a real browser', () => {
     const search = page.getByRole('textbox', { name: 'Go to, set presence, open a conversation…' });
     await search.waitFor();
     await search.fill(`#${posted.body.conversation.number as number}`);
-    await page.getByRole('dialog').getByRole('button', { name: new RegExp(subject) }).waitFor();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: new RegExp(subject) })
+      .waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await page.keyboard.press('Enter');
     await page.getByTestId('timeline').getByText('Where do I return a laptop?').waitFor();
@@ -597,11 +608,50 @@ describeInBrowser('the agent console in a real browser', () => {
     const changed = page.waitForResponse((r) => r.url().endsWith('/agents/me/presence'));
     await page.keyboard.press('Enter');
     expect((await changed).status()).toBe(200);
-    await expect(page.getByRole('combobox', { name: 'Presence' }).inputValue()).resolves.toBe('Busy');
+    await page.waitForFunction('document.querySelector(\'input[aria-label="Presence"]\')?.value === "Busy"');
     await page.context().close();
     await desk.http.put('/api/v1/agents/me/presence').set(adminAuth).send({ presence: 'offline' }).expect(200);
     await desk.http
       .post(`/api/v1/conversations/${posted.body.conversation.id}/status`)
+      .set(adminAuth)
+      .send({ status: 'resolved', readLevel: 1, questionType: 'directional' })
+      .expect(200);
+  });
+
+  it('keeps the open conversation in the address, and another department’s is not reachable by it', async () => {
+    const subject = `Linked ${Date.now()}`;
+    const posted = await desk.http
+      .post(`/api/v1/inboxes/${inboxId}/messages`)
+      .set(adminAuth)
+      .send({
+        externalId: `linked-${Date.now()}`,
+        handles: [{ kind: 'email', value: 'linked@example.org' }],
+        subject,
+        text: 'A question worth a link',
+      })
+      .expect(201);
+    const id = posted.body.conversation.id as string;
+    const admin = await signedIn();
+    await admin
+      .getByTestId('queue')
+      .getByRole('button', { name: new RegExp(subject) })
+      .click();
+    await admin.waitForURL(`${url}/#/c/${id}`);
+    await admin.reload();
+    await admin.getByTestId('timeline').getByText('A question worth a link').waitFor();
+    await admin.context().close();
+    // Circulation's agent, with the link to a reference conversation: the server's 404, said; nothing of it shown.
+    const outsider = await signedIn(DEMO.agents[2].email, DEMO_AGENT_PASSWORD);
+    await outsider.goto(`${url}/#/c/${id}`);
+    await outsider
+      .getByRole('alert')
+      .filter({ hasText: /not found|No such/i })
+      .waitFor();
+    expect(await outsider.getByTestId('timeline').textContent()).not.toContain('A question worth a link');
+    expect(await outsider.getByText(subject).count()).toBe(0);
+    await outsider.context().close();
+    await desk.http
+      .post(`/api/v1/conversations/${id}/status`)
       .set(adminAuth)
       .send({ status: 'resolved', readLevel: 1, questionType: 'directional' })
       .expect(200);
@@ -939,7 +989,7 @@ describeInBrowser('the agent console in a real browser', () => {
   });
 
   it('lays the whole shell out right to left in Persian', async () => {
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await browser.newContext({ reducedMotion: 'reduce' })).newPage();
     await page.goto(url);
     await page.getByRole('combobox', { name: 'Language' }).click();
     await page.getByRole('option', { name: 'فارسی' }).click();

@@ -1,6 +1,7 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState, type FormEvent } from 'react';
 import {
   Alert,
+  Loader,
   Anchor,
   AppShell,
   Badge,
@@ -27,8 +28,9 @@ import { OfferCard } from './Offer';
 import { attention } from './alerts';
 import { Mentions } from './Mentions';
 import { Palette, setPresence, Shortcuts } from './Palette';
-import { Board } from './Board';
-import { Admin } from './Admin';
+// The board and the administration screens load when first opened: agents never download them.
+const Board = lazy(() => import('./Board').then((m) => ({ default: m.Board })));
+const Admin = lazy(() => import('./Admin').then((m) => ({ default: m.Admin })));
 import { useHashRoute } from './util';
 
 export function App() {
@@ -116,11 +118,16 @@ function Desk({ me }: { me: Agent }) {
   const { t } = useTranslation();
   const queries = useQueryClient();
   const [connected, setConnected] = useState(false);
-  const [selected, setSelected] = useState<string | null>(null);
   const [offers, setOffers] = useState<OfferCreatedEvent[]>([]);
   const [socket, setSocket] = useState<LiveSocket | null>(null);
   const [ended, setEnded] = useState<{ number: number; reason: string } | null>(null);
   const route = useHashRoute();
+  // The open conversation is in the address (#/c/<id>): a link, a reload or Back brings it again; one the
+  // agent may not see answers 404, and the pane says so in the server's words.
+  const selected = /^\/c\/([0-9a-f-]{36})$/i.exec(route)?.[1] ?? null;
+  const setSelected = useCallback((id: string | null) => {
+    window.location.hash = id ? `#/c/${id}` : '#/';
+  }, []);
   // Agents have no board (the API refuses them its figures): #/board shows them the queue.
   const supervises = me.role === 'supervisor' || me.role === 'administrator';
   const onBoard = supervises && route === '/board';
@@ -149,23 +156,19 @@ function Desk({ me }: { me: Agent }) {
     );
     live.on('offer.accepted', (e) => {
       drop(e);
-      setSelected(e.conversationId);
       // The accepted conversation opens in the queue screen, wherever the offer was answered.
-      if (/^#\/(board|admin)/.test(window.location.hash)) window.location.hash = '#/';
+      setSelected(e.conversationId);
     });
     setSocket(live);
     return () => void live.close();
     // t changes with the language; the socket stays.
-  }, [queries]);
+  }, [queries, setSelected]);
   const signOut = async () => {
     await api('POST', '/auth/logout').catch(() => undefined);
     queries.setQueryData(['me'], null);
   };
   /** Opens a conversation from anywhere (a mention, a notification): on the queue screen. */
-  const open = (conversationId: string) => {
-    setSelected(conversationId);
-    if (/^#\/(board|admin)/.test(window.location.hash)) window.location.hash = '#/';
-  };
+  const open = setSelected;
   const offerCards = (
     <>
       {ended && (
@@ -229,12 +232,16 @@ function Desk({ me }: { me: Agent }) {
           {onAdmin ? (
             <div style={{ height: 'calc(100vh - 56px)', overflowY: 'auto' }}>
               {offerCards}
-              <Admin me={me} />
+              <Suspense fallback={<Loader m="xl" aria-label={t('shell.loading')} />}>
+                <Admin me={me} />
+              </Suspense>
             </div>
           ) : onBoard ? (
             <div style={{ height: 'calc(100vh - 56px)', overflowY: 'auto' }}>
               {offerCards}
-              <Board />
+              <Suspense fallback={<Loader m="xl" aria-label={t('shell.loading')} />}>
+                <Board />
+              </Suspense>
             </div>
           ) : (
             <div className="rd-desk" data-open={selected ? 'true' : 'false'}>
@@ -263,7 +270,11 @@ function Desk({ me }: { me: Agent }) {
 function Presence({ initial }: { initial: string }) {
   const { t } = useTranslation();
   // Shared with the command palette, which can change it too.
-  const presence = useQuery({ queryKey: ['presence'], queryFn: () => initial, initialData: initial });
+  const presence = useQuery({
+    queryKey: ['presence'],
+    queryFn: () => api<Agent>('GET', '/auth/me').then((m) => m.presence as string),
+    initialData: initial,
+  });
   const [error, setError] = useState<string | null>(null);
   const queries = useQueryClient();
   const change = async (value: string | null) => {

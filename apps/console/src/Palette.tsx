@@ -60,6 +60,8 @@ export function Palette({ me, onOpen }: { me: Agent; onOpen: (conversationId: st
       <Spotlight
         actions={actions}
         shortcut={['mod + K']}
+        // In a text field too: an agent writing a reply reaches the palette without leaving it first.
+        tagsToIgnore={[]}
         onSpotlightOpen={() => setOpened(true)}
         onSpotlightClose={() => setOpened(false)}
         nothingFound={t('palette.nothing')}

@@ -14,7 +14,17 @@ export function connectLive(queries: QueryClient, onState: (connected: boolean) 
   const socket: LiveSocket = io({ path: '/socket.io', withCredentials: true, transports: ['websocket'] });
   socket.on('connect', () => onState(true));
   socket.on('disconnect', () => onState(false));
-  const queue = () => void queries.invalidateQueries({ queryKey: ['conversations'] });
+  // One contact brings several events at once (opened, appended, …): the lists are read again once for all
+  // of them, a frame later, instead of each event cancelling the read the one before started.
+  let queued = false;
+  const queue = () => {
+    if (queued) return;
+    queued = true;
+    setTimeout(() => {
+      queued = false;
+      void queries.invalidateQueries({ queryKey: ['conversations'] });
+    }, 16);
+  };
   const one = (id: string) => {
     void queries.invalidateQueries({ queryKey: ['conversation', id] });
     void queries.invalidateQueries({ queryKey: ['timeline', id] });

@@ -8,6 +8,8 @@ export const theme = createTheme({
   primaryColor: 'blue',
   primaryShade: { light: 8, dark: 5 },
   autoContrast: true,
+  // Agents who ask their system for less motion get none: popovers and dialogs appear at once.
+  respectReducedMotion: true,
 });
 
 export const cssVariables: CSSVariablesResolver = (t) => ({

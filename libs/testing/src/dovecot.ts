@@ -1,8 +1,9 @@
 import { ImapFlow } from 'imapflow';
+import { freePort } from './local';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -52,17 +53,6 @@ export function dovecotSkipReason(): string | undefined {
   return dovecotAvailable()
     ? undefined
     : `Dovecot is not installed (${DOVECOT} missing): apt-get install -y dovecot-imapd (.ci/run does) — IMAP tests skipped`;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function accepting(port: number): Promise<boolean> {

@@ -5,3 +5,4 @@ export * from './dovecot';
 export * from './factories';
 export * from './test-clock';
 export * from './ingestion';
+export * from './local';

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import express, { NextFunction, Request, Response } from 'express';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /**
@@ -43,6 +43,7 @@ export const CONSOLE_CSP = [
 export function serveConsole(app: INestApplication): boolean {
   const dir = consoleDirectory();
   if (!dir) return false;
+  app.use('/assets', precompressed(join(dir, 'assets')));
   const assets = express.static(join(dir, 'assets'), {
     immutable: true,
     maxAge: '365d',
@@ -61,4 +62,34 @@ export function serveConsole(app: INestApplication): boolean {
     res.sendFile(index);
   });
   return true;
+}
+
+/** Best first; `q=0` refusals are not read (no browser sends them for these two). */
+const ENCODINGS = [
+  { name: 'br', suffix: 'br', accepted: /\bbr\b/ },
+  { name: 'gzip', suffix: 'gz', accepted: /\bgzip\b/ },
+] as const;
+const TYPES: Record<string, string> = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
+
+/**
+ * The build's compressed copies (apps/console/vite.config.mjs writes .br and .gz beside each script
+ * and style sheet): Brotli or gzip as the browser accepts, else the plain file (express.static next).
+ * Which copies exist is read once at start-up; a request only compares strings.
+ */
+function precompressed(dir: string) {
+  const files = new Set(readdirSync(dir));
+  return (req: Request, res: Response, next: NextFunction): void => {
+    res.setHeader('Vary', 'Accept-Encoding');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    const name = req.path.slice(1);
+    const type = TYPES[/\.(js|css)$/.exec(name)?.[1] ?? ''];
+    if (!type || name.includes('/')) return next();
+    const accepted = String(req.headers['accept-encoding'] ?? '');
+    const encoding = ENCODINGS.find((e) => e.accepted.test(accepted) && files.has(`${name}.${e.suffix}`));
+    if (!encoding) return next();
+    res.setHeader('Content-Encoding', encoding.name);
+    res.setHeader('Content-Type', type);
+    res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+    res.sendFile(join(dir, `${name}.${encoding.suffix}`));
+  };
 }
