@@ -183,9 +183,9 @@ function Desk({ me }: { me: Agent }) {
   );
   return (
     <LiveContext.Provider value={socket}>
-      <AppShell header={{ height: 56 }} padding={0}>
+      <AppShell header={{ height: { base: 112, sm: 56 } }} padding={0}>
         <AppShell.Header>
-          <Group h="100%" px="md" justify="space-between">
+          <Group h="100%" px="md" py={4} justify="space-between" gap={4}>
             <Group>
               <Title order={1} size="h4">
                 {t('app.name')}
@@ -216,13 +216,15 @@ function Desk({ me }: { me: Agent }) {
                 </nav>
               )}
             </Group>
-            <Group>
+            <Group wrap="nowrap" gap="xs">
               <Palette me={me} onOpen={open} />
               <Shortcuts />
               <Mentions onOpen={open} />
               <Presence initial={me.presence} />
-              <Text size="sm">{me.displayName}</Text>
-              <Button variant="subtle" onClick={() => void signOut()}>
+              <Text size="sm" className="rd-hide-narrow">
+                {me.displayName}
+              </Text>
+              <Button variant="subtle" px="xs" onClick={() => void signOut()}>
                 {t('shell.signout')}
               </Button>
             </Group>
@@ -230,14 +232,14 @@ function Desk({ me }: { me: Agent }) {
         </AppShell.Header>
         <AppShell.Main>
           {onAdmin ? (
-            <div style={{ height: 'calc(100vh - 56px)', overflowY: 'auto' }}>
+            <div className="rd-screen">
               {offerCards}
               <Suspense fallback={<Loader m="xl" aria-label={t('shell.loading')} />}>
                 <Admin me={me} />
               </Suspense>
             </div>
           ) : onBoard ? (
-            <div style={{ height: 'calc(100vh - 56px)', overflowY: 'auto' }}>
+            <div className="rd-screen">
               {offerCards}
               <Suspense fallback={<Loader m="xl" aria-label={t('shell.loading')} />}>
                 <Board />
@@ -296,7 +298,7 @@ function Presence({ initial }: { initial: string }) {
       allowDeselect={false}
       onChange={(v) => void change(v)}
       error={error ?? undefined}
-      w={150}
+      w={{ base: 120, sm: 150 }}
     />
   );
 }

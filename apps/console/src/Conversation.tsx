@@ -170,7 +170,7 @@ export function ConversationPane({ id, me, onOpen }: { id: string; me: Agent; on
         )}
         {c && (
           <Stack gap={6}>
-            <Group justify="space-between" wrap="nowrap">
+            <Group justify="space-between">
               <Title order={2} size="h4">
                 #{c.number} {c.subject ?? t('conversation.noSubject')}
               </Title>

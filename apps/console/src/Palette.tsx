@@ -54,7 +54,13 @@ export function Palette({ me, onOpen }: { me: Agent; onOpen: (conversationId: st
   ];
   return (
     <>
-      <Button variant="subtle" size="xs" onClick={() => spotlight.open()} aria-keyshortcuts="Control+K">
+      <Button
+        variant="subtle"
+        size="xs"
+        onClick={() => spotlight.open()}
+        aria-keyshortcuts="Control+K"
+        className="rd-hide-narrow"
+      >
         {t('palette.open')} <Kbd ms={6}>Ctrl K</Kbd>
       </Button>
       <Spotlight

@@ -41,7 +41,9 @@ export function ReaderPanel({
       {reader.data && (
         <Stack gap={4} mt="xs">
           <Text fw={600}>{reader.data.displayName ?? '—'}</Text>
-          {reader.data.cardNumber && <Text size="sm">{t('reader.card', { card: reader.data.cardNumber })}</Text>}
+          {reader.data.cardNumber && !reader.data.handles.some((h) => h.kind === 'card') && (
+            <Text size="sm">{t('reader.card', { card: reader.data.cardNumber })}</Text>
+          )}
           {reader.data.handles.map((h) => (
             <Group key={h.id} gap={4} wrap="nowrap" justify="space-between">
               <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
