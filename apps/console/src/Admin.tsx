@@ -839,17 +839,9 @@ function EmailInboxForm({ departments }: { departments: Array<{ value: string; l
     address: '',
     fromName: '',
     departmentId: ANY,
-    imapHost: '',
-    imapPort: 993 as number | string,
-    imapSecure: true,
-    imapUser: '',
-    imapPassword: '',
+    imap: { host: '', port: 993 as number | string, secure: true, user: '', password: '' },
     imapFolder: 'INBOX',
-    smtpHost: '',
-    smtpPort: 465 as number | string,
-    smtpSecure: true,
-    smtpUser: '',
-    smtpPassword: '',
+    smtp: { host: '', port: 465 as number | string, secure: true, user: '', password: '' },
   };
   const [d, setDraft] = useState(blank);
   const set = (changes: Partial<typeof blank>) => setDraft({ ...d, ...changes });
@@ -861,23 +853,23 @@ function EmailInboxForm({ departments }: { departments: Array<{ value: string; l
         ...(d.fromName.trim() && { fromName: d.fromName.trim() }),
         ...(d.departmentId !== ANY && { defaultDepartmentId: d.departmentId }),
         // Without a host the mailbox is not read over IMAP (mail may be relayed to the desk over SMTP instead).
-        ...(d.imapHost.trim() && {
+        ...(d.imap.host.trim() && {
           imap: {
-            host: d.imapHost.trim(),
-            port: Number(d.imapPort),
-            secure: d.imapSecure,
-            user: d.imapUser.trim(),
-            password: d.imapPassword,
+            host: d.imap.host.trim(),
+            port: Number(d.imap.port),
+            secure: d.imap.secure,
+            user: d.imap.user.trim(),
+            password: d.imap.password,
             folder: d.imapFolder.trim() || 'INBOX',
           },
         }),
-        ...(d.smtpHost.trim() && {
+        ...(d.smtp.host.trim() && {
           smtp: {
-            host: d.smtpHost.trim(),
-            port: Number(d.smtpPort),
-            secure: d.smtpSecure,
-            ...(d.smtpUser.trim() && { user: d.smtpUser.trim() }),
-            ...(d.smtpPassword && { password: d.smtpPassword }),
+            host: d.smtp.host.trim(),
+            port: Number(d.smtp.port),
+            secure: d.smtp.secure,
+            ...(d.smtp.user.trim() && { user: d.smtp.user.trim() }),
+            ...(d.smtp.password && { password: d.smtp.password }),
           },
         }),
       }),
@@ -915,110 +907,105 @@ function EmailInboxForm({ departments }: { departments: Array<{ value: string; l
         onChange={(v) => set({ departmentId: v ?? ANY })}
         allowDeselect={false}
       />
-      <Fieldset legend={t('admin.inboxes.imap')} variant="filled">
-        <Stack gap="xs">
-          <Text size="xs" c="dimmed">
-            {t('admin.inboxes.imapHint')}
-          </Text>
-          <Group gap="xs" align="flex-start" wrap="nowrap">
-            <TextInput
-              label={t('admin.inboxes.host')}
-              value={d.imapHost}
-              onChange={(e) => set({ imapHost: e.currentTarget.value })}
-              maxLength={253}
-              style={{ flex: 1 }}
-            />
-            <NumberInput
-              label={t('admin.inboxes.port')}
-              value={d.imapPort}
-              onChange={(v) => set({ imapPort: v })}
-              min={1}
-              max={65535}
-              allowDecimal={false}
-              allowNegative={false}
-              hideControls
-              w={80}
-            />
-          </Group>
-          <Checkbox
-            label={t('admin.inboxes.secure')}
-            checked={d.imapSecure}
-            onChange={(e) => set({ imapSecure: e.currentTarget.checked })}
-          />
-          <TextInput
-            label={t('admin.inboxes.user')}
-            value={d.imapUser}
-            onChange={(e) => set({ imapUser: e.currentTarget.value })}
-            required={!!d.imapHost.trim()}
-            autoComplete="off"
-            maxLength={320}
-          />
-          <PasswordInput
-            label={t('admin.inboxes.password')}
-            value={d.imapPassword}
-            onChange={(e) => set({ imapPassword: e.currentTarget.value })}
-            required={!!d.imapHost.trim()}
-            autoComplete="new-password"
-            maxLength={1024}
-          />
-          <TextInput
-            label={t('admin.inboxes.folder')}
-            value={d.imapFolder}
-            onChange={(e) => set({ imapFolder: e.currentTarget.value })}
-            maxLength={200}
-          />
-        </Stack>
-      </Fieldset>
-      <Fieldset legend={t('admin.inboxes.smtp')} variant="filled">
-        <Stack gap="xs">
-          <Text size="xs" c="dimmed">
-            {t('admin.inboxes.smtpHint')}
-          </Text>
-          <Group gap="xs" align="flex-start" wrap="nowrap">
-            <TextInput
-              label={t('admin.inboxes.host')}
-              value={d.smtpHost}
-              onChange={(e) => set({ smtpHost: e.currentTarget.value })}
-              maxLength={253}
-              style={{ flex: 1 }}
-            />
-            <NumberInput
-              label={t('admin.inboxes.port')}
-              value={d.smtpPort}
-              onChange={(v) => set({ smtpPort: v })}
-              min={1}
-              max={65535}
-              allowDecimal={false}
-              allowNegative={false}
-              hideControls
-              w={80}
-            />
-          </Group>
-          <Checkbox
-            label={t('admin.inboxes.secure')}
-            checked={d.smtpSecure}
-            onChange={(e) => set({ smtpSecure: e.currentTarget.checked })}
-          />
-          <TextInput
-            label={t('admin.inboxes.user')}
-            value={d.smtpUser}
-            onChange={(e) => set({ smtpUser: e.currentTarget.value })}
-            autoComplete="off"
-            maxLength={320}
-          />
-          <PasswordInput
-            label={t('admin.inboxes.password')}
-            value={d.smtpPassword}
-            onChange={(e) => set({ smtpPassword: e.currentTarget.value })}
-            autoComplete="new-password"
-            maxLength={1024}
-          />
-        </Stack>
-      </Fieldset>
+      <ServerFieldset
+        legend={t('admin.inboxes.imap')}
+        hint={t('admin.inboxes.imapHint')}
+        server={d.imap}
+        onChange={(imap) => set({ imap })}
+        signInRequired
+      >
+        <TextInput
+          label={t('admin.inboxes.folder')}
+          value={d.imapFolder}
+          onChange={(e) => set({ imapFolder: e.currentTarget.value })}
+          maxLength={200}
+        />
+      </ServerFieldset>
+      <ServerFieldset
+        legend={t('admin.inboxes.smtp')}
+        hint={t('admin.inboxes.smtpHint')}
+        server={d.smtp}
+        onChange={(smtp) => set({ smtp })}
+      />
       <Button type="submit" loading={create.isPending}>
         {t('admin.inboxes.createEmail')}
       </Button>
     </SideForm>
+  );
+}
+
+interface ServerDraft {
+  host: string;
+  port: number | string;
+  secure: boolean;
+  user: string;
+  password: string;
+}
+
+/** A mail server's host, port, TLS and sign-in (IMAP to read the mailbox, SMTP to send from it). */
+function ServerFieldset(props: {
+  legend: string;
+  hint: string;
+  server: ServerDraft;
+  onChange: (server: ServerDraft) => void;
+  /** IMAP needs a sign-in once a host is given; SMTP may relay without one. */
+  signInRequired?: boolean;
+  children?: ReactNode;
+}) {
+  const { t } = useTranslation();
+  const { server } = props;
+  const set = (changes: Partial<ServerDraft>) => props.onChange({ ...server, ...changes });
+  const required = !!props.signInRequired && !!server.host.trim();
+  return (
+    <Fieldset legend={props.legend} variant="filled">
+      <Stack gap="xs">
+        <Text size="xs" c="dimmed">
+          {props.hint}
+        </Text>
+        <Group gap="xs" align="flex-start" wrap="nowrap">
+          <TextInput
+            label={t('admin.inboxes.host')}
+            value={server.host}
+            onChange={(e) => set({ host: e.currentTarget.value })}
+            maxLength={253}
+            style={{ flex: 1 }}
+          />
+          <NumberInput
+            label={t('admin.inboxes.port')}
+            value={server.port}
+            onChange={(port) => set({ port })}
+            min={1}
+            max={65535}
+            allowDecimal={false}
+            allowNegative={false}
+            hideControls
+            w={80}
+          />
+        </Group>
+        <Checkbox
+          label={t('admin.inboxes.secure')}
+          checked={server.secure}
+          onChange={(e) => set({ secure: e.currentTarget.checked })}
+        />
+        <TextInput
+          label={t('admin.inboxes.user')}
+          value={server.user}
+          onChange={(e) => set({ user: e.currentTarget.value })}
+          required={required}
+          autoComplete="off"
+          maxLength={320}
+        />
+        <PasswordInput
+          label={t('admin.inboxes.password')}
+          value={server.password}
+          onChange={(e) => set({ password: e.currentTarget.value })}
+          required={required}
+          autoComplete="new-password"
+          maxLength={1024}
+        />
+        {props.children}
+      </Stack>
+    </Fieldset>
   );
 }
 

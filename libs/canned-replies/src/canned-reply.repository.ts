@@ -17,16 +17,7 @@ export class CannedReplyRepository extends TenantRepository<CannedReply> {
    * matches a part of the title or shortcut, whatever the case (ASCII case on SQLite).
    */
   list(scope: LibraryScope, departments: ReadonlySet<string> | 'all', q?: string): Promise<CannedReply[]> {
-    const query = this.query(scope, 'r');
-    if (departments !== 'all') {
-      const ids = [...departments];
-      query.andWhere(
-        new Brackets((b) => {
-          b.where('r.departmentId IS NULL');
-          if (ids.length > 0) b.orWhere('r.departmentId IN (:...departmentIds)', { departmentIds: ids });
-        }),
-      );
-    }
+    const query = this.inDepartments(this.query(scope, 'r'), 'r.departmentId', departments);
     if (q) {
       const pattern = `%${likeEscape(q.toLowerCase())}%`;
       query.andWhere(

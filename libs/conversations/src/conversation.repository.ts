@@ -195,16 +195,7 @@ export class ConversationRepository extends TenantRepository<Conversation> {
         );
       }
     }
-    if (visible !== 'all') {
-      const ids = [...visible];
-      q.andWhere(
-        new Brackets((b) => {
-          b.where('c.departmentId IS NULL');
-          if (ids.length > 0) b.orWhere('c.departmentId IN (:...visibleIds)', { visibleIds: ids });
-        }),
-      );
-    }
-    return q;
+    return this.inDepartments(q, 'c.departmentId', visible);
   }
 
   /** Ends a snooze that is due: true only for the one update that did it (a job and the sweep may both try). */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Conversation } from '@readerdesk/conversations';
+import { Conversation, OPEN_STATUSES } from '@readerdesk/conversations';
 import { DatabaseService, LibraryScope, TenantRepository } from '@readerdesk/platform';
 import { Reader } from '@readerdesk/readers';
 import { Agent, AgentDepartment } from '@readerdesk/staff';
@@ -17,7 +17,7 @@ export function rawTime(value: unknown): number {
 }
 
 /** Statuses in which an assigned conversation occupies its agent (capacity). */
-export const HELD_STATUSES = ['new', 'open', 'pending'] as const;
+export const HELD_STATUSES = OPEN_STATUSES;
 /** Statuses in which an unassigned conversation waits in its department's queue. */
 export const QUEUED_STATUSES = ['new', 'open'] as const;
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Channel, Conversation, Message } from '@readerdesk/conversations';
+import { type Channel, Conversation, Message, OPEN_STATUSES } from '@readerdesk/conversations';
 import { DatabaseService, LibraryScope, newRowId, TenantRepository } from '@readerdesk/platform';
 import { In } from 'typeorm';
 import { bucketOf } from './histogram';
@@ -35,7 +35,7 @@ const HISTOGRAM_COLUMN = { firstResponse: 'first_response_histogram', resolution
 /** Statuses in which an unassigned conversation waits in its queue. */
 const QUEUED = ['new', 'open'] as const;
 /** Statuses in which an assigned conversation occupies its agent (the offers' capacity counts the same). */
-const HELD = ['new', 'open', 'pending'] as const;
+const HELD = OPEN_STATUSES;
 
 export interface WaitingRow {
   departmentId: string | null;

@@ -203,38 +203,45 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayDisconnect
     }
   }
 
-  private async joinConversation(
+  private joinConversation(
     socket: AgentSocket,
     principal: StaffPrincipal,
     conversationId: unknown,
   ): Promise<{ ok: boolean; error?: string }> {
-    if (!isId(conversationId)) return { ok: false, error: 'invalid_id' };
-    try {
-      if (!(await this.maySee(principal, conversationId))) return { ok: false, error: 'not_found' };
-      await socket.join(rooms.conversation(conversationId));
+    return this.withVisible(principal, conversationId, 'join', async (id) => {
+      await socket.join(rooms.conversation(id));
       return { ok: true };
-    } catch (error) {
-      this.logger.warn(`join failed: ${(error as Error).message}`);
-      return { ok: false, error: 'unavailable' };
-    }
+    });
   }
 
   /** Collision: the same check as following, then the viewing room (ConversationViewersService). */
-  private async viewConversation(
+  private viewConversation(
     socket: AgentSocket,
     principal: StaffPrincipal,
     conversationId: unknown,
   ): Promise<{ ok: boolean; error?: string }> {
-    if (!isId(conversationId)) return { ok: false, error: 'invalid_id' };
-    try {
-      if (!(await this.maySee(principal, conversationId))) return { ok: false, error: 'not_found' };
+    return this.withVisible(principal, conversationId, 'view', async (id) => {
       const displayName = await this.staff.displayName(libraryScope(principal.libraryId), principal.agentId);
       // Closed while the checks ran: socket.io would ignore the join, and nobody is to be told.
       if (!socket.connected || displayName === null) return { ok: false, error: 'unavailable' };
-      await this.viewers.view(socket, conversationId, { agentId: principal.agentId, displayName });
+      await this.viewers.view(socket, id, { agentId: principal.agentId, displayName });
       return { ok: true };
+    });
+  }
+
+  /** A well-formed id of a conversation the caller may see, then `act`; the answer codes the console reads. */
+  private async withVisible(
+    principal: StaffPrincipal,
+    conversationId: unknown,
+    what: string,
+    act: (id: string) => Promise<{ ok: boolean; error?: string }>,
+  ): Promise<{ ok: boolean; error?: string }> {
+    if (!isId(conversationId)) return { ok: false, error: 'invalid_id' };
+    try {
+      if (!(await this.maySee(principal, conversationId))) return { ok: false, error: 'not_found' };
+      return await act(conversationId);
     } catch (error) {
-      this.logger.warn(`view failed: ${(error as Error).message}`);
+      this.logger.warn(`${what} failed: ${(error as Error).message}`);
       return { ok: false, error: 'unavailable' };
     }
   }

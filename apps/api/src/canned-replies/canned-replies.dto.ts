@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
 import {
   CANNED_REPLY_SHORTCUT_MAX,
@@ -56,44 +56,8 @@ export class CannedReplyBodyDto {
   departmentId?: string | null;
 }
 
-export class CannedReplyPatchDto {
-  @ApiPropertyOptional({ maxLength: CANNED_REPLY_TITLE_MAX })
-  @IsOptional()
-  @IsString()
-  @MaxLength(CANNED_REPLY_TITLE_MAX)
-  @Matches(NOT_BLANK, { message: 'title must not be empty' })
-  title?: string;
-
-  @ApiPropertyOptional({ maxLength: CANNED_REPLY_TEXT_MAX, description: TEXT_DESCRIPTION })
-  @IsOptional()
-  @IsString()
-  @MaxLength(CANNED_REPLY_TEXT_MAX)
-  @Matches(NOT_BLANK, { message: 'text must not be empty' })
-  text?: string;
-
-  @ApiPropertyOptional({
-    nullable: true,
-    type: String,
-    maxLength: CANNED_REPLY_SHORTCUT_MAX,
-    description: 'null: none',
-  })
-  @IsOptional()
-  @ValidateIf(notNull)
-  @IsString()
-  @Length(1, CANNED_REPLY_SHORTCUT_MAX)
-  @Matches(SHORTCUT, { message: SHORTCUT_MESSAGE })
-  shortcut?: string | null;
-
-  @ApiPropertyOptional({
-    nullable: true,
-    type: String,
-    description: 'Move it to another department; null: the whole library (administrators only)',
-  })
-  @IsOptional()
-  @ValidateIf(notNull)
-  @IsUUID()
-  departmentId?: string | null;
-}
+/** Any of the fields, as for a new one (`shortcut: null` removes it, `departmentId: null` makes it library-wide). */
+export class CannedReplyPatchDto extends PartialType(CannedReplyBodyDto) {}
 
 export class ListCannedRepliesQuery {
   @ApiPropertyOptional({ description: 'Part of the title or shortcut, any case', maxLength: CANNED_REPLY_TITLE_MAX })

@@ -62,15 +62,6 @@ export class MentionRepository extends TenantRepository<MessageMention> {
 
   private visibleTo(scope: LibraryScope, agentId: string, visible: ReadonlySet<string> | 'all') {
     const q = this.query(scope, 'mm').andWhere('mm.agentId = :agentId', { agentId }).innerJoin('mm.conversation', 'c');
-    if (visible !== 'all') {
-      const ids = [...visible];
-      q.andWhere(
-        new Brackets((b) => {
-          b.where('c.departmentId IS NULL');
-          if (ids.length > 0) b.orWhere('c.departmentId IN (:...visibleIds)', { visibleIds: ids });
-        }),
-      );
-    }
-    return q;
+    return this.inDepartments(q, 'c.departmentId', visible);
   }
 }

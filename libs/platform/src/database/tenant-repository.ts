@@ -1,4 +1,5 @@
 import {
+  Brackets,
   EntityTarget,
   FindOptionsOrder,
   FindOptionsWhere,
@@ -312,6 +313,24 @@ export abstract class TenantRepository<E extends TenantOwned> {
     return this.repo()
       .createQueryBuilder(alias)
       .where(`${alias}.libraryId = :scopeLibraryId`, { scopeLibraryId: scope.libraryId });
+  }
+  /**
+   * Keeps rows whose `departmentColumn` (e.g. `c.departmentId`) is one of `departments`, or none
+   * (unclaimed, library-wide): what a member of staff of those departments may see. 'all' keeps every row.
+   */
+  protected inDepartments<T extends ObjectLiteral>(
+    q: SelectQueryBuilder<T>,
+    departmentColumn: string,
+    departments: ReadonlySet<string> | 'all',
+  ): SelectQueryBuilder<T> {
+    if (departments === 'all') return q;
+    const ids = [...departments];
+    return q.andWhere(
+      new Brackets((b) => {
+        b.where(`${departmentColumn} IS NULL`);
+        if (ids.length > 0) b.orWhere(`${departmentColumn} IN (:...inDepartmentIds)`, { inDepartmentIds: ids });
+      }),
+    );
   }
 }
 
