@@ -7,6 +7,13 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { Clock } from '@readerdesk/platform';
+import { SlaService } from '@readerdesk/sla';
+import { DateTime } from 'luxon';
+import { SmtpInboundServer } from '@readerdesk/channels';
+import { createTransport } from 'nodemailer';
+import PostalMime from 'postal-mime';
+import { poll, type RelayedMail, startRelay, type TestRelay } from './support/email-desk';
 import { createTestApp, TestApp } from './support/test-app';
 
 const executablePath = chromiumPath();
@@ -28,12 +35,18 @@ describeInBrowser('the agent console in a real browser', () => {
   let url: string;
   let inboxId: string;
   let adminAuth: { Authorization: string };
+  let reference: string;
+  let relay: TestRelay;
+  /** What the library's mail server (the relay) received from the desk. */
+  const relayed: RelayedMail[] = [];
   /** Any request the page makes to somewhere other than the desk (a remote image, a beacon). */
   const strayRequests: string[] = [];
 
   beforeAll(async () => {
     expect(existsSync(join(__dirname, '..', 'dist', 'console', 'index.html'))).toBe(true); // npm install builds it
-    desk = await createTestApp();
+    // The desk listens for inbound mail on a port of its own; replies go out through a relay on loopback.
+    relay = await startRelay((mail) => void relayed.push(mail));
+    desk = await createTestApp({ DESK_SMTP_PORT: '0', DESK_SMTP_HOST: '127.0.0.1' });
     url = `http://127.0.0.1:${(desk.app.getHttpServer().address() as AddressInfo).port}`;
     adminAuth = await desk.signIn(DEMO_ADMIN.email, DEMO_ADMIN.password);
     const departments = (await desk.http.get('/api/v1/departments').set(adminAuth).expect(200)).body as Array<{
@@ -51,11 +64,13 @@ describeInBrowser('the agent console in a real browser', () => {
         })
         .expect(201)
     ).body.id;
+    reference = departments.find((d) => d.code === 'reference')!.id;
     browser = await chromium.launch({ executablePath, args: CHROMIUM_FLAGS, headless: true });
   });
   afterAll(async () => {
     await browser?.close();
     await desk?.close();
+    await relay?.close();
   });
 
   async function signedIn(email = DEMO_ADMIN.email, password = DEMO_ADMIN.password): Promise<Page> {
@@ -224,6 +239,99 @@ describeInBrowser('the agent console in a real browser', () => {
       .set(adminAuth)
       .send({ status: 'resolved', readLevel: 1, questionType: 'technical' })
       .expect(200);
+  });
+
+  it('folds an email’s quoted history, and a reply from the console reaches the library’s mail server, threaded', async () => {
+    const stamp = Date.now();
+    const address = `ask.console.${stamp}@riverside.example.org`;
+    await desk.http
+      .post('/api/v1/inboxes/email')
+      .set(adminAuth)
+      .send({
+        name: 'Ask a Librarian',
+        address,
+        fromName: 'Riverside Library',
+        defaultDepartmentId: reference,
+        smtp: relay.smtp,
+      })
+      .expect(201);
+    const subject = `Re: Interlibrary loan ${stamp}`;
+    const messageId = `<ill-${stamp}@mail.example.org>`;
+    // The reader's mail reaches the desk's own SMTP listener, as from the library's MX.
+    const mailer = createTransport({
+      host: '127.0.0.1',
+      port: desk.app.get(SmtpInboundServer).port as number,
+      secure: false,
+    });
+    try {
+      await mailer.sendMail({
+        envelope: { from: 'maria.gonzalez@example.org', to: address },
+        raw: [
+          'From: Maria Gonzalez <maria.gonzalez@example.org>',
+          `To: Riverside Library <${address}>`,
+          `Subject: ${subject}`,
+          `Message-ID: ${messageId}`,
+          `In-Reply-To: <arrived-${stamp}@riverside.example.org>`,
+          'Date: Tue, 01 Dec 2026 09:00:00 +0000',
+          'MIME-Version: 1.0',
+          'Content-Type: text/plain; charset=utf-8',
+          '',
+          'Thank you, I will collect it on Friday.',
+          '',
+          `On Mon, 30 Nov 2026 at 10:00, Riverside Library <${address}> wrote:`,
+          '> Your interlibrary loan has arrived.',
+          '> It is held for you at the front desk until 14 December.',
+          '',
+        ].join('\r\n'),
+      });
+    } finally {
+      mailer.close();
+    }
+
+    const page = await signedIn();
+    const row = page.getByTestId('queue').getByRole('button', { name: new RegExp(subject) });
+    await row.waitFor();
+    await row.click();
+    const timeline = page.getByTestId('timeline');
+    await timeline.getByText('Thank you, I will collect it on Friday.').waitFor();
+    // The quoted history folds; it unfolds on request and folds again.
+    const quoted = timeline.getByText(/held for you at the front desk/);
+    expect(await quoted.count()).toBe(0);
+    await timeline.getByRole('button', { name: 'Show quoted history' }).click();
+    await quoted.waitFor();
+    await timeline.getByRole('button', { name: 'Fold quoted history' }).click();
+    await quoted.waitFor({ state: 'detached' });
+
+    await page.getByRole('textbox', { name: 'Reply' }).fill('It will be waiting for you at the front desk.');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const mail = await poll('the reply at the library’s mail server', async () =>
+      relayed.find((m) => m.rcptTo.includes('maria.gonzalez@example.org') && m.raw.includes(`ill-${stamp}`)),
+    );
+    const parsed = await PostalMime.parse(mail.raw);
+    // The same subject, with the conversation's reference that threads any answer back to it.
+    expect(parsed.subject).toMatch(new RegExp(`^${subject} \\[#\\d+\\]$`));
+    expect(parsed.inReplyTo).toBe(messageId);
+    expect(parsed.from?.address).toBe(address);
+    expect(parsed.text).toContain('It will be waiting for you at the front desk.');
+    // The console shows it sent, not only queued.
+    await timeline
+      .locator('[data-kind="outbound"]')
+      .getByText('It will be waiting for you at the front desk.')
+      .waitFor();
+    const conversations = (
+      await desk.http
+        .get('/api/v1/conversations')
+        .query({ q: `Interlibrary loan ${stamp}` })
+        .set(adminAuth)
+        .expect(200)
+    ).body.items as Array<{ id: string }>;
+    for (const c of conversations)
+      await desk.http
+        .post(`/api/v1/conversations/${c.id}/status`)
+        .set(adminAuth)
+        .send({ status: 'resolved', readLevel: 1, questionType: 'ready_reference' })
+        .expect(200);
+    await page.context().close();
   });
 
   it('works a conversation: take it, priority, tags, a stale take refused with 409, transfer with a note, a file on a reply', async () => {
@@ -698,11 +806,17 @@ describeInBrowser('the agent console in a real browser', () => {
     await dialog.waitFor();
     const questionType = dialog.getByRole('combobox', { name: 'Question type' });
     await questionType.focus();
+    // Each key waits for what the one before did: the list open, then an option picked.
     await page.keyboard.press('ArrowDown');
+    await page.getByRole('listbox').waitFor();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
-    const picked = await questionType.inputValue();
-    expect(picked).not.toBe('');
+    await page.getByRole('listbox').waitFor({ state: 'hidden' });
+    await page.waitForFunction(
+      (el) => (el as unknown as { value: string }).value !== '',
+      await questionType.elementHandle(),
+    );
+    expect(await questionType.inputValue()).not.toBe('');
     const resolved = page.waitForResponse((r) => r.url().endsWith('/status'));
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
@@ -787,6 +901,52 @@ describeInBrowser('the agent console in a real browser', () => {
     await contact(3);
     await tile.getByTestId('waiting').filter({ hasText: /^3$/ }).waitFor({ timeout: 10_000 });
 
+    // Today by hour: the charts, and the same figures as a table; this hour received the three.
+    const { timeZone } = (await desk.http.get('/api/v1/queue-stats').set(adminAuth).expect(200)).body as {
+      timeZone: string;
+    };
+    const hours = page.getByTestId('board-hours');
+    expect(await hours.locator('svg.recharts-surface').count()).toBe(2);
+    await hours.getByText('The same figures as a table').click();
+    const thisHour = hours.locator(`[data-hour="${DateTime.now().setZone(timeZone).hour}"]`);
+    expect(await thisHour.locator('td').first().textContent()).toBe('3');
+
+    // A breach: a one-minute first-response target, the desk's clock two minutes on, the SLA sweep.
+    await page.getByTestId('board-breaches-none').waitFor();
+    const policy = (
+      await desk.http
+        .post('/api/v1/sla-policies')
+        .set(adminAuth)
+        .send({ name: `Board ${stamp}`, departmentId: department.id, firstResponseMinutes: 1, businessHours: false })
+        .expect(201)
+    ).body.id as string;
+    const clock = desk.app.get(Clock);
+    const realNow = clock.now;
+    try {
+      const late = (await contact(4)).body.conversation.id as string;
+      // The SLA clock starts in an event handler, after the contact's answer.
+      for (let tries = 0; ; tries++) {
+        const row = await desk.http.get(`/api/v1/conversations/${late}`).set(adminAuth).expect(200);
+        if (row.body.sla?.firstResponseDueAt) break;
+        if (tries > 100) throw new Error('no SLA due time on the new contact');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      clock.now = () => new Date(Date.now() + 2 * 60_000);
+      await desk.app.get(SlaService).sweep();
+      const breach = page.getByTestId('board-breaches').locator(`[data-conversation="${late}"]`);
+      await breach.getByText('First response').waitFor({ timeout: 10_000 });
+      expect(await tile.getByText('In breach').locator('..').textContent()).toMatch(/1$/);
+      // Jump to it: the breach is a link to the conversation.
+      await breach.getByRole('link', { name: /Study room 4/ }).click();
+      expect(page.url()).toMatch(new RegExp(`#/c/${late}$`));
+      await page.getByTestId('timeline').getByText('Can I book a study room?').waitFor();
+      await page.goBack();
+      await page.getByRole('heading', { name: 'Supervisor board' }).waitFor();
+    } finally {
+      clock.now = realNow;
+      await desk.http.delete(`/api/v1/sla-policies/${policy}`).set(adminAuth).expect(204);
+    }
+
     // Persian: the board right to left, its figures in Persian digits.
     await page.evaluate("localStorage.setItem('rd.language', 'fa')");
     await page.reload();
@@ -795,10 +955,114 @@ describeInBrowser('the agent console in a real browser', () => {
     await page
       .getByRole('article', { name: `${department.name} · فرم وب` })
       .getByTestId('waiting')
-      .filter({ hasText: /^۳$/ })
+      .filter({ hasText: /^۴$/ })
       .waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await page.context().close();
+  });
+
+  it('merges two readers from the reader panel and unlinks a handle again, for supervisors only', async () => {
+    const stamp = Date.now();
+    const inReference = (a: { departments: readonly string[] }) => a.departments.includes('reference');
+    const supervisor = DEMO.agents.find((a) => a.role === 'supervisor' && inReference(a))!;
+    const agent = DEMO.agents.find((a) => a.role === 'agent' && inReference(a))!;
+    const email = `mira.merge.${stamp}@example.org`;
+    const contact = (handle: { kind: string; value: string }, subject: string, displayName?: string) =>
+      desk.http
+        .post(`/api/v1/inboxes/${inboxId}/messages`)
+        .set(adminAuth)
+        .send({
+          externalId: `merge-${handle.kind}-${stamp}`,
+          handles: [handle],
+          ...(displayName ? { displayName } : {}),
+          subject,
+          text: 'Can I renew my loans?',
+        })
+        .expect(201);
+    // Two contacts, two handles nothing ties together: two readers.
+    const byEmail = (await contact({ kind: 'email', value: email }, `Merge by email ${stamp}`, 'Mira Merge')).body
+      .conversation as { id: string; readerId: string };
+    const typed = `+1 212 555 ${1000 + (stamp % 9000)}`;
+    const byPhone = (await contact({ kind: 'phone', value: typed }, `Merge by phone ${stamp}`)).body.conversation as {
+      id: string;
+      readerId: string;
+    };
+    expect(byPhone.readerId).not.toBe(byEmail.readerId);
+    const phone = (
+      (await desk.http.get(`/api/v1/readers/${byPhone.readerId}`).set(adminAuth).expect(200)).body as {
+        handles: Array<{ value: string }>;
+      }
+    ).handles[0].value;
+
+    const page = await signedIn(supervisor.email, DEMO_AGENT_PASSWORD);
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${url}/#/c/${byEmail.id}`);
+    const panel = page.getByRole('complementary', { name: 'Reader' });
+    await panel.getByText('Mira Merge').waitFor();
+    await panel.getByText(`Email: ${email}`).waitFor();
+    // One handle: nothing to unlink yet.
+    expect(await panel.getByRole('button', { name: /^Unlink/ }).count()).toBe(0);
+
+    // The other reader, found by their phone number, beside this one; then the merge.
+    await panel.getByRole('button', { name: 'Merge with another reader…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Merge with another reader' });
+    await dialog.getByRole('combobox', { name: 'Kind of handle' }).click();
+    await dialog.getByRole('option', { name: 'Phone' }).click();
+    await dialog.getByRole('textbox', { name: 'Their handle' }).fill(typed);
+    await dialog.getByRole('button', { name: 'Find' }).click();
+    const kept = dialog.getByRole('region', { name: 'This reader (kept)' });
+    const absorbed = dialog.getByRole('region', { name: 'Merged into it' });
+    await absorbed.getByText(`Phone: ${phone}`).waitFor();
+    await absorbed.getByText('1 conversation').waitFor();
+    await kept.getByText('Mira Merge').waitFor();
+    await kept.getByText(`Email: ${email}`).waitFor();
+    await kept.getByText('1 conversation').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    const merged = page.waitForResponse((r) => r.url().endsWith(`/readers/${byEmail.readerId}/merge`));
+    await dialog.getByRole('button', { name: 'Merge into this reader' }).click();
+    expect((await merged).status()).toBe(200);
+    await dialog.waitFor({ state: 'detached' });
+    // The panel shows the merged reader: both handles, and the other conversation beside this one.
+    await panel.getByText(`Phone: ${phone}`).waitFor();
+    await panel.getByText(`Email: ${email}`).waitFor();
+    await panel.getByRole('button', { name: new RegExp(`Merge by phone ${stamp}`) }).waitFor();
+    const readerOf = async (id: string) =>
+      ((await desk.http.get(`/api/v1/conversations/${id}`).set(adminAuth).expect(200)).body as { readerId: string })
+        .readerId;
+    expect(await readerOf(byPhone.id)).toBe(byEmail.readerId);
+
+    // An agent sees the same reader, and neither action.
+    const colleague = await signedIn(agent.email, DEMO_AGENT_PASSWORD);
+    colleague.setDefaultTimeout(15_000);
+    await colleague.goto(`${url}/#/c/${byEmail.id}`);
+    const theirs = colleague.getByRole('complementary', { name: 'Reader' });
+    await theirs.getByText(`Phone: ${phone}`).waitFor();
+    await theirs.getByText(`Email: ${email}`).waitFor();
+    expect(await theirs.getByRole('button', { name: /^Unlink/ }).count()).toBe(0);
+    expect(await theirs.getByRole('button', { name: 'Merge with another reader…' }).count()).toBe(0);
+    await colleague.context().close();
+
+    // Unlinked again, confirmed: the phone becomes a reader of its own; the conversations stay.
+    await panel.getByRole('button', { name: `Unlink ${phone} from this reader` }).click();
+    const confirm = page.getByRole('dialog', { name: `Unlink ${phone}?` });
+    await confirm.getByText('becomes a reader of its own', { exact: false }).waitFor();
+    await confirm.getByText('No conversation goes with it', { exact: false }).waitFor();
+    const unlinked = page.waitForResponse((r) => r.url().endsWith('/unlink'));
+    await confirm.getByRole('button', { name: 'Unlink', exact: true }).click();
+    expect((await unlinked).status()).toBe(200);
+    await confirm.waitFor({ state: 'detached' });
+    await panel.getByText(`Phone: ${phone}`).waitFor({ state: 'detached' });
+    await panel.getByText(`Email: ${email}`).waitFor();
+    expect(await panel.getByText(/^(Email|Phone): /).count()).toBe(1);
+    expect(await panel.getByRole('button', { name: /^Unlink/ }).count()).toBe(0);
+    expect(await readerOf(byPhone.id)).toBe(byEmail.readerId);
+    await page.context().close();
+    for (const id of [byEmail.id, byPhone.id])
+      await desk.http
+        .post(`/api/v1/conversations/${id}/status`)
+        .set(adminAuth)
+        .send({ status: 'resolved', readLevel: 1, questionType: 'circulation_account' })
+        .expect(200);
   });
 
   it('keeps an agent who opens #/board on the queue, with no board to go to', async () => {
@@ -986,6 +1250,163 @@ describeInBrowser('the agent console in a real browser', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await page.context().close();
     expect(await agentSees).toBe(0);
+  });
+
+  it('lets a supervisor manage their departments’ canned replies beside the library-wide ones, and the composer fills them in', async () => {
+    const stamp = Date.now();
+    const sam = DEMO.agents[0]; // supervisor of Reference and Inter-library loan, like the web-form inbox's department
+    const departments = (await desk.http.get('/api/v1/departments').set(adminAuth).expect(200)).body as Array<{
+      id: string;
+      code: string;
+    }>;
+    const reference = departments.find((d) => d.code === 'reference')!.id;
+    type Stored = { id: string; title: string; shortcut: string | null; text: string; departmentId: string | null };
+    const stored = async (title: string) =>
+      ((await desk.http.get('/api/v1/canned-replies').set(adminAuth).expect(200)).body as Stored[]).find(
+        (r) => r.title === title,
+      );
+
+    // An administrator makes a library-wide reply; a placeholder goes in from the list beside the text.
+    const admin = await signedIn();
+    admin.setDefaultTimeout(15_000);
+    await admin.goto(`${url}/#/admin/canned`);
+    await admin.getByRole('heading', { name: 'Canned replies' }).waitFor();
+    await admin.getByRole('button', { name: 'New reply' }).click();
+    const adminDialog = admin.getByRole('dialog', { name: 'New canned reply' });
+    await adminDialog.getByRole('textbox', { name: 'Title' }).fill(`Opening hours ${stamp}`);
+    await adminDialog.getByRole('textbox', { name: 'Shortcut' }).fill(`hours-${stamp}`);
+    expect(await adminDialog.getByRole('combobox', { name: 'Department' }).inputValue()).toBe('Whole library');
+    const text = adminDialog.getByRole('textbox', { name: 'Text', exact: true });
+    await text.fill('Dear {{reader.first_name}}, we open at 9. {{agent.first_name}}, ');
+    await adminDialog.getByRole('button', { name: 'Insert {{library.name}}' }).click();
+    expect(await text.inputValue()).toBe(
+      'Dear {{reader.first_name}}, we open at 9. {{agent.first_name}}, {{library.name}}',
+    );
+    expect(await seriousViolations(admin)).toEqual([]);
+    await adminDialog.getByRole('button', { name: 'Save' }).click();
+    await adminDialog.waitFor({ state: 'detached' });
+    const libraryRow = admin
+      .getByTestId('admin-canned')
+      .getByRole('row')
+      .filter({ hasText: `Opening hours ${stamp}` });
+    await libraryRow.getByRole('cell', { name: 'Whole library' }).waitFor();
+    await libraryRow.getByText(`hours-${stamp}`).waitFor();
+    expect(await stored(`Opening hours ${stamp}`)).toMatchObject({ departmentId: null, shortcut: `hours-${stamp}` });
+    await admin.context().close();
+
+    // The supervisor: an administration screen with the canned replies alone, even when asked for another tab.
+    const page = await signedIn(sam.email, DEMO_AGENT_PASSWORD);
+    page.setDefaultTimeout(15_000);
+    const screens = page.getByRole('navigation', { name: 'Screens' });
+    await screens.getByRole('link', { name: 'Administration' }).click();
+    await page.getByRole('heading', { name: 'Administration', level: 2 }).waitFor();
+    const tabs = page.getByRole('tablist', { name: 'Administration sections' }).getByRole('tab');
+    await tabs.first().waitFor();
+    expect(await tabs.allTextContents()).toEqual(['Canned replies']);
+    const replies = page.getByTestId('admin-canned');
+    const theirs = replies.getByRole('row').filter({ hasText: `Opening hours ${stamp}` });
+    await theirs.getByText('Managed by administrators').waitFor();
+    expect(await theirs.getByRole('button').count()).toBe(0);
+    await page.goto(`${url}/#/admin/agents`);
+    await replies.waitFor();
+    expect(await page.getByRole('tab', { name: 'Canned replies' }).getAttribute('aria-selected')).toBe('true');
+    expect(await page.getByTestId('admin-agents').count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // A reply for Reference: the department list holds theirs, not the whole library.
+    await page.getByRole('button', { name: 'New reply' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New canned reply' });
+    await dialog.getByRole('textbox', { name: 'Title' }).fill(`Renewals ${stamp}`);
+    await dialog.getByRole('textbox', { name: 'Shortcut' }).fill(`renew-${stamp}`);
+    await dialog.getByRole('combobox', { name: 'Department' }).click();
+    await page.getByRole('option', { name: 'Inter-library loan' }).waitFor();
+    expect(await page.getByRole('option', { name: 'Whole library' }).count()).toBe(0);
+    expect((await page.getByRole('option').allTextContents()).sort()).toEqual(['Inter-library loan', 'Reference']);
+    await page.getByRole('option', { name: 'Reference' }).click();
+    await dialog
+      .getByRole('textbox', { name: 'Text', exact: true })
+      .fill('Hello {{reader.name}}, this is {{agent.name}} about {{conversation.reference}}.');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const mine = replies.getByRole('row').filter({ hasText: `Renewals ${stamp}` });
+    await mine.getByRole('cell', { name: 'Reference', exact: true }).waitFor();
+    expect(await stored(`Renewals ${stamp}`)).toMatchObject({ departmentId: reference, shortcut: `renew-${stamp}` });
+    // Its title changed in the edit dialog; the department stays.
+    await mine.getByRole('button', { name: `Edit Renewals ${stamp}` }).click();
+    const editing = page.getByRole('dialog', { name: `Change the reply Renewals ${stamp}` });
+    expect(await editing.getByRole('combobox', { name: 'Department' }).inputValue()).toBe('Reference');
+    await editing.getByRole('textbox', { name: 'Title' }).fill(`Renewing loans ${stamp}`);
+    await editing.getByRole('button', { name: 'Save' }).click();
+    await editing.waitFor({ state: 'detached' });
+    const renamed = replies.getByRole('row').filter({ hasText: `Renewing loans ${stamp}` });
+    await renamed.waitFor();
+    expect(await stored(`Renewing loans ${stamp}`)).toMatchObject({ departmentId: reference });
+    // A second reply with the same shortcut in the department: the server's own words.
+    await page.getByRole('button', { name: 'New reply' }).click();
+    await dialog.getByRole('textbox', { name: 'Title' }).fill(`Duplicate ${stamp}`);
+    await dialog.getByRole('textbox', { name: 'Shortcut' }).fill(`renew-${stamp}`);
+    await dialog.getByRole('combobox', { name: 'Department' }).click();
+    await page.getByRole('option', { name: 'Reference' }).click();
+    await dialog.getByRole('textbox', { name: 'Text', exact: true }).fill('Twice');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog
+      .getByRole('alert')
+      .filter({ hasText: `has the shortcut "renew-${stamp}"` })
+      .waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).first().click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await stored(`Duplicate ${stamp}`)).toBeUndefined();
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // In a Reference conversation, the composer's picker has both, and inserts them filled in.
+    const posted = await desk.http
+      .post(`/api/v1/inboxes/${inboxId}/messages`)
+      .set(adminAuth)
+      .send({
+        externalId: `canned-${stamp}`,
+        handles: [{ kind: 'email', value: `canned.${stamp}@example.org` }],
+        displayName: 'Grace Hopper',
+        subject: `Renewing online ${stamp}`,
+        text: 'Can I renew my loans online?',
+      })
+      .expect(201);
+    const conversation = posted.body.conversation as { id: string; number: number };
+    await page.goto(`${url}/#/c/${conversation.id}`);
+    await page.getByTestId('timeline').getByText('Can I renew my loans online?').waitFor();
+    const composer = page.getByRole('textbox', { name: 'Reply' });
+    /** The composer's text once the rendered reply is in (it comes from the desk). */
+    const composed = async (want: string) => {
+      for (let tries = 0; tries < 100 && (await composer.inputValue()) !== want; tries++)
+        await page.waitForTimeout(100);
+      expect(await composer.inputValue()).toBe(want);
+    };
+    await page.getByRole('combobox', { name: 'Canned reply' }).click();
+    await page.getByRole('option', { name: `Renewing loans ${stamp} (renew-${stamp})` }).click();
+    const first = `Hello Grace Hopper, this is ${sam.displayName} about #${conversation.number}.`;
+    await composed(first);
+    await page.getByRole('combobox', { name: 'Canned reply' }).click();
+    await page.getByRole('option', { name: `Opening hours ${stamp} (hours-${stamp})` }).click();
+    await composed(`${first}\n\nDear Grace, we open at 9. Sam, ${DEMO.library.name}`);
+
+    // Deleted after a confirmation, it is gone from the list and the desk.
+    await page.goto(`${url}/#/admin/canned`);
+    await renamed.getByRole('button', { name: `Delete Renewing loans ${stamp}` }).click();
+    const confirm = page.getByRole('dialog', { name: `Delete the reply Renewing loans ${stamp}?` });
+    await confirm.getByRole('button', { name: 'Delete' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await renamed.waitFor({ state: 'detached' });
+    expect(await stored(`Renewing loans ${stamp}`)).toBeUndefined();
+    await page.context().close();
+
+    await desk.http
+      .delete(`/api/v1/canned-replies/${(await stored(`Opening hours ${stamp}`))!.id}`)
+      .set(adminAuth)
+      .expect(204);
+    await desk.http
+      .post(`/api/v1/conversations/${conversation.id}/status`)
+      .set(adminAuth)
+      .send({ status: 'resolved', readLevel: 1, questionType: 'directional' })
+      .expect(200);
   });
 
   it('lays the whole shell out right to left in Persian', async () => {

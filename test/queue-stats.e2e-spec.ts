@@ -5,6 +5,8 @@ import { OfferAccepted, OfferCreated, OfferEnded } from '@readerdesk/offers';
 import { DEMO, DEMO_ADMIN, DEMO_AGENT_PASSWORD } from '@readerdesk/persistence';
 import { Clock, EventBus } from '@readerdesk/platform';
 import { QUEUE_STATS_PUSH_EVERY_MS } from '@readerdesk/queue-stats';
+import { SlaService } from '@readerdesk/sla';
+import { DateTime } from 'luxon';
 import { describeWithDatabase, TestData } from '@readerdesk/testing';
 import { connectConsole, type ConnectedConsole, eventually } from './support/sockets';
 import { createTestApp, TestApp } from './support/test-app';
@@ -14,6 +16,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 interface Figures {
   waiting: number;
+  breached: number;
+  opened: number;
   longestWaitMs: number | null;
   offered: number;
   accepted: number;
@@ -30,6 +34,9 @@ interface Figures {
 }
 interface Report {
   day: string;
+  timeZone: string;
+  hours: Array<{ hour: number; opened: number; answered: number; firstResponseMs: { p50: number | null } }>;
+  breaches: Array<{ conversationId: string; number: number; targets: string[]; breachedAt: string; channel: string }>;
   queues: Array<Figures & { departmentId: string | null; channel: string }>;
   totals: Figures;
   departments: Array<{ departmentId: string; agents: Record<string, number> }>;
@@ -247,6 +254,51 @@ describeWithDatabase('queue statistics, live', () => {
     expect(filtered.queues.every((q) => q.departmentId === reference)).toBe(true);
     expect(chatQueue(filtered)).toMatchObject({ answered: 2, resolved: 1, waiting: 3 });
     expect(filtered.departments.map((d) => d.departmentId)).toEqual([reference]);
+  });
+
+  it('counts each local hour for the charts: contacts in, answers and their first-response times', async () => {
+    const report = await stats();
+    expect(report.hours.map((h) => h.hour)).toEqual(Array.from({ length: 24 }, (_, i) => i));
+    const hour = DateTime.fromMillis(now, { zone: report.timeZone }).hour;
+    // Seven contacts so far (the earlier test's five and two that left), all in this hour; two answers.
+    expect(report.hours[hour]).toMatchObject({ opened: contacts, answered: 2 });
+    expect(report.hours[hour].firstResponseMs.p50).toBeGreaterThan(27 * SECOND);
+    expect(report.hours.filter((h) => h.hour !== hour).every((h) => h.opened === 0 && h.answered === 0)).toBe(true);
+    // The day's totals are the sum of the hours.
+    expect(report.totals.opened).toBe(report.hours.reduce((sum, h) => sum + h.opened, 0));
+    expect(chatQueue(report)!.opened).toBe(contacts);
+  });
+
+  it('lists the conversations in breach now, with their targets, and drops one once it is answered', async () => {
+    await desk.http
+      .post('/api/v1/sla-policies')
+      .set(admin)
+      .send({ name: 'Chat now', departmentId: reference, firstResponseMinutes: 1, businessHours: false })
+      .expect(201);
+    const late = await contact('Is anyone there?');
+    const answered = await contact('And me?');
+    const start = now;
+    now = start + 2 * 60 * SECOND;
+    await desk.app.get(SlaService).sweep();
+    const report = await until('two breaches', (r) => (chatQueue(r)?.breached ?? 0) >= 2);
+    const ids = report.breaches.map((b) => b.conversationId);
+    expect(ids).toEqual(expect.arrayContaining([late.id, answered.id]));
+    expect(report.breaches.find((b) => b.conversationId === late.id)).toMatchObject({
+      targets: ['firstResponse'],
+      channel: 'chat',
+      number: expect.any(Number),
+    });
+    expect(report.totals.breached).toBe(chatQueue(report)!.breached);
+    // Another department's supervisor view holds none of them.
+    const circulationView = await stats(admin, { departmentId: circulation });
+    expect(circulationView.breaches.map((b) => b.conversationId)).not.toContain(late.id);
+
+    await reply(answered.id);
+    const after = await until('the answered one no longer in breach', (r) =>
+      r.breaches.every((b) => b.conversationId !== answered.id),
+    );
+    expect(after.breaches.map((b) => b.conversationId)).toContain(late.id);
+    expect(chatQueue(after)!.breached).toBe(chatQueue(report)!.breached - 1);
   });
 
   it('tells the supervisors’ socket, at most every 2 s', async () => {

@@ -1,7 +1,8 @@
-// Administration (#/admin/<tab>, administrators only): departments, staff accounts and roles, inboxes with
-// their mailbox's state, branch opening hours, routing rules and SLA policies — each a tab over the public
-// REST API. Every change invalidates the query it touches; a refused change shows the server's own words.
-import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
+// Administration (#/admin/<tab>): departments, staff accounts and roles, inboxes with their mailbox's state,
+// branch opening hours, routing rules, SLA policies and canned replies — each a tab over the public REST API.
+// Administrators see every tab; supervisors only canned replies (their departments'). Every change
+// invalidates the query it touches; a refused change shows the server's own words.
+import { useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import {
   ActionIcon,
   Alert,
@@ -29,12 +30,15 @@ import {
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient, type QueryKey, type UseQueryResult } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { CHANNELS, type Channel } from '@readerdesk/contracts';
+import { CHANNELS, type Channel, PLACEHOLDERS } from '@readerdesk/contracts';
 import { api, type Agent, type Department } from './api';
 import { useHashRoute } from './util';
 
-export const ADMIN_TABS = ['departments', 'agents', 'inboxes', 'hours', 'routing', 'sla'] as const;
+export const ADMIN_TABS = ['departments', 'agents', 'inboxes', 'hours', 'routing', 'sla', 'canned'] as const;
 type AdminTab = (typeof ADMIN_TABS)[number];
+/** The tabs a role manages: administrators all, supervisors their departments' canned replies, agents none. */
+export const tabsFor = (role: Agent['role']): readonly AdminTab[] =>
+  role === 'administrator' ? ADMIN_TABS : role === 'supervisor' ? ['canned'] : [];
 
 const ROLES = ['agent', 'supervisor', 'administrator'] as const;
 const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
@@ -134,6 +138,14 @@ interface SlaPolicy {
   businessHours: boolean;
   warnAt: number;
 }
+interface CannedReply {
+  id: string;
+  title: string;
+  shortcut: string | null;
+  text: string;
+  departmentId: string | null;
+  unknownPlaceholders: string[];
+}
 
 /**
  * Settings other administrators may change too: a list is read again whenever its tab opens (the
@@ -148,6 +160,8 @@ const useBranches = () =>
 const useInboxes = () => useQuery({ ...FRESH, queryKey: ['inboxes'], queryFn: () => api<Inbox[]>('GET', '/inboxes') });
 const useSlaPolicies = () =>
   useQuery({ ...FRESH, queryKey: ['sla-policies'], queryFn: () => api<SlaPolicy[]>('GET', '/sla-policies') });
+const useAccounts = (enabled = true) =>
+  useQuery({ ...FRESH, queryKey: ['agents'], queryFn: () => api<AdminAccount[]>('GET', '/agents'), enabled });
 
 /**
  * A subtle red button (remove, delete). Mantine draws subtle shades no darker than 6, which is short of
@@ -264,7 +278,18 @@ export function Admin({ me }: { me: Agent }) {
   const { t } = useTranslation();
   const route = useHashRoute();
   const asked = route.split('/')[2] as AdminTab | undefined;
-  const tab: AdminTab = asked && ADMIN_TABS.includes(asked) ? asked : 'departments';
+  // A tab the role does not manage (a supervisor's #/admin/agents) shows the role's first one instead.
+  const tabs = tabsFor(me.role);
+  const tab = asked && tabs.includes(asked) ? asked : tabs[0];
+  const panels: Record<AdminTab, ReactNode> = {
+    departments: <DepartmentsTab />,
+    agents: <AgentsTab me={me} />,
+    inboxes: <InboxesTab />,
+    hours: <HoursTab />,
+    routing: <RoutingTab />,
+    sla: <SlaTab />,
+    canned: <CannedTab me={me} />,
+  };
   return (
     <Stack p="md" gap="md" data-testid="admin">
       <Title order={2} size="h3">
@@ -278,30 +303,17 @@ export function Admin({ me }: { me: Agent }) {
         }}
       >
         <Tabs.List aria-label={t('admin.tabs')}>
-          {ADMIN_TABS.map((value) => (
+          {tabs.map((value) => (
             <Tabs.Tab key={value} value={value}>
               {t(`admin.tab.${value}`)}
             </Tabs.Tab>
           ))}
         </Tabs.List>
-        <Tabs.Panel value="departments" pt="md">
-          <DepartmentsTab />
-        </Tabs.Panel>
-        <Tabs.Panel value="agents" pt="md">
-          <AgentsTab me={me} />
-        </Tabs.Panel>
-        <Tabs.Panel value="inboxes" pt="md">
-          <InboxesTab />
-        </Tabs.Panel>
-        <Tabs.Panel value="hours" pt="md">
-          <HoursTab />
-        </Tabs.Panel>
-        <Tabs.Panel value="routing" pt="md">
-          <RoutingTab />
-        </Tabs.Panel>
-        <Tabs.Panel value="sla" pt="md">
-          <SlaTab />
-        </Tabs.Panel>
+        {tabs.map((value) => (
+          <Tabs.Panel key={value} value={value} pt="md">
+            {panels[value]}
+          </Tabs.Panel>
+        ))}
       </Tabs>
     </Stack>
   );
@@ -469,7 +481,7 @@ function DepartmentsTab() {
 
 function AgentsTab({ me }: { me: Agent }) {
   const { t, i18n } = useTranslation();
-  const agents = useQuery({ ...FRESH, queryKey: ['agents'], queryFn: () => api<AdminAccount[]>('GET', '/agents') });
+  const agents = useAccounts();
   const departments = useDepartments();
   const list = useMemo(() => new Intl.ListFormat(i18n.language, { type: 'unit', style: 'short' }), [i18n.language]);
   const [editing, setEditing] = useState<AdminAccount | null>(null);
@@ -1997,6 +2009,285 @@ function PolicyDialog(props: { policy: SlaPolicy | null; departments: AdminDepar
               />
             </Stack>
           </Fieldset>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={props.onClose}>
+              {t('admin.cancel')}
+            </Button>
+            <Button type="submit" loading={save.isPending}>
+              {t('admin.save')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+// ─── Canned replies ─────────────────────────────────────────────────────────────────────────────
+
+const tag = (name: string) => `{{${name}}}`;
+
+/**
+ * The replies the caller may use: library-wide ones and their departments' (the composer's list, read
+ * again here). Administrators manage any; supervisors their departments' (library-wide ones they only read).
+ */
+function CannedTab({ me }: { me: Agent }) {
+  const { t } = useTranslation();
+  const administers = me.role === 'administrator';
+  const replies = useQuery({
+    ...FRESH,
+    queryKey: ['canned-replies'],
+    queryFn: () => api<CannedReply[]>('GET', '/canned-replies'),
+  });
+  const departments = useDepartments();
+  // The departments a supervisor works in come with the staff list (GET /auth/me does not name them).
+  const accounts = useAccounts(!administers);
+  const own = accounts.data?.find((a) => a.id === me.id)?.departmentIds;
+  const manageable = administers
+    ? (departments.data ?? [])
+    : (departments.data ?? []).filter((d) => own?.includes(d.id));
+  const manages = (r: CannedReply) => administers || (r.departmentId !== null && (own ?? []).includes(r.departmentId));
+  const [editing, setEditing] = useState<CannedReply | 'new' | null>(null);
+  const [deleting, setDeleting] = useState<CannedReply | null>(null);
+  const remove = useChange(
+    (id: string) => api('DELETE', `/canned-replies/${id}`),
+    [['canned-replies']],
+    () => setDeleting(null),
+  );
+  const scope = (id: string | null) =>
+    id === null ? t('admin.canned.wholeLibrary') : (departments.data?.find((d) => d.id === id)?.name ?? '…');
+
+  return (
+    <Section id="admin-canned" title={t('admin.canned.title')}>
+      <Group justify="space-between" mb="xs" align="flex-start">
+        <Text size="sm" c="dimmed" maw={720}>
+          {administers ? t('admin.canned.hint') : t('admin.canned.supervisorHint')}
+        </Text>
+        <Button onClick={() => setEditing('new')} disabled={!departments.data || (!administers && !own?.length)}>
+          {t('admin.canned.new')}
+        </Button>
+      </Group>
+      <Reading query={replies} />
+      {!administers && <Reading query={accounts} />}
+      {replies.data && (
+        <Table.ScrollContainer minWidth={760}>
+          <Table striped verticalSpacing="xs" aria-labelledby="admin-canned" data-testid="admin-canned">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">{t('admin.canned.name')}</Table.Th>
+                <Table.Th scope="col">{t('admin.canned.shortcut')}</Table.Th>
+                <Table.Th scope="col">{t('admin.canned.scope')}</Table.Th>
+                <Table.Th scope="col">{t('admin.canned.text')}</Table.Th>
+                <Table.Th scope="col">
+                  <VisuallyHidden>{t('admin.actions')}</VisuallyHidden>
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {replies.data.length === 0 && (
+                <Table.Tr>
+                  <Table.Td colSpan={5}>
+                    <Text size="sm" c="dimmed">
+                      {t('admin.canned.none')}
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              )}
+              {replies.data.map((r) => (
+                <Table.Tr key={r.id} data-reply={r.id}>
+                  <Table.Th scope="row" fw={500}>
+                    {r.title}
+                  </Table.Th>
+                  <Table.Td>{r.shortcut ? <code dir="ltr">{r.shortcut}</code> : '—'}</Table.Td>
+                  <Table.Td>{scope(r.departmentId)}</Table.Td>
+                  <Table.Td>
+                    <Text size="sm" lineClamp={2} maw={420} dir="auto" style={{ whiteSpace: 'pre-line' }}>
+                      {r.text}
+                    </Text>
+                    {r.unknownPlaceholders.length > 0 && (
+                      <Text size="xs" c="red.9">
+                        {t('admin.canned.unknown', { tags: isolated(r.unknownPlaceholders.map(tag).join(', ')) })}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    {manages(r) ? (
+                      <Group gap={4} wrap="nowrap" justify="flex-end">
+                        <Button variant="subtle" size="compact-sm" onClick={() => setEditing(r)}>
+                          <Named word={t('admin.edit')} what={r.title} />
+                        </Button>
+                        <Button {...DANGER} size="compact-sm" onClick={() => (remove.reset(), setDeleting(r))}>
+                          <Named word={t('admin.delete')} what={r.title} />
+                        </Button>
+                      </Group>
+                    ) : (
+                      <Text size="xs" c="dimmed" ta="end">
+                        {t('admin.canned.byAdministrators')}
+                      </Text>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      {editing && (
+        <CannedDialog
+          key={editing === 'new' ? 'new' : editing.id}
+          reply={editing === 'new' ? null : editing}
+          departments={manageable}
+          libraryWide={administers}
+          onClose={() => setEditing(null)}
+        />
+      )}
+      {deleting && (
+        <ConfirmDelete
+          title={t('admin.canned.deleteTitle', { name: deleting.title })}
+          error={remove.error}
+          busy={remove.isPending}
+          onConfirm={() => remove.mutate(deleting.id)}
+          onClose={() => setDeleting(null)}
+        />
+      )}
+    </Section>
+  );
+}
+
+function CannedDialog(props: {
+  reply: CannedReply | null;
+  /** The departments the caller may give it to. */
+  departments: AdminDepartment[];
+  /** Whether it may be for the whole library (administrators only). */
+  libraryWide: boolean;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const r = props.reply;
+  const [draft, setDraft] = useState({
+    title: r?.title ?? '',
+    shortcut: r?.shortcut ?? '',
+    departmentId: (r ? (r.departmentId ?? ANY) : props.libraryWide ? ANY : (props.departments[0]?.id ?? null)) as
+      string | null,
+    text: r?.text ?? '',
+  });
+  const set = (changes: Partial<typeof draft>) => setDraft({ ...draft, ...changes });
+  const body = useRef<HTMLTextAreaElement>(null);
+  /** A placeholder into the text where the cursor is (or at its end). */
+  const insert = (name: string) => {
+    const area = body.current;
+    const [from, to] = area ? [area.selectionStart, area.selectionEnd] : [draft.text.length, draft.text.length];
+    const text = draft.text.slice(0, from) + tag(name) + draft.text.slice(to);
+    set({ text });
+    requestAnimationFrame(() => {
+      area?.focus();
+      area?.setSelectionRange(from + tag(name).length, from + tag(name).length);
+    });
+  };
+  const save = useChange(
+    () => {
+      const changes = {
+        title: draft.title.trim(),
+        text: draft.text,
+        shortcut: draft.shortcut.trim() || null,
+        departmentId: draft.departmentId === ANY ? null : draft.departmentId,
+      };
+      return r ? api('PATCH', `/canned-replies/${r.id}`, changes) : api('POST', '/canned-replies', changes);
+    },
+    [['canned-replies']],
+    props.onClose,
+  );
+  return (
+    <Modal
+      opened
+      size="xl"
+      onClose={props.onClose}
+      title={r ? t('admin.canned.editTitle', { name: r.title }) : t('admin.canned.newTitle')}
+      closeButtonProps={{ 'aria-label': t('admin.cancel') }}
+    >
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          save.mutate(undefined);
+        }}
+      >
+        <Stack gap="sm">
+          <Refusal error={save.error} />
+          <Group grow align="flex-start">
+            <TextInput
+              label={t('admin.canned.name')}
+              value={draft.title}
+              onChange={(e) => set({ title: e.currentTarget.value })}
+              maxLength={120}
+              required
+            />
+            <TextInput
+              label={t('admin.canned.shortcut')}
+              description={t('admin.canned.shortcutHint')}
+              value={draft.shortcut}
+              onChange={(e) => set({ shortcut: e.currentTarget.value })}
+              maxLength={64}
+              dir="ltr"
+            />
+          </Group>
+          <Select
+            label={t('admin.canned.scope')}
+            description={props.libraryWide ? undefined : t('admin.canned.scopeHint')}
+            data={[
+              ...(props.libraryWide ? [{ value: ANY, label: t('admin.canned.wholeLibrary') }] : []),
+              ...props.departments.map((d) => ({ value: d.id, label: d.name })),
+            ]}
+            value={draft.departmentId}
+            onChange={(v) => set({ departmentId: v ?? draft.departmentId })}
+            allowDeselect={false}
+            searchable
+            required
+          />
+          <Grid gap="md">
+            <Grid.Col span={{ base: 12, sm: 7 }}>
+              <Textarea
+                ref={body}
+                label={t('admin.canned.text')}
+                description={t('admin.canned.textHint')}
+                value={draft.text}
+                onChange={(e) => set({ text: e.currentTarget.value })}
+                maxLength={10_000}
+                autosize
+                minRows={8}
+                maxRows={16}
+                required
+              />
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, sm: 5 }}>
+              <Paper withBorder p="sm" role="group" aria-labelledby="admin-canned-placeholders">
+                <Text fw={500} size="sm" id="admin-canned-placeholders">
+                  {t('admin.canned.placeholders')}
+                </Text>
+                <Text size="xs" c="dimmed" mb="xs">
+                  {t('admin.canned.placeholdersHint')}
+                </Text>
+                <Stack gap={6}>
+                  {PLACEHOLDERS.map((name) => (
+                    <div key={name}>
+                      <Button
+                        variant="default"
+                        size="compact-xs"
+                        ff="monospace"
+                        dir="ltr"
+                        aria-label={t('admin.canned.insert', { placeholder: tag(name) })}
+                        onClick={() => insert(name)}
+                      >
+                        {tag(name)}
+                      </Button>
+                      <Text size="xs" ps={6}>
+                        {t(`admin.canned.placeholder.${name}`)}
+                      </Text>
+                    </div>
+                  ))}
+                </Stack>
+              </Paper>
+            </Grid.Col>
+          </Grid>
           <Group justify="flex-end">
             <Button variant="default" onClick={props.onClose}>
               {t('admin.cancel')}

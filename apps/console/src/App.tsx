@@ -131,9 +131,9 @@ function Desk({ me }: { me: Agent }) {
   // Agents have no board (the API refuses them its figures): #/board shows them the queue.
   const supervises = me.role === 'supervisor' || me.role === 'administrator';
   const onBoard = supervises && route === '/board';
-  // Administration is for administrators alone: #/admin shows anyone else the queue.
-  const administers = me.role === 'administrator';
-  const onAdmin = administers && (route === '/admin' || route.startsWith('/admin/'));
+  // Administration: administrators manage everything there, supervisors their departments' canned replies
+  // (Admin shows each role its own tabs); #/admin shows an agent the queue.
+  const onAdmin = supervises && (route === '/admin' || route.startsWith('/admin/'));
   useEffect(() => {
     const live = connectLive(queries, setConnected);
     live.on('offer.created', (offer) => {
@@ -200,7 +200,7 @@ function Desk({ me }: { me: Agent }) {
                       [
                         ['#/', 'board.nav.queue', !onBoard && !onAdmin],
                         ['#/board', 'board.nav.board', onBoard],
-                        ...(administers ? ([['#/admin', 'admin.nav', onAdmin]] as const) : []),
+                        ['#/admin', 'admin.nav', onAdmin],
                       ] as const
                     ).map(([href, label, current]) => (
                       <Anchor

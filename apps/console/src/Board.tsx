@@ -1,11 +1,22 @@
 // The supervisor board: today's figures per department × channel, what waits now and who holds
 // what, from GET /queue-stats. The socket's `queue-stats.changed` invalidates ['queue-stats'] (live.ts),
 // so the board reads again when something moved and never polls; waits and times in a state tick here.
+import '@mantine/charts/styles.css';
 import { useMemo, useState, type ReactNode } from 'react';
-import { Alert, Badge, Card, Grid, Group, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Card, Grid, Group, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { BarChart, LineChart } from '@mantine/charts';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { CHANNELS, PRESENCES, type AgentLoad, type Presence, type QueueStatsReport } from '@readerdesk/contracts';
+import {
+  BREACH_LIST_LIMIT,
+  CHANNELS,
+  PRESENCES,
+  type AgentLoad,
+  type BreachRow,
+  type HourFigures,
+  type Presence,
+  type QueueStatsReport,
+} from '@readerdesk/contracts';
 import { api, type Department } from './api';
 import { useNow } from './util';
 
@@ -94,6 +105,11 @@ export function Board() {
         <Figure label={t('board.longestWait')} big>
           {f.longestWaitMs === null ? '—' : duration(f.longestWaitMs + elapsed, true)}
         </Figure>
+        <Figure inline={tile} label={t('board.breached')}>
+          <Text span inherit c={f.breached > 0 ? 'red.9' : undefined} fw={f.breached > 0 ? 700 : undefined}>
+            {number.format(f.breached)}
+          </Text>
+        </Figure>
         <Figure inline={tile} label={t('board.serviceLevel')}>
           <Text span inherit c={sl !== null && sl < 80 ? 'red.9' : undefined}>
             {sl === null ? '—' : percent.format(sl / 100)}
@@ -101,6 +117,9 @@ export function Board() {
         </Figure>
         <Figure inline={tile} label={t('board.abandoned')}>
           {number.format(f.abandoned)}
+        </Figure>
+        <Figure inline={tile} label={t('board.opened')}>
+          {number.format(f.opened)}
         </Figure>
         <Figure inline={tile} label={t('board.answered')}>
           {number.format(f.answered)}
@@ -192,6 +211,10 @@ export function Board() {
               </SimpleGrid>
             )}
           </section>
+
+          <Breaches rows={data.breaches} nameOf={nameOf} since={(at) => duration(now - Date.parse(at), true)} />
+
+          <Hours hours={data.hours} language={language} />
 
           <Grid gap="lg">
             <Grid.Col component="section" aria-labelledby="board-agents" span={{ base: 12, lg: 8 }}>
@@ -342,5 +365,167 @@ function LoadCell({ agent, format }: { agent: AgentLoad; format: (n: number) => 
         );
       })}
     </Group>
+  );
+}
+
+/** The open conversations past an SLA target, each a link to it (`#/c/<id>`), and how long they have been. */
+function Breaches({
+  rows,
+  nameOf,
+  since,
+}: {
+  rows: BreachRow[];
+  nameOf: (departmentId: string | null) => string;
+  since: (at: string) => string;
+}) {
+  const { t, i18n } = useTranslation();
+  const number = new Intl.NumberFormat(i18n.language);
+  return (
+    <section aria-labelledby="board-breaches">
+      <Title order={3} size="h5" id="board-breaches" mb="xs">
+        {t('board.breaches')}
+      </Title>
+      {rows.length === 0 ? (
+        <Text size="sm" c="dimmed" data-testid="board-breaches-none">
+          {t('board.breaches.none')}
+        </Text>
+      ) : (
+        <Table.ScrollContainer minWidth={560}>
+          <Table captionSide="top" verticalSpacing="xs" data-testid="board-breaches">
+            <Table.Caption style={{ textAlign: 'start' }}>
+              {t('board.breaches.caption')}
+              {rows.length >= BREACH_LIST_LIMIT && ` ${t('board.breaches.more', { count: BREACH_LIST_LIMIT })}`}
+            </Table.Caption>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">{t('board.breaches.conversation')}</Table.Th>
+                <Table.Th scope="col">{t('board.department')}</Table.Th>
+                <Table.Th scope="col">{t('board.breaches.target')}</Table.Th>
+                <Table.Th scope="col">{t('board.breaches.since')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rows.map((row) => (
+                <Table.Tr key={row.conversationId} data-conversation={row.conversationId}>
+                  <Table.Th scope="row" fw={500}>
+                    <Anchor href={`#/c/${row.conversationId}`} size="sm">
+                      #{number.format(row.number)} {row.subject ?? t('conversation.noSubject')}
+                    </Anchor>
+                  </Table.Th>
+                  <Table.Td>
+                    {nameOf(row.departmentId)} · {t(`channel.${row.channel}`)}
+                  </Table.Td>
+                  <Table.Td>
+                    <Group gap={4}>
+                      {row.targets.map((target) => (
+                        <Badge key={target} color="red.9" variant="light">
+                          {t(`board.target.${target}`)}
+                        </Badge>
+                      ))}
+                    </Group>
+                  </Table.Td>
+                  <Table.Td>{since(row.breachedAt)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+    </section>
+  );
+}
+
+/**
+ * Today's hours in two charts (recharts through @mantine/charts): contacts received and answered,
+ * and the median first response. An SVG chart says little to a screen reader, so the same figures
+ * follow as a table in a disclosure.
+ */
+function Hours({ hours, language }: { hours: HourFigures[]; language: string }) {
+  const { t } = useTranslation();
+  const hourLabel = useMemo(() => {
+    const format = new Intl.DateTimeFormat(language, { hour: 'numeric', timeZone: 'UTC' });
+    return (hour: number) => format.format(new Date(Date.UTC(2000, 0, 1, hour)));
+  }, [language]);
+  const minutes = useMemo(() => new Intl.NumberFormat(language, { maximumFractionDigits: 1 }), [language]);
+  const number = useMemo(() => new Intl.NumberFormat(language), [language]);
+  const opened = t('board.opened');
+  const answered = t('board.answered');
+  const median = t('board.chart.minutes');
+  const data = hours.map((h) => ({
+    hour: hourLabel(h.hour),
+    [opened]: h.opened,
+    [answered]: h.answered,
+    [median]: h.firstResponseMs.p50 === null ? null : Math.round(h.firstResponseMs.p50 / 6000) / 10,
+  }));
+  return (
+    <section aria-labelledby="board-hours" data-testid="board-hours">
+      <Title order={3} size="h5" id="board-hours" mb="xs">
+        {t('board.charts')}
+      </Title>
+      <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
+        <Card withBorder padding="sm" component="figure" m={0}>
+          <Text component="figcaption" size="sm" fw={500} mb="xs">
+            {t('board.chart.volume')}
+          </Text>
+          <BarChart
+            h={180}
+            data={data}
+            dataKey="hour"
+            withLegend
+            series={[
+              { name: opened, color: 'blue.8' },
+              { name: answered, color: 'teal.9' },
+            ]}
+            valueFormatter={(v) => number.format(v)}
+          />
+        </Card>
+        <Card withBorder padding="sm" component="figure" m={0}>
+          <Text component="figcaption" size="sm" fw={500} mb="xs">
+            {t('board.chart.firstResponse')}
+          </Text>
+          <LineChart
+            h={180}
+            data={data}
+            dataKey="hour"
+            connectNulls={false}
+            series={[{ name: median, color: 'grape.9' }]}
+            valueFormatter={(v) => minutes.format(v)}
+          />
+        </Card>
+      </SimpleGrid>
+      <details>
+        <summary>
+          <Text span size="sm">
+            {t('board.chart.asTable')}
+          </Text>
+        </summary>
+        <Table.ScrollContainer minWidth={420}>
+          <Table verticalSpacing={2} data-testid="board-hours-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">{t('board.chart.hour')}</Table.Th>
+                <Table.Th scope="col">{opened}</Table.Th>
+                <Table.Th scope="col">{answered}</Table.Th>
+                <Table.Th scope="col">{t('board.chart.firstResponse')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {hours.map((h) => (
+                <Table.Tr key={h.hour} data-hour={h.hour}>
+                  <Table.Th scope="row" fw={400}>
+                    {hourLabel(h.hour)}
+                  </Table.Th>
+                  <Table.Td>{number.format(h.opened)}</Table.Td>
+                  <Table.Td>{number.format(h.answered)}</Table.Td>
+                  <Table.Td>
+                    {h.firstResponseMs.p50 === null ? '—' : minutes.format(h.firstResponseMs.p50 / 60000)}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      </details>
+    </section>
   );
 }

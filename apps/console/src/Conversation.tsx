@@ -292,7 +292,7 @@ export function ConversationPane({ id, me, onOpen }: { id: string; me: Agent; on
         }
         busy={changing.isPending}
       />
-      <ReaderPanel readerId={c?.readerId} current={id} me={me} onOpen={onOpen} change={change} />
+      <ReaderPanel readerId={c?.readerId} current={id} me={me} onOpen={onOpen} />
     </div>
   );
 }

@@ -29,7 +29,7 @@ export function Palette({ me, onOpen }: { me: Agent; onOpen: (conversationId: st
   const screens: SpotlightActionData[] = [
     { id: 'queue', label: t('palette.queue'), onClick: go('#/') },
     ...(me.role !== 'agent' ? [{ id: 'board', label: t('palette.board'), onClick: go('#/board') }] : []),
-    ...(me.role === 'administrator' ? [{ id: 'admin', label: t('palette.admin'), onClick: go('#/admin') }] : []),
+    ...(me.role !== 'agent' ? [{ id: 'admin', label: t('palette.admin'), onClick: go('#/admin') }] : []),
   ];
   const actions: SpotlightActionGroupData[] = [
     { group: t('palette.go'), actions: screens },

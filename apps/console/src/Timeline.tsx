@@ -1,6 +1,6 @@
 // One conversation's timeline: what readers wrote, what staff answered, notes, and the events around
 // them (routing, assignment, transfer, status, SLA). Email HTML is shown inert; its quoted history folds.
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Anchor, Button, Group, Paper, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Attachment, Message } from './api';
@@ -11,9 +11,7 @@ import type { Attachment, Message } from './api';
  * only once the agent asks for them: a tracking pixel tells the sender when, and that a person, read it.
  */
 export function InertHtml({ html, title, images }: { html: string; title: string; images: boolean }) {
-  const policy = `default-src 'none'; style-src 'unsafe-inline'${images ? '; img-src https: data:' : ''}`;
-  const doc =
-    `<!doctype html><meta http-equiv="Content-Security-Policy" content="${policy}">` + `<base target="_blank">${html}`;
+  const doc = useMemo(() => inertDocument(html, images), [html, images]);
   return (
     <iframe
       title={title}
@@ -22,6 +20,40 @@ export function InertHtml({ html, title, images }: { html: string; title: string
       style={{ width: '100%', border: 0, minHeight: 160, resize: 'vertical' }}
     />
   );
+}
+
+/** Attributes through which an element fetches something by itself (an image, a poster, a background). */
+const FETCHING = ['src', 'srcset', 'poster', 'background', 'href', 'xlink:href'] as const;
+const KEPT = /^\s*(data:|cid:|#)/i;
+
+/**
+ * The frame's document: the mail parsed by the browser's own inert parser (DOMParser loads nothing),
+ * the CSP as the first thing in its head, and — until the agent asks — no remote address left on any
+ * element that would fetch it. The CSP alone is not enough: Chromium's preload scanner can request an
+ * `<img src>` before it has applied a `<meta>` policy, so a tracking pixel could still be fetched.
+ */
+export function inertDocument(html: string, images: boolean): string {
+  const doc = new DOMParser().parseFromString(html, 'text/html');
+  if (!images) {
+    for (const el of doc.querySelectorAll(
+      'img, image, source, picture, video, audio, track, input, body, table, td, th',
+    )) {
+      for (const name of FETCHING) {
+        if (name === 'href' && el.localName !== 'image') continue;
+        const value = el.getAttribute(name);
+        if (value !== null && !KEPT.test(value)) el.removeAttribute(name);
+      }
+    }
+    for (const link of doc.querySelectorAll('link')) link.remove();
+  }
+  const policy = `default-src 'none'; style-src 'unsafe-inline'${images ? '; img-src https: data:' : ''}`;
+  const meta = doc.createElement('meta');
+  meta.setAttribute('http-equiv', 'Content-Security-Policy');
+  meta.setAttribute('content', policy);
+  const base = doc.createElement('base');
+  base.setAttribute('target', '_blank');
+  doc.head.prepend(meta, base);
+  return `<!doctype html>${doc.documentElement.outerHTML}`;
 }
 
 const kb = (bytes: number, language: string) =>
@@ -50,7 +82,9 @@ function Body({ message }: { message: Message }) {
   const { t } = useTranslation();
   const [whole, setWhole] = useState(false);
   const [images, setImages] = useState(false);
-  const data = message.data ?? {};
+  // The email channel keeps what it parsed under data.email (email-ingest.service): the split among it.
+  const email = message.data?.email;
+  const data = (typeof email === 'object' && email !== null ? email : {}) as Record<string, unknown>;
   const quoted = typeof data.quotedText === 'string' && data.quotedText.trim() !== '';
   const newText = typeof data.newText === 'string' ? data.newText : null;
   const hasRemoteImages = !!message.html && /<img\b[^>]*\bsrc\s*=\s*["']?(https:|data:)/i.test(message.html);

@@ -1,3 +1,5 @@
+import { PLACEHOLDERS, type Placeholder } from '@readerdesk/contracts';
+
 /**
  * Placeholders of a canned reply, filled for one conversation. The text is plain text, and so is
  * every value: nothing is escaped or interpreted as markup (the console shows it as text, email
@@ -6,15 +8,7 @@
  * helpers a library's saved answers have no use for, and cannot say which tags they did not know.
  * A value is never read again, so a reader named "{{agent.name}}" stays just that.
  */
-export const PLACEHOLDERS = [
-  'reader.first_name',
-  'reader.name',
-  'agent.name',
-  'agent.first_name',
-  'conversation.reference',
-  'library.name',
-] as const;
-export type Placeholder = (typeof PLACEHOLDERS)[number];
+export { PLACEHOLDERS, type Placeholder };
 
 /** `{{name}}`, spaces inside the braces allowed; a tag spans one line and at most 64 characters. */
 const TAG = /\{\{\s*([^{}\r\n]{1,64}?)\s*\}\}/g;

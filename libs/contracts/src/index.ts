@@ -2,3 +2,4 @@
 export * from './realtime.events';
 export * from './channels';
 export * from './queue-stats';
+export * from './canned-replies';

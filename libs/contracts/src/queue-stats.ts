@@ -5,8 +5,9 @@ import type { Channel } from './channels';
 export const PRESENCES = ['available', 'busy', 'away', 'offline'] as const;
 export type Presence = (typeof PRESENCES)[number];
 
-/** The counters of one queue (department × channel) on one local day, as the rollup row keeps them. */
+/** The counters of one queue (department × channel) in one local hour, as the rollup row keeps them. */
 export const COUNTERS = [
+  'opened',
   'offered',
   'accepted',
   'rejected',
@@ -32,6 +33,8 @@ export interface QueueFigures extends Counters {
   serviceLevel: number | null;
   firstResponseMs: Percentiles;
   resolutionMs: Percentiles;
+  /** Open conversations in breach of an SLA target now. */
+  breached: number;
 }
 
 export interface AgentLoad {
@@ -45,6 +48,33 @@ export interface AgentLoad {
   capacity: Partial<Record<Channel, number>>;
 }
 
+/** One local hour of the day (0–23; on a day the clocks go back, the repeated hour counts as one). */
+export interface HourFigures {
+  hour: number;
+  /** Conversations that came in. */
+  opened: number;
+  /** First staff replies. */
+  answered: number;
+  /** First-response times of the hour's answers. */
+  firstResponseMs: Percentiles;
+}
+
+/** SLA targets whose clock runs on a conversation (the names the SLA policies use). */
+export type BreachedTarget = 'firstResponse' | 'nextResponse' | 'resolution';
+
+/** A conversation still open whose SLA target has passed unmet. */
+export interface BreachRow {
+  conversationId: string;
+  number: number;
+  subject: string | null;
+  departmentId: string | null;
+  channel: Channel;
+  priority: string;
+  /** The targets in breach now, and when the earliest of them was recorded. */
+  targets: BreachedTarget[];
+  breachedAt: string;
+}
+
 export interface QueueStatsReport {
   day: string;
   timeZone: string;
@@ -56,4 +86,10 @@ export interface QueueStatsReport {
   totals: QueueFigures;
   departments: Array<{ departmentId: string; agents: Record<Presence, number> }>;
   agents: AgentLoad[];
+  /** Today's 24 local hours of the queues in view, midnight first. */
+  hours: HourFigures[];
+  /** The open conversations in breach, the oldest first (at most BREACH_LIST_LIMIT). */
+  breaches: BreachRow[];
 }
+
+export const BREACH_LIST_LIMIT = 50;

@@ -10,11 +10,13 @@ import type { Histogram } from './histogram';
 export const TRIAGE_KEY = '00000000-0000-0000-0000-000000000000';
 
 /**
- * One queue (department × channel) on one day of the library's calendar: counters and duration
- * histograms, each kept by one atomic upsert per event (never recounted from the conversations).
+ * One queue (department × channel) in one hour of one day of the library's calendar: counters and
+ * duration histograms, each kept by one atomic upsert per event (never recounted from the
+ * conversations). A day's figures are the sum of its hours; the board's charts read the hours. (The
+ * table kept its first name, `queue_stats_daily`, when the hour joined its key.)
  */
 @Entity('queue_stats_daily')
-@Index('uq_queue_stats_daily', ['libraryId', 'departmentId', 'channel', 'day'], { unique: true })
+@Index('uq_queue_stats_hour', ['libraryId', 'departmentId', 'channel', 'day', 'hour'], { unique: true })
 export class QueueStatsDaily extends TenantEntity {
   /** The department, or TRIAGE_KEY for the triage queue. No foreign key: a deleted department keeps its history. */
   @UuidColumn({ name: 'department_id' })
@@ -26,6 +28,14 @@ export class QueueStatsDaily extends TenantEntity {
   /** The local date (YYYY-MM-DD) in the library's time zone when the counted thing happened. */
   @Column({ type: 'varchar', length: 10 })
   day!: string;
+
+  /** The local hour (0–23) of that day. */
+  @Column({ type: 'smallint', default: 0 })
+  hour!: number;
+
+  /** Conversations that came in. */
+  @Column({ type: 'integer', default: 0 })
+  opened!: number;
 
   @Column({ type: 'integer', default: 0 })
   offered!: number;

@@ -1,6 +1,6 @@
 import { boundsOf, bucketOf, countOf, type Histogram, LAST_BUCKET, mergeHistograms, percentile } from './histogram';
 import { serviceLevel, zeroCounters } from './queue-stats.figures';
-import { figuresOf, localDay } from './queue-stats.service';
+import { figuresOf, localDay, localHour } from './queue-stats.service';
 
 function histogramOf(values: number[]): Histogram {
   const h: Histogram = {};
@@ -71,10 +71,16 @@ describe('service level', () => {
   it('figures of a queue: the longest wait from the oldest waiting conversation, percentiles from the histograms', () => {
     const now = new Date('2026-12-02T15:00:00Z');
     const counters = { ...zeroCounters(), answered: 2, answeredWithin: 1 };
-    const figures = figuresOf(counters, histogramOf([5000, 90_000]), {}, 3, new Date('2026-12-02T14:59:00Z'), now);
-    expect(figures).toMatchObject({ waiting: 3, longestWaitMs: 60_000, serviceLevel: 50, resolutionMs: { p50: null } });
+    const figures = figuresOf(counters, histogramOf([5000, 90_000]), {}, 3, new Date('2026-12-02T14:59:00Z'), 2, now);
+    expect(figures).toMatchObject({
+      waiting: 3,
+      breached: 2,
+      longestWaitMs: 60_000,
+      serviceLevel: 50,
+      resolutionMs: { p50: null },
+    });
     expect(figures.firstResponseMs.p50).toBeGreaterThan(4000);
-    expect(figuresOf(zeroCounters(), {}, {}, 0, null, now).longestWaitMs).toBeNull();
+    expect(figuresOf(zeroCounters(), {}, {}, 0, null, 0, now).longestWaitMs).toBeNull();
   });
 });
 
@@ -85,5 +91,14 @@ describe('the library’s day', () => {
     expect(localDay(late, 'Asia/Shanghai')).toBe('2026-12-03');
     expect(localDay(new Date('2026-12-02T03:00:00Z'), 'America/New_York')).toBe('2026-12-01');
     expect(localDay(late, 'Not/AZone')).toBe('2026-12-02');
+  });
+
+  it('gives the local hour too, across a change of the clocks', () => {
+    expect(localHour(new Date('2026-12-02T23:30:00Z'), 'Asia/Shanghai')).toEqual({ day: '2026-12-03', hour: 7 });
+    expect(localHour(new Date('2026-12-02T23:30:00Z'), 'Asia/Tehran')).toEqual({ day: '2026-12-03', hour: 3 });
+    // New York falls back on 2026-11-01: 05:30 and 06:30 UTC are both 1:30 local, once EDT and once EST.
+    expect(localHour(new Date('2026-11-01T05:30:00Z'), 'America/New_York')).toEqual({ day: '2026-11-01', hour: 1 });
+    expect(localHour(new Date('2026-11-01T06:30:00Z'), 'America/New_York')).toEqual({ day: '2026-11-01', hour: 1 });
+    expect(localHour(new Date('2026-11-01T07:30:00Z'), 'America/New_York')).toEqual({ day: '2026-11-01', hour: 2 });
   });
 });

@@ -6,11 +6,12 @@ import { bucketOf } from './histogram';
 import { COUNTERS, type Counter, type Counters } from './queue-stats.figures';
 import { QueueStatsDaily, TRIAGE_KEY } from './queue-stats.entity';
 
-/** Which queue on which local day a fact counts for. */
+/** Which queue in which local hour of which local day a fact counts for. */
 export interface RollupKey {
   departmentId: string | null;
   channel: Channel;
   day: string;
+  hour: number;
 }
 
 /** A duration that goes into one of the row's histograms. */
@@ -20,6 +21,7 @@ export interface RollupDuration {
 }
 
 const COLUMN: Record<Counter, string> = {
+  opened: 'opened',
   offered: 'offered',
   accepted: 'accepted',
   rejected: 'rejected',
@@ -43,6 +45,19 @@ export interface WaitingRow {
   waiting: number;
   oldestWaitingSince: Date | null;
 }
+
+export interface BreachCountRow {
+  departmentId: string | null;
+  channel: Channel;
+  breached: number;
+}
+
+/** Per SLA target: the conversation's breach and due columns. */
+export const BREACH_COLUMNS = [
+  ['firstResponseBreachedAt', 'firstResponseDueAt'],
+  ['nextResponseBreachedAt', 'nextResponseDueAt'],
+  ['resolutionBreachedAt', 'resolutionDueAt'],
+] as const satisfies ReadonlyArray<readonly [keyof Conversation, keyof Conversation]>;
 
 export interface LoadRow {
   assigneeId: string;
@@ -70,7 +85,7 @@ export class QueueStatsRepository extends TenantRepository<QueueStatsDaily> {
   }
 
   /**
-   * Adds to one queue's day in one statement: `INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n`
+   * Adds to one queue's hour in one statement: `INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n`
    * for the counters, and one histogram bucket + 1 when a duration is given. Atomic on both drivers,
    * so concurrent events (api and worker processes) never lose an increment.
    */
@@ -93,6 +108,7 @@ export class QueueStatsRepository extends TenantRepository<QueueStatsDaily> {
       key.departmentId ?? TRIAGE_KEY,
       key.channel,
       key.day,
+      key.hour,
       ...COUNTERS.map((c) => counters[c] ?? 0),
       first,
       resolution,
@@ -104,6 +120,7 @@ export class QueueStatsRepository extends TenantRepository<QueueStatsDaily> {
       'department_id',
       'channel',
       'day',
+      'hour',
       ...counterColumns,
       'first_response_histogram',
       'resolution_histogram',
@@ -129,12 +146,12 @@ export class QueueStatsRepository extends TenantRepository<QueueStatsDaily> {
     });
     const sql =
       `INSERT INTO queue_stats_daily (${columns.join(', ')}) VALUES (${placeholders.join(', ')}) ` +
-      `ON CONFLICT (library_id, department_id, channel, day) DO UPDATE SET ${sets.join(', ')}`;
+      `ON CONFLICT (library_id, department_id, channel, day, hour) DO UPDATE SET ${sets.join(', ')}`;
     // On SQLite every write goes through the transaction queue (one connection, one writer).
     await this.db.transaction((manager) => manager.query(sql, values));
   }
 
-  /** The rollup rows of these departments (null: the triage queue) on these local days. */
+  /** The rollup rows (every hour) of these departments (null: the triage queue) on these local days. */
   async days(scope: LibraryScope, days: string[], departmentIds: Array<string | null>): Promise<QueueStatsDaily[]> {
     if (days.length === 0 || departmentIds.length === 0) return [];
     const rows = await this.find(scope, {
@@ -190,6 +207,57 @@ export class QueueStatsRepository extends TenantRepository<QueueStatsDaily> {
       .addGroupBy('c.channel')
       .getRawMany<{ assigneeId: string; channel: Channel; conversations: string | number }>();
     return rows.map((r) => ({ assigneeId: r.assigneeId, channel: r.channel, conversations: Number(r.conversations) }));
+  }
+
+  /**
+   * Open conversations in breach of an SLA target now: a breach recorded (by the SLA check) on a
+   * target whose clock still runs and whose due time has passed. A met target has no due time, a new
+   * next-response cycle clears its breach, and a paused clock (pending) has none either.
+   * The counts per department × channel, and the oldest conversations among them.
+   */
+  async breaches(
+    scope: LibraryScope,
+    departmentIds: Array<string | null>,
+    now: Date,
+    limit: number,
+  ): Promise<{ counts: BreachCountRow[]; rows: Conversation[] }> {
+    const inBreach = (query: ReturnType<QueueStatsRepository['conversations']>) =>
+      query
+        .andWhere('c.status IN (:...held)', { held: [...HELD] })
+        .andWhere(
+          `(${BREACH_COLUMNS.map(
+            ([breached, due]) => `(c.${breached} IS NOT NULL AND c.${due} IS NOT NULL AND c.${due} <= :now)`,
+          ).join(' OR ')})`,
+          { now: this.timestamp(now) },
+        );
+    const [counts, rows] = await Promise.all([
+      inBreach(this.conversations(scope, departmentIds))
+        .select('c.departmentId', 'departmentId')
+        .addSelect('c.channel', 'channel')
+        .addSelect('COUNT(*)', 'breached')
+        .groupBy('c.departmentId')
+        .addGroupBy('c.channel')
+        .getRawMany<{ departmentId: string | null; channel: Channel; breached: string | number }>(),
+      inBreach(this.conversations(scope, departmentIds))
+        .select([
+          'c.id',
+          'c.number',
+          'c.subject',
+          'c.departmentId',
+          'c.channel',
+          'c.priority',
+          'c.createdAt',
+          ...BREACH_COLUMNS.flatMap(([breached, due]) => [`c.${breached}`, `c.${due}`]),
+        ])
+        .orderBy('c.createdAt', 'ASC')
+        .addOrderBy('c.id', 'ASC')
+        .take(limit)
+        .getMany(),
+    ]);
+    return {
+      counts: counts.map((r) => ({ departmentId: r.departmentId, channel: r.channel, breached: Number(r.breached) })),
+      rows,
+    };
   }
 
   /** The conversation a fact is about (its channel, department and times), or null when it is not the library's. */

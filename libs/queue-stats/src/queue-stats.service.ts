@@ -5,13 +5,23 @@ import {
   ConversationAbandoned,
   ConversationOpened,
   ConversationStatusChanged,
+  type Conversation,
   ConversationUpdated,
   MessageAppended,
 } from '@readerdesk/conversations';
-import type { Percentiles, QueueFigures, QueueStatsReport } from '@readerdesk/contracts';
+import {
+  BREACH_LIST_LIMIT,
+  type BreachedTarget,
+  type BreachRow,
+  type HourFigures,
+  type Percentiles,
+  type QueueFigures,
+  type QueueStatsReport,
+} from '@readerdesk/contracts';
 import { OfferAccepted, OfferCreated, OfferEnded } from '@readerdesk/offers';
 import { Clock, EventBus, ExpiringCache, LibraryScope, libraryScope } from '@readerdesk/platform';
 import { type Presence, PRESENCES, PresenceChanged, StaffDirectory } from '@readerdesk/staff';
+import { SlaBreached } from '@readerdesk/sla';
 import { LibraryDirectory } from '@readerdesk/tenancy';
 import { DateTime } from 'luxon';
 import { type Histogram, mergeHistograms, percentile } from './histogram';
@@ -25,7 +35,7 @@ import {
 } from './queue-stats.figures';
 import { TRIAGE_KEY } from './queue-stats.entity';
 import { QueueStatsChanged } from './queue-stats.events';
-import { type RollupDuration, QueueStatsRepository } from './queue-stats.repository';
+import { BREACH_COLUMNS, type RollupDuration, QueueStatsRepository } from './queue-stats.repository';
 
 /** Supervisors hear of changes at most this often per library (and process). */
 export const QUEUE_STATS_PUSH_EVERY_MS = 2000;
@@ -39,11 +49,20 @@ export interface QueueView {
   triage: boolean;
 }
 
+/** The local date and hour of an instant in a time zone (UTC when the zone is unknown). */
+export function localHour(at: Date, zone: string): { day: string; hour: number } {
+  const zoned = DateTime.fromJSDate(at, { zone });
+  const local = zoned.isValid ? zoned : DateTime.fromJSDate(at, { zone: 'utc' });
+  return { day: local.toISODate() as string, hour: local.hour };
+}
+
 /** The local date of an instant in a time zone (UTC when the zone is unknown). */
 export function localDay(at: Date, zone: string): string {
-  const local = DateTime.fromJSDate(at, { zone });
-  return (local.isValid ? local : DateTime.fromJSDate(at, { zone: 'utc' })).toISODate() as string;
+  return localHour(at, zone).day;
 }
+
+/** The SLA targets, in the order of BREACH_COLUMNS. */
+const BREACH_TARGETS: BreachedTarget[] = ['firstResponse', 'nextResponse', 'resolution'];
 
 /** Figures of one or several queues from their rollup rows and what waits now. */
 export function figuresOf(
@@ -52,15 +71,39 @@ export function figuresOf(
   resolution: Histogram,
   waiting: number,
   oldestWaitingSince: Date | null,
+  breached: number,
   now: Date,
 ): QueueFigures {
   return {
     ...counters,
     waiting,
+    breached,
     longestWaitMs: oldestWaitingSince ? Math.max(0, now.getTime() - oldestWaitingSince.getTime()) : null,
     serviceLevel: serviceLevel(counters),
     firstResponseMs: { p50: percentile(firstResponse, 0.5), p90: percentile(firstResponse, 0.9) },
     resolutionMs: { p50: percentile(resolution, 0.5), p90: percentile(resolution, 0.9) },
+  };
+}
+
+/** A conversation in breach as the board lists it: which targets, since when the earliest. */
+function breachRowOf(c: Conversation): BreachRow {
+  const targets: BreachedTarget[] = [];
+  let since: Date | null = null;
+  BREACH_COLUMNS.forEach(([breached, due], i) => {
+    const at = c[breached];
+    if (!at || !c[due]) return;
+    targets.push(BREACH_TARGETS[i]);
+    if (!since || at < since) since = at;
+  });
+  return {
+    conversationId: c.id,
+    number: c.number,
+    subject: c.subject,
+    departmentId: c.departmentId,
+    channel: c.channel,
+    priority: c.priority,
+    targets,
+    breachedAt: (since ?? c.createdAt).toISOString(),
   };
 }
 
@@ -122,7 +165,10 @@ export class QueueStatsService implements OnModuleInit, OnApplicationShutdown {
       this.changed(e.libraryId, e.departmentId);
       return undefined;
     });
-    this.events.subscribe(ConversationOpened, (e) => this.changed(e.libraryId, e.departmentId));
+    this.events.subscribe(ConversationOpened, (e) =>
+      this.count(e.libraryId, e.departmentId, e.channel, this.clock.now(), { opened: 1 }),
+    );
+    this.events.subscribe(SlaBreached, (e) => this.changed(e.libraryId, e.departmentId));
     this.events.subscribe(ConversationUpdated, (e) => {
       if (!e.changed.includes('assigneeId') && !e.changed.includes('departmentId')) return;
       this.changed(e.libraryId, e.departmentId);
@@ -142,11 +188,14 @@ export class QueueStatsService implements OnModuleInit, OnApplicationShutdown {
     const timeZone = await this.zoneOf(scope.libraryId);
     const day = localDay(now, timeZone);
     const keys: Array<string | null> = [...view.departmentIds, ...(view.triage ? [null] : [])];
-    const [rollups, waiting, load, roster] = await Promise.all([
+    const [rollups, waiting, load, roster, breaches] = await Promise.all([
       this.rows.days(scope, [day], keys),
       keys.length > 0 ? this.rows.waiting(scope, keys) : Promise.resolve([]),
       keys.length > 0 ? this.rows.load(scope, keys) : Promise.resolve([]),
       this.staff.roster(scope, view.departmentIds),
+      keys.length > 0
+        ? this.rows.breaches(scope, keys, now, BREACH_LIST_LIMIT)
+        : Promise.resolve({ counts: [], rows: [] }),
     ]);
 
     interface Acc {
@@ -157,6 +206,7 @@ export class QueueStatsService implements OnModuleInit, OnApplicationShutdown {
       resolution: Histogram[];
       waiting: number;
       oldest: Date | null;
+      breached: number;
     }
     const queues = new Map<string, Acc>();
     const accOf = (departmentId: string | null, channel: Channel): Acc => {
@@ -171,17 +221,24 @@ export class QueueStatsService implements OnModuleInit, OnApplicationShutdown {
           resolution: [],
           waiting: 0,
           oldest: null,
+          breached: 0,
         };
         queues.set(key, acc);
       }
       return acc;
     };
+    const hours = Array.from({ length: 24 }, () => ({ opened: 0, answered: 0, firstResponse: [] as Histogram[] }));
     for (const row of rollups) {
       const acc = accOf(row.departmentId === TRIAGE_KEY ? null : row.departmentId, row.channel);
       addCounters(acc.counters, row);
       acc.firstResponse.push(row.firstResponseHistogram);
       acc.resolution.push(row.resolutionHistogram);
+      const hour = hours[Math.min(23, Math.max(0, Number(row.hour) || 0))];
+      hour.opened += row.opened;
+      hour.answered += row.answered;
+      hour.firstResponse.push(row.firstResponseHistogram);
     }
+    for (const row of breaches.counts) accOf(row.departmentId, row.channel).breached += row.breached;
     for (const row of waiting) {
       const acc = accOf(row.departmentId, row.channel);
       acc.waiting += row.waiting;
@@ -199,6 +256,7 @@ export class QueueStatsService implements OnModuleInit, OnApplicationShutdown {
         total.firstResponse.push(...q.firstResponse);
         total.resolution.push(...q.resolution);
         total.waiting += q.waiting;
+        total.breached += q.breached;
         if (q.oldest && (!total.oldest || q.oldest < total.oldest)) total.oldest = q.oldest;
         return total;
       },
@@ -208,6 +266,7 @@ export class QueueStatsService implements OnModuleInit, OnApplicationShutdown {
         resolution: [] as Histogram[],
         waiting: 0,
         oldest: null as Date | null,
+        breached: 0,
       },
     );
 
@@ -239,6 +298,7 @@ export class QueueStatsService implements OnModuleInit, OnApplicationShutdown {
           mergeHistograms(q.resolution),
           q.waiting,
           q.oldest,
+          q.breached,
           now,
         ),
       })),
@@ -248,9 +308,20 @@ export class QueueStatsService implements OnModuleInit, OnApplicationShutdown {
         mergeHistograms(all.resolution),
         all.waiting,
         all.oldest,
+        all.breached,
         now,
       ),
       departments,
+      hours: hours.map((h, hour): HourFigures => {
+        const merged = mergeHistograms(h.firstResponse);
+        return {
+          hour,
+          opened: h.opened,
+          answered: h.answered,
+          firstResponseMs: { p50: percentile(merged, 0.5), p90: percentile(merged, 0.9) },
+        };
+      }),
+      breaches: breaches.rows.map(breachRowOf),
       agents: roster.map((member) => ({
         agentId: member.id,
         displayName: member.displayName,
@@ -311,8 +382,11 @@ export class QueueStatsService implements OnModuleInit, OnApplicationShutdown {
     duration?: RollupDuration,
   ): Promise<void> {
     const instant = typeof at === 'string' ? new Date(at) : at;
-    const day = localDay(Number.isNaN(instant.getTime()) ? this.clock.now() : instant, await this.zoneOf(libraryId));
-    await this.rows.increment(libraryScope(libraryId), { departmentId, channel, day }, counters, duration);
+    const { day, hour } = localHour(
+      Number.isNaN(instant.getTime()) ? this.clock.now() : instant,
+      await this.zoneOf(libraryId),
+    );
+    await this.rows.increment(libraryScope(libraryId), { departmentId, channel, day, hour }, counters, duration);
     this.changed(libraryId, departmentId);
   }
 

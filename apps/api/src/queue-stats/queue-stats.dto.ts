@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsUUID } from 'class-validator';
 import { CHANNELS, type Channel } from '@readerdesk/conversations';
+import { BREACH_LIST_LIMIT } from '@readerdesk/contracts';
 import { PRESENCES, type Presence } from '@readerdesk/staff';
 
 export class QueueStatsQuery {
@@ -20,6 +21,8 @@ export class QueueFiguresDto {
   @ApiProperty({ description: 'Unassigned conversations waiting now (new or open)' }) waiting!: number;
   @ApiProperty({ nullable: true, type: Number, description: 'How long the longest of them has waited (ms)' })
   longestWaitMs!: number | null;
+  @ApiProperty({ description: 'Open conversations in breach of an SLA target now' }) breached!: number;
+  @ApiProperty({ description: 'Conversations that came in today' }) opened!: number;
   @ApiProperty({ description: 'Offers made today' }) offered!: number;
   @ApiProperty() accepted!: number;
   @ApiProperty() rejected!: number;
@@ -75,6 +78,35 @@ export class AgentLoadDto {
   capacity!: Record<string, number>;
 }
 
+export class HourFiguresDto {
+  @ApiProperty({
+    minimum: 0,
+    maximum: 23,
+    description: 'Local hour (on a day the clocks go back, its two runs count as one)',
+  })
+  hour!: number;
+  @ApiProperty({ description: 'Conversations that came in' }) opened!: number;
+  @ApiProperty({ description: 'First staff replies' }) answered!: number;
+  @ApiProperty({ type: PercentilesDto, description: 'First-response time of the hour’s answers' })
+  firstResponseMs!: PercentilesDto;
+}
+
+export class BreachDto {
+  @ApiProperty({ format: 'uuid' }) conversationId!: string;
+  @ApiProperty() number!: number;
+  @ApiProperty({ nullable: true, type: String }) subject!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'null: the triage queue' }) departmentId!: string | null;
+  @ApiProperty({ enum: CHANNELS }) channel!: Channel;
+  @ApiProperty({ example: 'normal' }) priority!: string;
+  @ApiProperty({
+    enum: ['firstResponse', 'nextResponse', 'resolution'],
+    isArray: true,
+    description: 'Targets in breach now',
+  })
+  targets!: string[];
+  @ApiProperty({ format: 'date-time', description: 'When the earliest of them was recorded' }) breachedAt!: string;
+}
+
 export class QueueStatsDto {
   @ApiProperty({ example: '2026-12-02', description: 'Today in the library’s time zone: what the counters cover' })
   day!: string;
@@ -88,4 +120,11 @@ export class QueueStatsDto {
   @ApiProperty({ type: QueueFiguresDto, description: 'Every queue in view together' }) totals!: QueueFiguresDto;
   @ApiProperty({ type: [DepartmentStaffingDto] }) departments!: DepartmentStaffingDto[];
   @ApiProperty({ type: [AgentLoadDto] }) agents!: AgentLoadDto[];
+  @ApiProperty({ type: [HourFiguresDto], description: 'Today’s 24 local hours, midnight first' })
+  hours!: HourFiguresDto[];
+  @ApiProperty({
+    type: [BreachDto],
+    description: `Open conversations in breach of an SLA target, oldest first (at most ${BREACH_LIST_LIMIT})`,
+  })
+  breaches!: BreachDto[];
 }
