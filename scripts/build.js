@@ -37,7 +37,13 @@ if (process.argv.includes('--force') || !upToDate()) {
     execFileSync(bin('tsc'), ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
     execFileSync(bin('tsc-alias'), ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
     // The agent console (apps/console, React + Vite) into dist/console, which the desk serves at /.
-    execFileSync(bin('vite'), ['build', '--config', 'apps/console/vite.config.mjs'], { cwd: root, stdio: 'inherit' });
+    // Always the production build: Vite keeps an inherited NODE_ENV, and Jest's global setup (which calls this)
+    // runs with NODE_ENV=test, which would bundle React's development build into what the tests serve.
+    execFileSync(bin('vite'), ['build', '--config', 'apps/console/vite.config.mjs'], {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
   } catch {
     console.error('\nThe build failed (errors above).');
     process.exit(1);
