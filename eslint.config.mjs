@@ -1,6 +1,7 @@
 // @ts-check
 import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 /**
@@ -156,7 +157,8 @@ export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'libs/persistence/src/migrations/**'] },
   eslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    // The console's .tsx too: the project service finds apps/console/tsconfig.json for them.
+    files: ['**/*.ts', '**/*.tsx'],
     extends: [...tseslint.configs.recommendedTypeChecked],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
@@ -179,7 +181,7 @@ export default tseslint.config(
   },
   {
     // The apps import each other by relative path (desk = api + worker), never into a library.
-    files: ['apps/**/*.ts'],
+    files: ['apps/**/*.ts', 'apps/**/*.tsx'],
     ignores: TEST_FILES,
     rules: {
       'no-restricted-imports': [
@@ -187,6 +189,12 @@ export default tseslint.config(
         { patterns: [{ ...deepImports, group: ['@readerdesk/*/**', '**/libs/*/src/**'] }] },
       ],
     },
+  },
+  {
+    // The console's hooks: the classic rules of hooks and complete effect/memo dependencies.
+    files: ['apps/console/src/**/*.ts', 'apps/console/src/**/*.tsx'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
   {
     files: TEST_FILES,

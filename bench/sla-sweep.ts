@@ -3,13 +3,14 @@
  * 100,000 open conversations with running clocks, of which a share is past its first-response due time with
  * nothing recorded (as if the worker had died with their timers). The sweep must record every breach; it is timed
  * whole, then again when nothing is due (the steady state). Ceilings in the same run: the bare range scan for
- * due rows through raw `pg`, and the same number of single-row UPDATE transactions through raw `pg` at the
- * sweep's concurrency (the least a check that writes could cost).
+ * due rows through raw `pg`; the same number of single-row UPDATE transactions through raw `pg` at the sweep's
+ * concurrency (the least one check a transaction could cost); and the sweep's batches as bare transactions that lock
+ * their rows and update them with one statement (the least the batched sweep could cost).
  */
 import type { INestApplication } from '@nestjs/common';
 import { DEMO_ADMIN } from '@readerdesk/persistence';
 import { Clock, createHttpApp, DatabaseService } from '@readerdesk/platform';
-import { SlaService, SWEEP_CONCURRENCY } from '@readerdesk/sla';
+import { CHECK_BATCH, SlaService, SWEEP_CONCURRENCY } from '@readerdesk/sla';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { Pool } from 'pg';
@@ -191,6 +192,30 @@ export async function slaSweepBench(url: string): Promise<unknown> {
     );
     const updatesMs = Number(process.hrtime.bigint() - updateStart) / 1e6;
 
+    // Ceiling 3: what the sweep's batches cost at the least: per batch of CHECK_BATCH due rows one transaction that
+    // locks the whole rows and updates them with one statement, through raw pg at the sweep's concurrency.
+    const batchStart = process.hrtime.bigint();
+    const batches: string[][] = [];
+    for (let i = 0; i < dueIds.length; i += CHECK_BATCH) batches.push(dueIds.slice(i, i + CHECK_BATCH));
+    let nextBatch = 0;
+    await Promise.all(
+      Array.from({ length: SWEEP_CONCURRENCY }, async () => {
+        const client = await pool.connect();
+        try {
+          while (nextBatch < batches.length) {
+            const ids = batches[nextBatch++];
+            await client.query('BEGIN');
+            await client.query('SELECT * FROM conversations WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [ids]);
+            await client.query('UPDATE conversations SET updated_at = updated_at WHERE id = ANY($1::uuid[])', [ids]);
+            await client.query('COMMIT');
+          }
+        } finally {
+          client.release();
+        }
+      }),
+    );
+    const batchedMs = Number(process.hrtime.bigint() - batchStart) / 1e6;
+
     const figures = {
       open,
       due: dueIds.length,
@@ -204,6 +229,8 @@ export async function slaSweepBench(url: string): Promise<unknown> {
       scanP50ms: percentile(scans, 50),
       updatesMs,
       ratioToUpdates: sweepMs / updatesMs,
+      batchedMs,
+      ratioToBatched: sweepMs / batchedMs,
       loadAverage: loadavg()[0],
     };
     console.log('measurement                                        ms');
@@ -216,7 +243,11 @@ export async function slaSweepBench(url: string): Promise<unknown> {
       `ceiling: ${dueIds.length} one-row UPDATE transactions ×${SWEEP_CONCURRENCY} ${updatesMs.toFixed(1).padStart(9)}`,
     );
     console.log(
-      `sweep / UPDATE ceiling: ${figures.ratioToUpdates.toFixed(2)}; ${figures.perCheckMs.toFixed(2)} ms per check; ` +
+      `ceiling: ${batches.length} batches of ${CHECK_BATCH} locked + UPDATE ×${SWEEP_CONCURRENCY} ${batchedMs.toFixed(1).padStart(6)}`,
+    );
+    console.log(
+      `sweep / batched ceiling: ${figures.ratioToBatched.toFixed(2)}; sweep / one-row ceiling: ` +
+        `${figures.ratioToUpdates.toFixed(2)}; ${figures.perCheckMs.toFixed(2)} ms per check; ` +
         `target ≤ ${TARGET_MS} ms; load average ${figures.loadAverage.toFixed(2)}`,
     );
     return figures;

@@ -1,8 +1,8 @@
 import { AutomaticRepliesService, Conversation, Message } from '@readerdesk/conversations';
 import { DEMO, DEMO_ADMIN, DEMO_AGENT_PASSWORD } from '@readerdesk/persistence';
 import type { INestApplication } from '@nestjs/common';
-import { Clock, createHttpApp, DatabaseService, libraryScope } from '@readerdesk/platform';
-import { SlaPolicyService, SlaService, SWEEP_BATCH } from '@readerdesk/sla';
+import { Clock, createHttpApp, DatabaseService, type LibraryScope, libraryScope } from '@readerdesk/platform';
+import { CHECK_BATCH, SlaPolicyService, SlaService, SWEEP_BATCH } from '@readerdesk/sla';
 import { describeWithDatabase, TestData } from '@readerdesk/testing';
 import type { AddressInfo } from 'node:net';
 import { connectConsole, type ConnectedConsole, eventually } from './support/sockets';
@@ -230,14 +230,18 @@ describeWithDatabase('SLA policies and clocks', () => {
         latest = Math.max(latest, (await waitFor(id, (c) => c.firstResponseDueAt !== null)).createdAt.getTime());
       now = latest + 61 * MIN;
       const failing = ids[2];
-      const check = sla.check.bind(sla);
-      const spy = jest.spyOn(sla, 'check').mockImplementation((scope, id) => {
-        if (id === failing) return Promise.reject(new Error('this check fails'));
-        return check(scope, id);
+      // What a check finds for one row fails for that row, in a batch and alone: its batch is rolled back, and the
+      // others of it are checked again one at a time.
+      const inside = sla as unknown as { findDue: (scope: LibraryScope, row: { id: string }) => Promise<unknown> };
+      const findDue = inside.findDue.bind(sla);
+      const spy = jest.spyOn(inside, 'findDue').mockImplementation((scope, row) => {
+        if (row.id === failing) return Promise.reject(new Error('this check fails'));
+        return findDue(scope, row);
       });
-      sla.sweepBatch = 2;
+      sla.sweepBatch = 4;
+      sla.checkBatch = 2;
       try {
-        // Pages of two: five (and whatever earlier tests left due) take at least three pages.
+        // Pages of four in batches of two: five (and whatever earlier tests left due) take at least two pages.
         const checked = await sla.sweep();
         expect(checked).toBeGreaterThanOrEqual(5);
         for (const id of ids.filter((i) => i !== failing))
@@ -254,6 +258,7 @@ describeWithDatabase('SLA policies and clocks', () => {
       } finally {
         spy.mockRestore();
         sla.sweepBatch = SWEEP_BATCH;
+        sla.checkBatch = CHECK_BATCH;
       }
     });
 

@@ -530,7 +530,7 @@ function AgentsTab({ me }: { me: Agent }) {
             label={t('admin.agents.role')}
             data={roleOptions}
             value={draft.role}
-            onChange={(v) => setDraft({ ...draft, role: (v as Agent['role'] | null) ?? 'agent' })}
+            onChange={(v) => setDraft({ ...draft, role: v ?? 'agent' })}
             allowDeselect={false}
           />
           <MultiSelect
@@ -667,7 +667,7 @@ function AgentDialog(props: {
             description={props.self ? t('admin.agents.selfHint') : undefined}
             data={ROLES.map((r) => ({ value: r, label: t(`admin.role.${r}`) }))}
             value={draft.role}
-            onChange={(v) => setDraft({ ...draft, role: (v as Agent['role'] | null) ?? draft.role })}
+            onChange={(v) => setDraft({ ...draft, role: v ?? draft.role })}
             allowDeselect={false}
             disabled={props.self}
           />
@@ -1881,7 +1881,7 @@ function PolicyDialog(props: { policy: SlaPolicy | null; departments: AdminDepar
     name: p?.name ?? '',
     departmentId: p?.departmentId ?? ANY,
     priority: p?.priority ?? ANY,
-    channel: (p?.channel ?? ANY) as string,
+    channel: p?.channel ?? ANY,
     firstResponse: (p?.firstResponseMinutes ?? '') as number | string,
     nextResponse: (p?.nextResponseMinutes ?? '') as number | string,
     resolution: (p?.resolutionMinutes ?? '') as number | string,
@@ -2167,8 +2167,7 @@ function CannedDialog(props: {
   const [draft, setDraft] = useState({
     title: r?.title ?? '',
     shortcut: r?.shortcut ?? '',
-    departmentId: (r ? (r.departmentId ?? ANY) : props.libraryWide ? ANY : (props.departments[0]?.id ?? null)) as
-      string | null,
+    departmentId: r ? (r.departmentId ?? ANY) : props.libraryWide ? ANY : (props.departments[0]?.id ?? null),
     text: r?.text ?? '',
   });
   const set = (changes: Partial<typeof draft>) => setDraft({ ...draft, ...changes });

@@ -20,7 +20,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { PRESENCES, type OfferCreatedEvent } from '@readerdesk/contracts';
 import { api, ApiError, whenSignedOut, type Agent } from './api';
-import { applyLanguage, isRtl, LANGUAGES } from './i18n';
+import i18next, { applyLanguage, isRtl, LANGUAGES } from './i18n';
 import { connectLive, LiveContext, type LiveSocket } from './live';
 import { Queue } from './Queue';
 import { ConversationPane } from './Conversation';
@@ -38,16 +38,17 @@ export function App() {
   const me = useQuery({
     queryKey: ['me'],
     queryFn: () =>
-      api<Agent>('GET', '/auth/me').catch((e: unknown) =>
-        e instanceof ApiError && e.status === 401 ? null : Promise.reject(e),
-      ),
+      api<Agent>('GET', '/auth/me').catch((e: unknown) => {
+        if (e instanceof ApiError && e.status === 401) return null;
+        throw e;
+      }),
   });
   useEffect(() => whenSignedOut(() => queries.setQueryData(['me'], null)), [queries]);
   if (me.isPending) return null;
   if (me.isError)
     return (
       <Alert color="red" m="xl">
-        {(me.error as Error).message}
+        {me.error.message}
       </Alert>
     );
   return me.data ? <Desk me={me.data} /> : <SignIn />;
@@ -136,9 +137,11 @@ function Desk({ me }: { me: Agent }) {
   const onAdmin = supervises && (route === '/admin' || route.startsWith('/admin/'));
   useEffect(() => {
     const live = connectLive(queries, setConnected);
+    // The socket lives across language changes, so its handlers translate with i18next in the language of the
+    // moment (useTranslation's t is fixed to the language it was made in, and a new one would reconnect).
     live.on('offer.created', (offer) => {
       setOffers((all) => [...all.filter((o) => o.offerId !== offer.offerId), offer]);
-      attention(t('offer.title'), `#${offer.conversation.number} ${offer.conversation.subject ?? ''}`);
+      attention(i18next.t('offer.title'), `#${offer.conversation.number} ${offer.conversation.subject ?? ''}`);
     });
     const drop = (e: { offerId: string }) => setOffers((all) => all.filter((o) => o.offerId !== e.offerId));
     live.on('offer.ended', (e) => {
@@ -150,7 +153,7 @@ function Desk({ me }: { me: Agent }) {
       });
     });
     live.on('mention.created', (m) =>
-      attention(t('mentions.new', { name: m.byName ?? t('people.colleague') }), m.excerpt, () =>
+      attention(i18next.t('mentions.new', { name: m.byName ?? i18next.t('people.colleague') }), m.excerpt, () =>
         setSelected(m.conversationId),
       ),
     );
@@ -161,7 +164,6 @@ function Desk({ me }: { me: Agent }) {
     });
     setSocket(live);
     return () => void live.close();
-    // t changes with the language; the socket stays.
   }, [queries, setSelected]);
   const signOut = async () => {
     await api('POST', '/auth/logout').catch(() => undefined);

@@ -161,7 +161,7 @@ export function Board() {
 
       {stats.isError && (
         <Alert color="red" role="alert">
-          {(stats.error as Error).message}
+          {stats.error.message}
         </Alert>
       )}
       {stats.isPending && <Text c="dimmed">{t('board.loading')}</Text>}
@@ -409,7 +409,7 @@ function Breaches({
                 <Table.Tr key={row.conversationId} data-conversation={row.conversationId}>
                   <Table.Th scope="row" fw={500}>
                     <Anchor href={`#/c/${row.conversationId}`} size="sm">
-                      #{number.format(row.number)} {row.subject ?? t('conversation.noSubject')}
+                      #{number.format(row.number)} <bdi>{row.subject ?? t('conversation.noSubject')}</bdi>
                     </Anchor>
                   </Table.Th>
                   <Table.Td>
@@ -418,7 +418,7 @@ function Breaches({
                   <Table.Td>
                     <Group gap={4}>
                       {row.targets.map((target) => (
-                        <Badge key={target} color="red.9" variant="light">
+                        <Badge key={target} color="red" variant="light" c="red.9">
                           {t(`board.target.${target}`)}
                         </Badge>
                       ))}

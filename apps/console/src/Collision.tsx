@@ -1,7 +1,7 @@
 // Collision: who else has this conversation open, and who is typing in it, live (the server keeps the
 // set from the viewing room's sockets). Typing is announced at most every few seconds while keys come,
 // and ends a moment after the last one; the server also lets it lapse if this tab vanishes.
-import { useContext, useEffect, useRef, useState } from 'react';
+import { useCallback, useContext, useEffect, useRef, useState } from 'react';
 import { Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ConversationViewer, TypingMode } from '@readerdesk/contracts';
@@ -21,13 +21,17 @@ export function useCollision(conversationId: string): {
     mode: null,
     sent: 0,
   });
-  const emitTyping = (mode: TypingMode, on: boolean) =>
-    live?.emit('conversation.typing', { conversationId, mode, typing: on }, () => undefined);
-  const stopTyping = () => {
+  const emitTyping = useCallback(
+    (mode: TypingMode, on: boolean) =>
+      live?.emit('conversation.typing', { conversationId, mode, typing: on }, () => undefined),
+    [live, conversationId],
+  );
+  // Changes only with the socket and the conversation (it reads refs otherwise), so the effect below stays put.
+  const stopTyping = useCallback(() => {
     clearTimeout(state.current.idle);
     if (state.current.mode) emitTyping(state.current.mode, false);
     state.current.mode = null;
-  };
+  }, [emitTyping]);
   useEffect(() => {
     if (!live) return;
     const onViewers = (event: { conversationId: string; viewers: ConversationViewer[] }) => {
@@ -44,8 +48,7 @@ export function useCollision(conversationId: string): {
       live.emit('conversation.leave', { conversationId }, () => undefined);
       setViewers([]);
     };
-    // stopTyping reads only refs and the socket: the effect depends on the socket and the conversation alone.
-  }, [live, conversationId]);
+  }, [live, conversationId, stopTyping]);
   const typing = (mode: TypingMode) => {
     const now = Date.now();
     if (state.current.mode !== mode || now - state.current.sent > RENEW_MS) {

@@ -159,7 +159,7 @@ export function ConversationPane({ id, me, onOpen }: { id: string; me: Agent; on
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   });
-  const shown = failure ?? (conversation.error as Error | null)?.message ?? null;
+  const shown = failure ?? conversation.error?.message ?? null;
   return (
     <div className="rd-conversation">
       <Stack p="md" style={{ flex: 1, minWidth: 0 }} gap="sm">
@@ -172,7 +172,7 @@ export function ConversationPane({ id, me, onOpen }: { id: string; me: Agent; on
           <Stack gap={6}>
             <Group justify="space-between">
               <Title order={2} size="h4">
-                #{c.number} {c.subject ?? t('conversation.noSubject')}
+                #{c.number} <bdi>{c.subject ?? t('conversation.noSubject')}</bdi>
               </Title>
               <Button variant="light" onClick={() => setClosing(true)} aria-keyshortcuts="e">
                 {t('conversation.resolve')}
@@ -213,7 +213,7 @@ export function ConversationPane({ id, me, onOpen }: { id: string; me: Agent; on
           <Stack gap="xs">
             <SegmentedControl
               value={mode}
-              onChange={(v) => setMode(v as 'reply' | 'note')}
+              onChange={(v) => setMode(v)}
               data={[
                 { value: 'reply', label: t('conversation.reply') },
                 { value: 'note', label: t('conversation.note') },

@@ -164,7 +164,7 @@ export function Queue({
         <SegmentedControl
           aria-label={t('queue.view')}
           value={view}
-          onChange={(v) => setView(v as View)}
+          onChange={(v) => setView(v)}
           data={views.map((v) => ({
             value: v,
             label: counts.data ? `${t(`queue.view.${v}`)} ${number.format(counts.data[v])}` : t(`queue.view.${v}`),
@@ -187,7 +187,7 @@ export function Queue({
             aria-label={t('queue.sort')}
             data={SORTS.map((s) => ({ value: s, label: t(`queue.sort.${s}`) }))}
             value={sort}
-            onChange={(v) => v && setSort(v as Sort)}
+            onChange={(v) => v && setSort(v)}
             allowDeselect={false}
             size="xs"
             w={130}
@@ -255,7 +255,7 @@ export function Queue({
       </Stack>
       {list.isError && (
         <Alert color="red" role="alert" m="sm">
-          {(list.error as Error).message}
+          {list.error.message}
         </Alert>
       )}
       {rows.length === 0 && list.isSuccess && (
@@ -299,7 +299,7 @@ export function Queue({
                 >
                   <Group justify="space-between" wrap="nowrap">
                     <Text size="sm" fw={600} truncate>
-                      #{c.number} {c.subject ?? t('conversation.noSubject')}
+                      #{c.number} <bdi>{c.subject ?? t('conversation.noSubject')}</bdi>
                     </Text>
                     <Badge size="sm" variant="outline">
                       {t(`channel.${c.channel}`)}

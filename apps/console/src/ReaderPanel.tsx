@@ -86,7 +86,7 @@ export function ReaderPanel({
           {reader.data.handles.map((h) => (
             <Group key={h.id} gap={4} wrap="nowrap" justify="space-between">
               <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
-                {t(`handle.${h.kind}`, { defaultValue: h.kind })}: {h.value}
+                {t(`handle.${h.kind}`, { defaultValue: h.kind })}: <bdi>{h.value}</bdi>
               </Text>
               {supervises && reader.data.handles.length > 1 && (
                 <Button
@@ -122,7 +122,7 @@ export function ReaderPanel({
         {others.map((c) => (
           <li key={c.id}>
             <Anchor component="button" type="button" size="sm" onClick={() => onOpen(c.id)} ta="start">
-              #{c.number} {c.subject ?? t('conversation.noSubject')}
+              #{c.number} <bdi>{c.subject ?? t('conversation.noSubject')}</bdi>
             </Anchor>
             <Group gap={4}>
               <Badge size="xs" variant="outline">
@@ -192,7 +192,7 @@ function ReaderCard({ title, reader }: { title: string; reader: Reader }) {
       <Stack gap={2} component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
         {reader.handles.map((h) => (
           <Text key={h.id} size="sm" component="li" style={{ overflowWrap: 'anywhere' }}>
-            {t(`handle.${h.kind}`, { defaultValue: h.kind })}: {h.value}
+            {t(`handle.${h.kind}`, { defaultValue: h.kind })}: <bdi>{h.value}</bdi>
           </Text>
         ))}
       </Stack>
@@ -245,7 +245,7 @@ function MergeBody(props: { reader: Reader; onClose: () => void; onDone: (merged
   });
   const other = find.data?.reader;
   const same = other?.id === props.reader.id;
-  const failure = (find.error ?? merge.error) as Error | null;
+  const failure = find.error ?? merge.error;
   return (
     <Stack>
       <Text size="sm">{t('reader.merge.hint')}</Text>

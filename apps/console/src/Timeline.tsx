@@ -91,7 +91,7 @@ function Body({ message }: { message: Message }) {
   if (quoted && newText !== null && !whole) {
     return (
       <>
-        <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+        <Text size="sm" dir="auto" style={{ whiteSpace: 'pre-wrap' }}>
           {newText || t('timeline.onlyQuoted')}
         </Text>
         <Button variant="subtle" size="compact-xs" onClick={() => setWhole(true)} mt={4}>
@@ -105,7 +105,7 @@ function Body({ message }: { message: Message }) {
       {message.html ? (
         <InertHtml html={message.html} title={message.subject ?? t(`message.${message.kind}`)} images={images} />
       ) : (
-        <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+        <Text size="sm" dir="auto" style={{ whiteSpace: 'pre-wrap' }}>
           {message.text}
         </Text>
       )}
@@ -132,7 +132,7 @@ function eventText(
   nameOf: (agentId: unknown) => string,
   departmentOf: (id: unknown) => string,
 ): string {
-  const type = String(data.type ?? '');
+  const type = typeof data.type === 'string' ? data.type : '';
   switch (type) {
     case 'assigned':
       return data.to ? t('event.assigned', { name: nameOf(data.to) }) : t('event.unassigned');

@@ -450,6 +450,23 @@ export class ConversationService implements OnModuleInit {
     return this.record(scope, conversation, 'event', null, null, { ...data, system });
   }
 
+  /** Several system events (of any conversations of the library) stored with one insert, then announced each. */
+  async recordSystemEvents(
+    scope: LibraryScope,
+    system: SystemName,
+    events: ReadonlyArray<{ conversation: Conversation; data: Record<string, unknown> }>,
+  ): Promise<Message[]> {
+    const at = this.clock.now();
+    const messages = await this.messages.insert(
+      scope,
+      ...events.map(({ conversation, data }) =>
+        this.newMessage(conversation, 'event', null, null, { ...data, system }, at),
+      ),
+    );
+    messages.forEach((message, i) => this.announce(scope, events[i].conversation, message));
+    return messages;
+  }
+
   async note(
     scope: LibraryScope,
     id: string,
@@ -472,7 +489,22 @@ export class ConversationService implements OnModuleInit {
     attachmentIds: string[] = [],
     at: Date = this.clock.now(),
   ): Promise<Message> {
-    const [message] = await this.messages.insert(scope, {
+    const [message] = await this.messages.insert(scope, this.newMessage(conversation, kind, agentId, text, data, at));
+    if (attachmentIds.length > 0)
+      await this.attachments.attachUploads(scope, conversation.id, message.id, attachmentIds);
+    this.announce(scope, conversation, message);
+    return message;
+  }
+
+  private newMessage(
+    conversation: Conversation,
+    kind: MessageKind,
+    agentId: string | null,
+    text: string | null,
+    data: Record<string, unknown>,
+    at: Date,
+  ): Message {
+    return {
       id: newRowId(),
       conversationId: conversation.id,
       inboxId: kind === 'outbound' ? conversation.inboxId : null,
@@ -486,16 +518,18 @@ export class ConversationService implements OnModuleInit {
       deliveryStatus: null,
       data,
       createdAt: at,
-    } as Message);
-    await this.attachments.attachUploads(scope, conversation.id, message.id, attachmentIds);
+    } as Message;
+  }
+
+  /** MessageAppended for a message just stored (published when the transaction commits). */
+  private announce(scope: LibraryScope, conversation: Conversation, message: Message): void {
     this.events.publish(MessageAppended, {
       libraryId: scope.libraryId,
       conversationId: conversation.id,
       messageId: message.id,
-      kind,
+      kind: message.kind,
       departmentId: conversation.departmentId,
-      authorAgentId: agentId,
+      authorAgentId: message.authorAgentId,
     });
-    return message;
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Conversation } from '@readerdesk/conversations';
 import { DatabaseService, LibraryScope, TenantRepository } from '@readerdesk/platform';
-import { In, IsNull, MoreThan } from 'typeorm';
+import { In, MoreThan } from 'typeorm';
 
 export type RecordedColumn =
   | 'firstResponseWarnedAt'
@@ -26,9 +26,18 @@ export class SlaClockRepository extends TenantRepository<Conversation> {
     return query.getOne();
   }
 
-  /** Records a warning or breach once: true only for the update that set it. */
-  async recordOnce(scope: LibraryScope, id: string, column: RecordedColumn, at: Date): Promise<boolean> {
-    return (await this.updateWhere(scope, { id, [column]: IsNull() }, { [column]: at })) === 1;
+  /**
+   * The rows (those of the scope among `ids`), locked until the transaction ends on PostgreSQL, in id order: two
+   * transactions locking overlapping sets take the locks in the same order and cannot deadlock.
+   */
+  async lockedMany(scope: LibraryScope, ids: readonly string[]): Promise<Conversation[]> {
+    if (!this.db.inTransaction) throw new Error('lockedMany needs a transaction');
+    if (ids.length === 0) return [];
+    const query = this.query(scope, 'c')
+      .andWhere('c.id IN (:...ids)', { ids: [...ids] })
+      .orderBy('c.id', 'ASC');
+    if (this.db.dialect === 'postgres') query.setLock('pessimistic_write');
+    return query.getMany();
   }
 
   /** Ids of the department's conversations whose clocks may run (not resolved or closed), after `afterId`, in id order. */

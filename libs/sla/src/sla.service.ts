@@ -36,14 +36,17 @@ import {
 import { type RecordedColumn, SlaClockRepository, type SweepCursor } from './sla-clock.repository';
 import type { SlaPolicy } from './sla-policy.entity';
 import { SlaPolicyService } from './sla-policy.service';
-import { SlaBreached, SlaWarning } from './sla.events';
+import { type SlaAlert, SlaBreached, SlaWarning } from './sla.events';
 import { CheckSlaJob, SweepSlaJob } from './sla.jobs';
+import { batchesOf } from './sweep-batches';
 
 /** How often the worker looks for warnings and breaches no job announced. */
 export const SLA_SWEEP_EVERY_MS = 60_000;
 /** Rows per page of the sweep, and checks at once (each holds one of the pool's connections while it runs). */
 export const SWEEP_BATCH = 500;
 export const SWEEP_CONCURRENCY = 4;
+/** Conversations of one library checked in one transaction by the sweep. */
+export const CHECK_BATCH = 50;
 const MINUTE = 60_000;
 
 const COLUMNS: Record<SlaTarget, { due: keyof Conversation; warned: RecordedColumn; breached: RecordedColumn }> = {
@@ -73,6 +76,14 @@ function statusEvent(from: ConversationStatus, to: ConversationStatus): ClockEve
   return null;
 }
 
+/** What a check of one locked row found (`SlaService.findDue`). */
+interface DueFound {
+  row: Conversation;
+  changes: Partial<Conversation>;
+  alerts: Array<{ type: 'sla_warning' | 'sla_breached'; alert: SlaAlert }>;
+  next: Date | null;
+}
+
 /**
  * SLA clocks of conversations: reacts to their events (in whichever process publishes them), keeps
  * the due-time columns and the clock state on the row, and wakes itself with delayed jobs at each
@@ -88,6 +99,7 @@ export class SlaService implements OnModuleInit, OnApplicationBootstrap {
   /** Settable so that tests page with a few rows. */
   sweepBatch = SWEEP_BATCH;
   sweepConcurrency = SWEEP_CONCURRENCY;
+  checkBatch = CHECK_BATCH;
 
   constructor(
     private readonly env: Environment,
@@ -173,8 +185,11 @@ export class SlaService implements OnModuleInit, OnApplicationBootstrap {
 
   /**
    * Checks every conversation of every library whose next warning or breach is due, a page at a time in
-   * (sla_next_check_at, id) order, a few checks at once; returns how many it checked. A check that fails is logged
-   * and left to the next sweep: the cursor moves past it, so it cannot hold this one up.
+   * (sla_next_check_at, id) order, returns how many it checked. A page is checked in batches of one library's
+   * conversations (`checkMany`: one transaction, one lock statement, one update per set of changed columns, one
+   * insert of timeline events), a few batches at once. A batch that fails is checked again one conversation at a
+   * time, so that one bad row holds up none of the others; a check that fails then is logged and left to the next
+   * sweep: the cursor moves past it.
    */
   async sweep(): Promise<number> {
     const now = this.clock.now();
@@ -189,21 +204,31 @@ export class SlaService implements OnModuleInit, OnApplicationBootstrap {
       const next =
         page.length < this.sweepBatch ? Promise.resolve([]) : this.rows.dueForCheck(now, this.sweepBatch, cursor);
       next.catch(() => undefined);
+      const batches = batchesOf(page, this.checkBatch);
       let index = 0;
-      const rows = page;
       const lane = async () => {
-        while (index < rows.length) {
-          const row = rows[index++];
+        while (index < batches.length) {
+          const { libraryId, ids } = batches[index++];
+          const scope = libraryScope(libraryId);
           try {
-            await this.check(libraryScope(row.libraryId), row.id);
+            await this.checkMany(scope, ids);
           } catch (error) {
-            failed++;
-            this.logger.error(`SLA check of conversation ${row.id} failed (the next sweep retries): ${String(error)}`);
+            this.logger.warn(
+              `SLA checks of ${ids.length} conversations failed together; one at a time: ${String(error)}`,
+            );
+            for (const id of ids) {
+              try {
+                await this.check(scope, id);
+              } catch (single) {
+                failed++;
+                this.logger.error(`SLA check of conversation ${id} failed (the next sweep retries): ${String(single)}`);
+              }
+            }
           }
-          checked++;
+          checked += ids.length;
         }
       };
-      await Promise.all(Array.from({ length: Math.max(1, Math.min(this.sweepConcurrency, rows.length)) }, lane));
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(this.sweepConcurrency, batches.length)) }, lane));
       page = await next;
     }
     if (failed > 0) this.logger.warn(`SLA sweep: ${failed} of ${checked} checks failed`);
@@ -219,51 +244,87 @@ export class SlaService implements OnModuleInit, OnApplicationBootstrap {
       const later = await this.db.transaction(async () => {
         const locked = await this.rows.locked(scope, conversationId);
         if (!locked || !stateOf(locked.slaClock)) return [];
-        // Due times again with the policy and calendar in force now: an edited or deleted policy, or new opening
-        // hours, count from here, and a stale due time never raises an alert.
-        const { row, state } = await this.applyTo(scope, locked, { kind: 'retargeted' });
-        const now = this.clock.now();
-        for (const target of SLA_TARGETS) {
-          const clock = state.clocks[target];
-          const dueAt = clock?.dueAt ? new Date(clock.dueAt) : null;
-          if (!clock || !dueAt) continue;
-          const alert = {
-            libraryId: scope.libraryId,
-            conversationId,
-            departmentId: row.departmentId,
-            target,
-            policyId: row.slaAppliedPolicyId,
-            dueAt: dueAt.toISOString(),
-          };
-          if (clock.warnAt && new Date(clock.warnAt) <= now && row[COLUMNS[target].warned] === null) {
-            if (await this.rows.recordOnce(scope, conversationId, COLUMNS[target].warned, now)) {
-              row[COLUMNS[target].warned] = now;
-              await this.conversations.recordSystemEvent(scope, row, 'sla', {
-                type: 'sla_warning',
-                target,
-                dueAt: alert.dueAt,
-              });
-              this.events.publish(SlaWarning, alert);
-            }
-          }
-          if (dueAt <= now && row[COLUMNS[target].breached] === null) {
-            if (await this.rows.recordOnce(scope, conversationId, COLUMNS[target].breached, now)) {
-              row[COLUMNS[target].breached] = now;
-              await this.conversations.recordSystemEvent(scope, row, 'sla', {
-                type: 'sla_breached',
-                target,
-                dueAt: alert.dueAt,
-              });
-              this.events.publish(SlaBreached, alert);
-            }
-          }
-        }
-        const next = this.nextCheck(row, state);
-        await this.rows.update(scope, conversationId, { slaNextCheckAt: next });
-        return next ? [next] : [];
+        const found = await this.findDue(scope, locked);
+        await this.rows.update(scope, conversationId, found.changes);
+        await this.record(scope, [found]);
+        return found.next ? [found.next] : [];
       });
       await this.wake(scope, conversationId, later);
     });
+  }
+
+  /**
+   * `check` for several conversations of one library in one transaction: the rows locked with one statement (in id
+   * order, so that two batches cannot deadlock), stored with one update per set of changed columns, their timeline
+   * events inserted together. Under the rows' locks (PostgreSQL) or SQLite's serialised transactions, what the locked
+   * rows say is recorded is the truth, so each warning and breach is still recorded once.
+   */
+  async checkMany(scope: LibraryScope, conversationIds: readonly string[]): Promise<void> {
+    const found = await this.db.transaction(async () => {
+      const locked = await this.rows.lockedMany(scope, conversationIds);
+      const all: DueFound[] = [];
+      for (const row of locked) if (stateOf(row.slaClock)) all.push(await this.findDue(scope, row));
+      await this.rows.updateMany(
+        scope,
+        all.map((f) => ({ id: f.row.id, changes: f.changes })),
+      );
+      await this.record(scope, all);
+      return all;
+    });
+    for (const f of found) await this.wake(scope, f.row.id, f.next ? [f.next] : []);
+  }
+
+  /**
+   * What a check of the locked row finds: its due times again with the policy and calendar in force now (an edited
+   * or deleted policy, or new opening hours, count from here, and a stale due time never raises an alert), the
+   * warnings and breaches due and not recorded yet, and the next instant to look again. Writes nothing.
+   */
+  private async findDue(scope: LibraryScope, locked: Conversation): Promise<DueFound> {
+    const { row, state, changes } = await this.computed(scope, locked, { kind: 'retargeted' });
+    const now = this.clock.now();
+    const alerts: DueFound['alerts'] = [];
+    for (const target of SLA_TARGETS) {
+      const clock = state.clocks[target];
+      const dueAt = clock?.dueAt ? new Date(clock.dueAt) : null;
+      if (!clock || !dueAt) continue;
+      const alert = {
+        libraryId: scope.libraryId,
+        conversationId: row.id,
+        departmentId: row.departmentId,
+        target,
+        policyId: row.slaAppliedPolicyId,
+        dueAt: dueAt.toISOString(),
+      };
+      const { warned, breached } = COLUMNS[target];
+      if (clock.warnAt && new Date(clock.warnAt) <= now && row[warned] === null) {
+        row[warned] = now;
+        changes[warned] = now;
+        alerts.push({ type: 'sla_warning', alert });
+      }
+      if (dueAt <= now && row[breached] === null) {
+        row[breached] = now;
+        changes[breached] = now;
+        alerts.push({ type: 'sla_breached', alert });
+      }
+    }
+    const next = this.nextCheck(row, state);
+    changes.slaNextCheckAt = next;
+    return { row: { ...row, slaNextCheckAt: next }, changes, alerts, next };
+  }
+
+  /** The timeline events of what checks found (one insert), and their alerts (published when the transaction commits). */
+  private async record(scope: LibraryScope, found: readonly DueFound[]): Promise<void> {
+    const events = found.flatMap((f) =>
+      f.alerts.map(({ type, alert }) => ({
+        conversation: f.row,
+        data: { type, target: alert.target, dueAt: alert.dueAt },
+      })),
+    );
+    if (events.length === 0) return;
+    await this.conversations.recordSystemEvents(scope, 'sla', events);
+    for (const f of found)
+      for (const { type, alert } of f.alerts)
+        this.events.publish(type === 'sla_warning' ? SlaWarning : SlaBreached, alert);
   }
 
   private move(
@@ -290,6 +351,17 @@ export class SlaService implements OnModuleInit, OnApplicationBootstrap {
     row: Conversation,
     event: ClockEvent,
   ): Promise<{ row: Conversation; state: SlaClockState }> {
+    const computed = await this.computed(scope, row, event);
+    await this.rows.update(scope, row.id, computed.changes);
+    return computed;
+  }
+
+  /** The locked row's clocks after the event, with the policy and calendar in force now, and the columns that change. */
+  private async computed(
+    scope: LibraryScope,
+    row: Conversation,
+    event: ClockEvent,
+  ): Promise<{ row: Conversation; state: SlaClockState; changes: Partial<Conversation> }> {
     const before = stateOf(row.slaClock);
     const policy = await this.policies.applicable(scope, row);
     const calendar = await this.calendarOf(scope, row, policy);
@@ -320,8 +392,7 @@ export class SlaService implements OnModuleInit, OnApplicationBootstrap {
     }
     const merged = { ...row, ...changes };
     changes.slaNextCheckAt = this.nextCheck(merged, computed);
-    await this.rows.update(scope, row.id, changes);
-    return { row: { ...merged, slaNextCheckAt: changes.slaNextCheckAt }, state: computed };
+    return { row: { ...merged, slaNextCheckAt: changes.slaNextCheckAt }, state: computed, changes };
   }
 
   /** Warn and due instants not recorded yet. */
